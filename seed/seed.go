@@ -34,6 +34,15 @@ type Chain struct {
 	Future    bool     `json:"future,omitempty"`
 	Note      string   `json:"note,omitempty"`
 	Synonyms  []string `json:"synonyms"`
+	// Group marks the seven "5+2" strategic emerging industries; other chains name
+	// one of them (or nothing) as Parent.
+	Group bool `json:"group,omitempty"`
+	// Tier is the chain's tier among the 23 key chains (landmark, advantage,
+	// potential) where a source gives it.
+	Tier string `json:"tier,omitempty"`
+	// Related lists chains a match may reach across (air_pollution ~ env), as the
+	// reference suggests; unlike Synonyms these are codes, not words.
+	Related []string `json:"related,omitempty"`
 }
 
 func load(name string, into any) {
