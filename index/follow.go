@@ -1,0 +1,359 @@
+package index
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search"
+
+	"fuhua/internal/profile"
+)
+
+// Source is the database as the follower sees it.
+type Source interface {
+	LastSeq(ctx context.Context) (int64, error)                             // highest sequence handed out (0 if none)
+	ChangeAt(ctx context.Context, seq int64) (profile.Ref, bool, error)     // the change with that sequence; false if not written (yet)
+	GetProfile(ctx context.Context, id string) (*profile.Profile, error)    // current document by id, archived included; error wrapping profile.ErrNotFound if gone
+	EachProfile(ctx context.Context, fn func(*profile.Profile) error) error // every profile (archived included), for rebuild and reconciliation
+}
+
+// replay is how many changes before the database's last sequence the follower
+// re-reads when it starts. A writer that took a sequence just before a rebuild or
+// reconciliation read LastSeq may write its profile after the scan passed it;
+// re-reading the tail catches it. Re-applying is harmless (Apply ignores what
+// is not newer).
+const replay = 64
+
+// Run keeps the index in step with src until ctx ends: it rebuilds the index if
+// Open found none (Ready turns true when done) or reconciles it otherwise, then
+// follows changes and reconciles every Options.ReconcileEvery. Transient database
+// errors are retried on the next poll; Run returns only ctx's error or a failed
+// initial rebuild. Start it in its own goroutine.
+func (ix *Index) Run(ctx context.Context, src Source) error {
+	var last int64
+	var err error
+	for {
+		if ix.NeedsRebuild() {
+			last, err = ix.rebuild(ctx, src)
+		} else {
+			last, _, err = ix.reconcile(ctx, src)
+		}
+		if err == nil {
+			break
+		}
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		select { // the database may still be starting
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(time.Second):
+		}
+	}
+	ix.cursor.Store(max(0, last-replay))
+
+	go func() {
+		t := time.NewTicker(ix.opts.ReconcileEvery)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				_, _, _ = ix.reconcile(ctx, src) // failures are retried next period
+			}
+		}
+	}()
+	return ix.Follow(ctx, src)
+}
+
+// Follow applies the changes other processes make, in sequence order, polling
+// src every Options.PollInterval, until ctx ends; it returns ctx's error. It
+// starts after Cursor (see SetCursor). A poll reads the counter and then each new
+// change by its sequence number (an _id lookup), so its cost does not grow with
+// the collection. A sequence that was handed out but whose change is not written
+// yet belongs to a writer still in flight: Follow waits for it, without moving
+// past it, for up to Options.Grace, then counts it in Skipped and moves on.
+func (ix *Index) Follow(ctx context.Context, src Source) error {
+	t := time.NewTicker(ix.opts.PollInterval)
+	defer t.Stop()
+	var w waiter
+	for {
+		_ = ix.poll(ctx, src, &w) // a failed poll is retried on the next tick
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-t.C:
+		}
+	}
+}
+
+// waiter remembers since when the follower has been waiting for one sequence.
+type waiter struct {
+	seq   int64
+	since time.Time
+}
+
+// poll applies every change after the cursor that is there to apply and returns
+// the first error met.
+func (ix *Index) poll(ctx context.Context, src Source, w *waiter) error {
+	last, err := src.LastSeq(ctx)
+	if err != nil {
+		return err
+	}
+	for s := ix.cursor.Load() + 1; s <= last; s++ {
+		ref, ok, err := src.ChangeAt(ctx, s)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			now := ix.opts.Now()
+			if w.seq != s {
+				w.seq, w.since = s, now
+			}
+			if now.Sub(w.since) < ix.opts.Grace {
+				return nil // a writer is in flight: wait for it, do not skip
+			}
+			ix.skipped.Add(1)
+			ix.cursor.Store(s)
+			continue
+		}
+		if err := ix.applyChange(ctx, src, ref, s); err != nil {
+			return err
+		}
+		ix.cursor.Store(s)
+	}
+	return nil
+}
+
+// applyChange brings one profile up to date after change seq named it.
+func (ix *Index) applyChange(ctx context.Context, src Source, ref profile.Ref, seq int64) error {
+	ix.applyMu.Lock()
+	have := ix.seqs[ref.ID]
+	ix.applyMu.Unlock()
+	if have >= seq {
+		return nil // this process wrote it (or a later change) already
+	}
+	p, err := src.GetProfile(ctx, ref.ID)
+	if errors.Is(err, profile.ErrNotFound) {
+		return ix.remove(ref.ID, seq)
+	}
+	if err != nil {
+		return err
+	}
+	return ix.Apply(p)
+}
+
+// Cursor is the last sequence the follower has handled.
+func (ix *Index) Cursor() int64 { return ix.cursor.Load() }
+
+// SetCursor sets where Follow starts (after seq). Run sets it itself; call it
+// only when driving Follow directly.
+func (ix *Index) SetCursor(seq int64) { ix.cursor.Store(seq) }
+
+// ReconcileStats says what a reconciliation repaired.
+type ReconcileStats struct {
+	Indexed int // profiles missing from the index or older there than in the database
+	Deleted int // profiles in the index that are archived or gone from the database
+}
+
+// Reconcile compares the ids and sequences in the index with the database and
+// repairs every difference: it indexes what is missing or stale and deletes what
+// is archived or gone. It does not move the follower. Errors wrap the source's
+// errors or are of kind profile.ErrInternal.
+func (ix *Index) Reconcile(ctx context.Context, src Source) (ReconcileStats, error) {
+	_, st, err := ix.reconcile(ctx, src)
+	return st, err
+}
+
+func (ix *Index) reconcile(ctx context.Context, src Source) (int64, ReconcileStats, error) {
+	var st ReconcileStats
+	last, err := src.LastSeq(ctx)
+	if err != nil {
+		return 0, st, err
+	}
+	have, err := ix.indexedSeqs(ctx)
+	if err != nil {
+		return 0, st, err
+	}
+	seen := make(map[string]bool, len(have))
+	err = src.EachProfile(ctx, func(p *profile.Profile) error {
+		seen[p.ID] = true
+		s, in := have[p.ID]
+		switch {
+		case p.Archived && !in, !p.Archived && in && s >= p.Seq:
+			return nil
+		case p.Archived:
+			st.Deleted++
+		default:
+			st.Indexed++
+		}
+		return ix.Apply(p)
+	})
+	if err != nil {
+		return 0, st, err
+	}
+	for id, s := range have {
+		if !seen[id] {
+			st.Deleted++
+			if err := ix.remove(id, s); err != nil {
+				return 0, st, err
+			}
+		}
+	}
+	ix.ready.Store(true)
+	return last, st, nil
+}
+
+// indexedSeqs reads every id in the index with its stored sequence, a page at a
+// time in id order.
+func (ix *Index) indexedSeqs(ctx context.Context) (map[string]int64, error) {
+	out := map[string]int64{}
+	var after []string
+	for {
+		req := bleve.NewSearchRequestOptions(bleve.NewMatchAllQuery(), 2000, 0, false)
+		req.Fields = []string{fSeq}
+		req.SortBy([]string{"_id"})
+		if after != nil {
+			req.SearchAfter = after
+		}
+		var res *bleve.SearchResult
+		err := ix.reader(func(bi bleve.Index) error {
+			var err error
+			res, err = bi.SearchInContext(ctx, req)
+			return err
+		})
+		if err != nil {
+			return nil, fmt.Errorf("index: scan: %w: %w", profile.ErrInternal, err)
+		}
+		for _, h := range res.Hits {
+			out[h.ID] = int64(numberField(h, fSeq))
+		}
+		if len(res.Hits) < 2000 {
+			return out, nil
+		}
+		after = []string{res.Hits[len(res.Hits)-1].ID}
+	}
+}
+
+func numberField(h *search.DocumentMatch, name string) float64 {
+	if v, ok := h.Fields[name].(float64); ok {
+		return v
+	}
+	return 0
+}
+
+// Rebuild builds a new index from every live profile in src, beside the current
+// one, and then swaps it in; searches keep working on the old index meanwhile.
+// Changes applied during the build are replayed onto the new index before the
+// swap. On success Ready is true. `fuhua reindex` and a missing index both end
+// here. Errors wrap the source's errors or are of kind profile.ErrInternal.
+func (ix *Index) Rebuild(ctx context.Context, src Source) error {
+	_, err := ix.rebuild(ctx, src)
+	return err
+}
+
+func (ix *Index) rebuild(ctx context.Context, src Source) (int64, error) {
+	ix.rebuildMu.Lock()
+	defer ix.rebuildMu.Unlock()
+	last, err := src.LastSeq(ctx)
+	if err != nil {
+		return 0, err
+	}
+	ix.applyMu.Lock()
+	ix.pending = []*profile.Profile{}
+	ix.applyMu.Unlock()
+	defer func() {
+		ix.applyMu.Lock()
+		ix.pending = nil
+		ix.applyMu.Unlock()
+	}()
+
+	tmp := ix.dir + ".rebuild"
+	if err := os.RemoveAll(tmp); err != nil {
+		return 0, fmt.Errorf("index: rebuild: %w: %w", profile.ErrInternal, err)
+	}
+	nb, err := ix.create(tmp)
+	if err != nil {
+		return 0, fmt.Errorf("index: rebuild: %w: %w", profile.ErrInternal, err)
+	}
+	seqs := map[string]int64{}
+	batch := nb.NewBatch()
+	err = src.EachProfile(ctx, func(p *profile.Profile) error {
+		seqs[p.ID] = p.Seq
+		if p.Archived {
+			return nil
+		}
+		doc, err := document(p, ix.lex)
+		if err != nil {
+			return err
+		}
+		if err := batch.Index(p.ID, doc); err != nil {
+			return err
+		}
+		if batch.Size() >= 500 {
+			if err := nb.Batch(batch); err != nil {
+				return err
+			}
+			batch.Reset()
+		}
+		return nil
+	})
+	if err == nil && batch.Size() > 0 {
+		err = nb.Batch(batch)
+	}
+	if err == nil {
+		err = nb.SetInternal(keyComplete, []byte(MappingVersion))
+	}
+	if cerr := nb.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.RemoveAll(tmp)
+		return 0, fmt.Errorf("index: rebuild: %w", err)
+	}
+
+	// Swap: writers wait (applyMu), readers wait (mu) for the few milliseconds
+	// of closing, renaming and opening.
+	ix.applyMu.Lock()
+	defer ix.applyMu.Unlock()
+	ix.mu.Lock()
+	if ix.bi != nil {
+		ix.bi.Close()
+	}
+	old := ix.dir + ".old"
+	os.RemoveAll(old)
+	if err := os.Rename(ix.dir, old); err != nil && !errors.Is(err, os.ErrNotExist) {
+		ix.mu.Unlock()
+		return 0, fmt.Errorf("index: rebuild: swap: %w: %w", profile.ErrInternal, err)
+	}
+	if err := os.Rename(tmp, ix.dir); err != nil {
+		ix.mu.Unlock()
+		return 0, fmt.Errorf("index: rebuild: swap: %w: %w", profile.ErrInternal, err)
+	}
+	bi, err := bleve.Open(ix.dir)
+	if err != nil {
+		ix.bi = nil
+		ix.mu.Unlock()
+		return 0, fmt.Errorf("index: rebuild: reopen: %w: %w", profile.ErrInternal, err)
+	}
+	ix.bi = bi
+	ix.mu.Unlock()
+	os.RemoveAll(old)
+
+	pending := ix.pending
+	ix.seqs = seqs
+	ix.pending = nil
+	for _, p := range pending {
+		if err := ix.applyLocked(p); err != nil {
+			return 0, err
+		}
+	}
+	ix.needsRebuild.Store(false)
+	ix.ready.Store(true)
+	return last, nil
+}

@@ -1,0 +1,294 @@
+package index
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/analysis/lang/cjk"
+	"github.com/blevesearch/bleve/v2/search/searcher"
+	index "github.com/blevesearch/bleve_index_api"
+
+	"fuhua/internal/match"
+	"fuhua/internal/profile"
+	"fuhua/seed"
+)
+
+// Keys of Bleve's internal (non-document) storage.
+var (
+	keyComplete = []byte("fuhua.complete") // set once a rebuild finished; holds MappingVersion
+)
+
+// Options tune an Index. The zero value is the production setting.
+type Options struct {
+	// Chains and Districts name chains and districts and carry the chain
+	// synonyms; nil means seed.Chains() and seed.Districts().
+	Chains    []seed.Chain
+	Districts []seed.District
+	// PollInterval is how often Follow asks the database for changes (100 ms).
+	PollInterval time.Duration
+	// Grace is how long Follow waits for a change whose sequence was handed out
+	// but not yet written before giving up on it (10 s); reconciliation then
+	// repairs whatever it missed.
+	Grace time.Duration
+	// ReconcileEvery is the period of reconciliation in Run (5 min).
+	ReconcileEvery time.Duration
+	// SearchTimeout bounds one search or one match query (2 s).
+	SearchTimeout time.Duration
+	// ExposureTTL is how long a mentor's top-3 exposure to a startup counts
+	// against their free capacity (24 h).
+	ExposureTTL time.Duration
+	// Now is the clock (time.Now).
+	Now func() time.Time
+}
+
+func (o *Options) defaults() {
+	if o.Chains == nil {
+		o.Chains = seed.Chains()
+	}
+	if o.Districts == nil {
+		o.Districts = seed.Districts()
+	}
+	if o.PollInterval <= 0 || o.PollInterval > 250*time.Millisecond {
+		o.PollInterval = 100 * time.Millisecond
+	}
+	if o.Grace <= 0 {
+		o.Grace = 10 * time.Second
+	}
+	if o.ReconcileEvery <= 0 {
+		o.ReconcileEvery = 5 * time.Minute
+	}
+	if o.SearchTimeout <= 0 {
+		o.SearchTimeout = 2 * time.Second
+	}
+	if o.ExposureTTL <= 0 {
+		o.ExposureTTL = 24 * time.Hour
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+}
+
+// maxClauses bounds how many terms one disjunction may expand to. fuhua never
+// builds fuzzy, prefix or regexp queries, so this is a guard, not a tuning knob.
+const maxClauses = 1024
+
+// Index is the on-disk Bleve index plus what keeps it in step with the database.
+// It is safe for concurrent use.
+type Index struct {
+	dir    string
+	opts   Options
+	lex    *match.Lexicon
+	ledger *match.Ledger
+	// analyzer is the cjk analyser, to drop search words it would reduce to nothing.
+	analyzer analysis.Analyzer
+
+	// mu guards bi, which Rebuild swaps for a freshly built index.
+	mu sync.RWMutex
+	bi bleve.Index
+
+	// applyMu serialises writes, so that "is this change newer than what the
+	// index holds?" and the write itself happen as one step.
+	applyMu sync.Mutex
+	// seqs is the sequence of the last change applied per profile id, deletions
+	// included, so an older change read late never overwrites a newer one.
+	seqs map[string]int64
+	// pending collects the changes applied while a rebuild runs, to be replayed
+	// on the new index before it replaces the old one.
+	pending []*profile.Profile
+
+	rebuildMu sync.Mutex // one rebuild at a time
+
+	cursor       atomic.Int64 // the follower's position: last sequence handled
+	ready        atomic.Bool
+	needsRebuild atomic.Bool
+	skipped      atomic.Int64 // sequences given up on after Grace
+}
+
+// Open opens the index in dir, creating it if missing. An index that cannot be
+// opened, was left half-built, or was written with another MappingVersion is
+// moved aside (to dir.broken-<time>) and replaced by an empty one. In those cases
+// NeedsRebuild reports true and Ready false until Rebuild has run; otherwise the
+// index is ready at once. Errors are of kind profile.ErrUnavailable.
+func Open(dir string, opts Options) (*Index, error) {
+	opts.defaults()
+	// A process-wide Bleve setting: set here because the index is what builds
+	// queries; every value this package uses is the same.
+	searcher.DisjunctionMaxClauseCount = maxClauses
+	ix := &Index{
+		dir:    filepath.Clean(dir),
+		opts:   opts,
+		lex:    match.NewLexicon(opts.Chains, opts.Districts),
+		ledger: match.NewLedger(opts.ExposureTTL, opts.Now),
+		seqs:   map[string]int64{},
+	}
+	ix.analyzer = Mapping().AnalyzerNamed(cjk.AnalyzerName)
+	bi, err := ix.openOrCreate()
+	if err != nil {
+		return nil, fmt.Errorf("index: open %s: %w: %w", dir, profile.ErrUnavailable, err)
+	}
+	ix.bi = bi
+	ix.ready.Store(!ix.needsRebuild.Load())
+	return ix, nil
+}
+
+func (ix *Index) openOrCreate() (bleve.Index, error) {
+	if _, err := os.Stat(ix.dir); errors.Is(err, os.ErrNotExist) {
+		ix.needsRebuild.Store(true)
+		return ix.create(ix.dir)
+	}
+	bi, err := bleve.Open(ix.dir)
+	if err == nil {
+		v, gerr := bi.GetInternal(keyComplete)
+		if gerr == nil && string(v) == MappingVersion {
+			return bi, nil
+		}
+		bi.Close()
+	}
+	aside := fmt.Sprintf("%s.broken-%d", ix.dir, ix.opts.Now().UnixNano())
+	if err := os.Rename(ix.dir, aside); err != nil {
+		return nil, err
+	}
+	ix.needsRebuild.Store(true)
+	return ix.create(ix.dir)
+}
+
+func (ix *Index) create(dir string) (bleve.Index, error) {
+	if err := os.MkdirAll(filepath.Dir(dir), 0o755); err != nil {
+		return nil, err
+	}
+	return bleve.NewUsing(dir, Mapping(), bleve.Config.DefaultIndexType, bleve.Config.DefaultKVStore, nil)
+}
+
+// Ready reports whether the index reflects the database (up to the follower's
+// lag). It is false from an Open that needs a rebuild until Rebuild succeeds;
+// /readyz should report not ready meanwhile.
+func (ix *Index) Ready() bool { return ix.ready.Load() }
+
+// NeedsRebuild reports whether Open found no usable index and made an empty one.
+func (ix *Index) NeedsRebuild() bool { return ix.needsRebuild.Load() }
+
+// Skipped counts sequences the follower gave up waiting for (writers that died
+// between taking a sequence and writing their change); reconciliation repairs
+// what they would have changed.
+func (ix *Index) Skipped() int64 { return ix.skipped.Load() }
+
+// Close closes the index. Errors are of kind profile.ErrInternal.
+func (ix *Index) Close() error {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	if ix.bi == nil {
+		return nil
+	}
+	err := ix.bi.Close()
+	ix.bi = nil
+	if err != nil {
+		return fmt.Errorf("index: close: %w: %w", profile.ErrInternal, err)
+	}
+	return nil
+}
+
+// Apply puts one profile write into the index: indexes it, or deletes it when it
+// is archived. The process that wrote the profile calls it before answering, so
+// the user sees their own change at once. A change older (by Seq) than one
+// already applied for the same id is ignored, which makes Apply safe to call
+// from the writer, the follower and reconciliation in any order. Errors are of
+// kind profile.ErrInternal.
+func (ix *Index) Apply(p *profile.Profile) error {
+	ix.applyMu.Lock()
+	defer ix.applyMu.Unlock()
+	return ix.applyLocked(p)
+}
+
+func (ix *Index) applyLocked(p *profile.Profile) error {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	if ix.bi == nil {
+		return fmt.Errorf("index: closed: %w", profile.ErrUnavailable)
+	}
+	if p.Seq > 0 && p.Seq < ix.seqLocked(p.ID) {
+		return nil
+	}
+	var err error
+	if p.Archived {
+		err = ix.bi.Delete(p.ID)
+	} else {
+		var doc map[string]any
+		if doc, err = document(p, ix.lex); err == nil {
+			err = ix.bi.Index(p.ID, doc)
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("index: apply %s: %w: %w", p.ID, profile.ErrInternal, err)
+	}
+	if p.Seq > ix.seqs[p.ID] {
+		ix.seqs[p.ID] = p.Seq
+	}
+	if ix.pending != nil {
+		ix.pending = append(ix.pending, p)
+	}
+	return nil
+}
+
+// remove deletes id because the database no longer has it at all.
+func (ix *Index) remove(id string, seq int64) error {
+	ix.applyMu.Lock()
+	defer ix.applyMu.Unlock()
+	return ix.applyLocked(&profile.Profile{ID: id, Seq: seq, Archived: true})
+}
+
+// seqLocked is the sequence last applied for id: from memory, or from the stored
+// document after a restart.
+func (ix *Index) seqLocked(id string) int64 {
+	if s, ok := ix.seqs[id]; ok {
+		return s
+	}
+	doc, err := ix.bi.Document(id)
+	if err != nil || doc == nil {
+		return 0
+	}
+	var seq int64
+	doc.VisitFields(func(f index.Field) {
+		if f.Name() != fSeq {
+			return
+		}
+		if nf, ok := f.(index.NumericField); ok {
+			if v, err := nf.Number(); err == nil {
+				seq = int64(v)
+			}
+		}
+	})
+	ix.seqs[id] = seq
+	return seq
+}
+
+// reader runs fn with the current Bleve index under the read lock.
+func (ix *Index) reader(fn func(bleve.Index) error) error {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	if ix.bi == nil {
+		return fmt.Errorf("index: closed: %w", profile.ErrUnavailable)
+	}
+	return fn(ix.bi)
+}
+
+// Count is the number of profiles in the index. Errors are of kind
+// profile.ErrInternal.
+func (ix *Index) Count() (uint64, error) {
+	var n uint64
+	err := ix.reader(func(bi bleve.Index) error {
+		var err error
+		n, err = bi.DocCount()
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("index: count: %w: %w", profile.ErrInternal, err)
+	}
+	return n, nil
+}

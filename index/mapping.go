@@ -1,0 +1,238 @@
+// Package index is fuhua's search index: one Bleve (scorch) index on local disk
+// holding the public fields of every live profile, the follower that keeps it in
+// step with the database, free-text search with facets, and candidate retrieval
+// for matching. The index is derived: it can always be rebuilt from the database.
+//
+// Contact details and owner ids are never indexed or stored: Bleve's query syntax
+// can probe any indexed field, and the stored document is returned to anyone who
+// can search.
+package index
+
+import (
+	"encoding/json"
+	"strings"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
+	"github.com/blevesearch/bleve/v2/analysis/lang/cjk"
+	"github.com/blevesearch/bleve/v2/mapping"
+
+	"fuhua/internal/match"
+	"fuhua/internal/profile"
+)
+
+// MappingVersion names the shape of Mapping and of the documents built by
+// document. Open rebuilds an index written with another version, so changing
+// either only needs this constant bumped.
+const MappingVersion = "fuhua-2"
+
+// none is indexed in a keyword field that is empty, so that a filter can say
+// "this value, or no restriction at all" with two terms instead of a negation.
+const none = "_none"
+
+// Field names of the index. The text fields are the allow-list that free-text
+// search queries; the keyword fields are the filters and facets.
+const (
+	fKind         = "kind"
+	fName         = "name"
+	fSummary      = "summary"
+	fTags         = "tags"
+	fTopics       = "topics"
+	fChains       = "chains"
+	fChainAll     = "chain_all"
+	fDistrict     = "district"
+	fStage        = "stage"
+	fType         = "type"
+	fStatus       = "status"
+	fStages       = "stages"
+	fInstruments  = "instruments"
+	fRegions      = "regions"
+	fServices     = "services"
+	fNeedServices = "need_services"
+	fFundingKinds = "funding_kinds"
+	fHomeDistrict = "home_district"
+	fHostRegion   = "host_region"
+	fFunding      = "funding_wan"
+	fTicketMin    = "ticket_min_wan"
+	fTicketMax    = "ticket_max_wan"
+	fCapacity     = "capacity"
+	fEmployees    = "employees"
+	fSeats        = "seats"
+	fAreaSqm      = "area_sqm"
+	fHardTech     = "hard_tech"
+	fSeq          = "seq"
+	fVersion      = "version"
+	fSource       = "src"
+)
+
+var keywordFields = []string{fKind, fChains, fChainAll, fDistrict, fStage, fType, fStatus, fStages, fInstruments,
+	fRegions, fServices, fNeedServices, fFundingKinds, fHomeDistrict, fHostRegion}
+
+var numericFields = []string{fFunding, fTicketMin, fTicketMax, fCapacity, fEmployees, fSeats, fAreaSqm}
+
+// Mapping is the one definition of what the index holds and how it is analysed.
+// Chinese text uses Bleve's cjk analyser (overlapping character pairs), so 半导体
+// is found inside 第三代半导体功率器件; codes are keywords; money and sizes are
+// numbers. Nothing is indexed dynamically: a field not named here is not
+// searchable, which is what keeps private fields out.
+func Mapping() mapping.IndexMapping {
+	im := bleve.NewIndexMapping()
+	im.StoreDynamic = false
+	im.IndexDynamic = false
+	im.DocValuesDynamic = false
+	im.DefaultAnalyzer = keyword.Name
+
+	dm := bleve.NewDocumentStaticMapping()
+	text := func(store bool) *mapping.FieldMapping {
+		f := bleve.NewTextFieldMapping()
+		f.Analyzer = cjk.AnalyzerName
+		f.Store = store
+		f.IncludeTermVectors = store // for highlighting
+		f.IncludeInAll = false
+		f.DocValues = false
+		return f
+	}
+	dm.AddFieldMappingsAt(fName, text(true))
+	dm.AddFieldMappingsAt(fSummary, text(true))
+	dm.AddFieldMappingsAt(fTags, text(false))
+	dm.AddFieldMappingsAt(fTopics, text(false))
+	for _, name := range keywordFields {
+		f := bleve.NewKeywordFieldMapping()
+		f.Store = false
+		f.IncludeInAll = false
+		f.IncludeTermVectors = false
+		dm.AddFieldMappingsAt(name, f)
+	}
+	for _, name := range numericFields {
+		f := bleve.NewNumericFieldMapping()
+		f.Store = false
+		f.IncludeInAll = false
+		dm.AddFieldMappingsAt(name, f)
+	}
+	ht := bleve.NewBooleanFieldMapping()
+	ht.Store = false
+	ht.IncludeInAll = false
+	dm.AddFieldMappingsAt(fHardTech, ht)
+	for _, name := range []string{fSeq, fVersion} {
+		f := bleve.NewNumericFieldMapping()
+		f.Index = false
+		f.Store = true
+		f.DocValues = false
+		f.IncludeInAll = false
+		dm.AddFieldMappingsAt(name, f)
+	}
+	src := bleve.NewTextFieldMapping()
+	src.Index = false
+	src.Store = true
+	src.DocValues = false
+	src.IncludeInAll = false
+	src.IncludeTermVectors = false
+	dm.AddFieldMappingsAt(fSource, src)
+
+	im.DefaultMapping = dm
+	return im
+}
+
+// publicJSON is the profile as anyone may see it: the API's view without the
+// contact, and without the owner's account id.
+func publicJSON(p *profile.Profile) (string, error) {
+	q := *p
+	q.Contact = profile.Contact{}
+	q.OwnerID = ""
+	raw, err := q.View(false)
+	if err != nil {
+		return "", err
+	}
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &m); err != nil {
+		return "", err
+	}
+	delete(m, "owner_id")
+	delete(m, "contact")
+	raw, err = json.Marshal(m)
+	return string(raw), err
+}
+
+// fromPublic decodes a stored document back into a profile (without contact).
+func fromPublic(src string, seq int64) (*profile.Profile, error) {
+	var p profile.Profile
+	if err := json.Unmarshal([]byte(src), &p); err != nil {
+		return nil, err
+	}
+	p.Contact = profile.Contact{}
+	p.Seq = seq
+	return &p, nil
+}
+
+func orNone(list []string) []string {
+	if len(list) == 0 {
+		return []string{none}
+	}
+	return list
+}
+
+func strOrNone(s string) string {
+	if s == "" {
+		return none
+	}
+	return s
+}
+
+// document is what the index holds for p: only public fields, chosen one by one.
+// chain_all adds the chains the prose names (燃料电池 → hydrogen), which is how
+// synonyms reach filters, facets and candidate retrieval.
+func document(p *profile.Profile, lex *match.Lexicon) (map[string]any, error) {
+	src, err := publicJSON(p)
+	if err != nil {
+		return nil, err
+	}
+	all := lex.EffectiveChains(p)
+	chainAll := make([]string, 0, len(all))
+	for c := range all {
+		chainAll = append(chainAll, c)
+	}
+	topics := append([]string(nil), p.Topics...)
+	var funding float64
+	var needServices, fundingKinds []string
+	if n := p.Needs; n != nil {
+		topics = append(topics, n.Mentoring...)
+		funding = n.FundingWan
+		needServices, fundingKinds = n.Services, n.FundingKinds
+	}
+	services := p.Services
+	if p.Kind == profile.Provider && p.Type != "" {
+		services = append(append([]string(nil), services...), p.Type)
+	}
+	return map[string]any{
+		fKind:         string(p.Kind),
+		fName:         p.Name,
+		fSummary:      p.Summary,
+		fTags:         strings.Join(p.Tags, "\n"),
+		fTopics:       strings.Join(topics, "\n"),
+		fChains:       orNone(p.Chains),
+		fChainAll:     orNone(chainAll),
+		fDistrict:     strOrNone(p.District),
+		fStage:        strOrNone(p.Stage),
+		fType:         strOrNone(p.Type),
+		fStatus:       strOrNone(p.Status),
+		fStages:       orNone(p.Stages),
+		fInstruments:  orNone(p.Instruments),
+		fRegions:      orNone(p.Regions),
+		fServices:     orNone(services),
+		fNeedServices: orNone(needServices),
+		fFundingKinds: orNone(fundingKinds),
+		fHomeDistrict: strOrNone(p.HomeDistrict),
+		fHostRegion:   strOrNone(p.HostRegion),
+		fFunding:      funding,
+		fTicketMin:    p.TicketMinWan,
+		fTicketMax:    p.TicketMaxWan,
+		fCapacity:     float64(p.Capacity),
+		fEmployees:    float64(p.Employees),
+		fSeats:        float64(p.Seats),
+		fAreaSqm:      p.AreaSqm,
+		fHardTech:     p.HardTech,
+		fSeq:          float64(p.Seq),
+		fVersion:      float64(p.Version),
+		fSource:       src,
+	}, nil
+}

@@ -1,0 +1,296 @@
+package index
+
+import (
+	"context"
+	"encoding/base64"
+	"fmt"
+	"html"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis/lang/cjk"
+	"github.com/blevesearch/bleve/v2/search/query"
+
+	"fuhua/internal/profile"
+)
+
+// Bounds on one search, so that no request can make the index do unbounded work.
+const (
+	MaxQueryRunes = 256
+	MaxQueryTerms = 32
+	MaxPageSize   = 100
+	DefaultLimit  = 20
+	// MaxDepth is how far paging may reach: offset + limit never exceeds it.
+	MaxDepth = 10_000
+)
+
+// SearchRequest is one free-text search with filters. Every field is optional.
+type SearchRequest struct {
+	Q        string       // the user's words; never parsed as query syntax
+	Kind     profile.Kind // filter: one kind
+	Chain    string       // filter: a chain code (declared, or named in the prose)
+	District string
+	Stage    string
+	Type     string
+	Limit    int    // page size, 1–100; 0 means 20
+	Cursor   string // from the previous page's NextCursor
+}
+
+// SearchResult is one page of hits with facet counts over every match.
+type SearchResult struct {
+	Hits       []Hit              `json:"items"`
+	Total      uint64             `json:"total"`
+	Facets     map[string][]Facet `json:"facets"`
+	NextCursor string             `json:"next_cursor,omitempty"`
+}
+
+// Hit is one profile found. Snippet is HTML: the text is escaped and the matched
+// words are wrapped in <mark>.
+type Hit struct {
+	ID      string       `json:"id"`
+	Kind    profile.Kind `json:"kind"`
+	Name    string       `json:"name"`
+	Snippet string       `json:"snippet"`
+	Score   float64      `json:"score"`
+}
+
+// Facet is one value of a facet with how many matching profiles have it.
+type Facet struct {
+	Value string `json:"value"`
+	Count int    `json:"count"`
+}
+
+// facetFields maps the facet names the API shows to index fields.
+var facetFields = map[string]string{"kind": fKind, "chain": fChainAll, "district": fDistrict, "stage": fStage, "type": fType}
+
+// searchFields is the allow-list free text is matched against, with boosts.
+var searchFields = []struct {
+	name  string
+	boost float64
+}{{fName, 3}, {fTags, 2}, {fTopics, 1.5}, {fSummary, 1}}
+
+// Search runs a free-text search. The user's text is split into words, each of
+// which must appear (as analysed Chinese character pairs or Latin words) in one
+// of name, tags, topics or summary, or name a chain whose profiles then match;
+// it never reaches Bleve's query-string parser, so `*`, `/.*/`, `~5` and
+// `email:x` are plain text. Input errors are *profile.Error of kind
+// profile.ErrInvalid naming the field; a search past its deadline is of kind
+// profile.ErrUnavailable.
+func (ix *Index) Search(ctx context.Context, r SearchRequest) (*SearchResult, error) {
+	offset, err := ix.checkSearch(&r)
+	if err != nil {
+		return nil, err
+	}
+	must := []query.Query{}
+	for _, f := range [][2]string{{fKind, string(r.Kind)}, {fChainAll, r.Chain}, {fDistrict, r.District}, {fStage, r.Stage}, {fType, r.Type}} {
+		if f[1] != "" {
+			must = append(must, termQ(f[0], f[1]))
+		}
+	}
+	textQ, hasText, empty := ix.textQuery(r.Q)
+	if empty {
+		return &SearchResult{Hits: []Hit{}, Facets: emptyFacets()}, nil
+	}
+	if hasText {
+		must = append(must, textQ)
+	}
+	var q query.Query = bleve.NewMatchAllQuery()
+	if len(must) > 0 {
+		q = bleve.NewConjunctionQuery(must...)
+	}
+	req := bleve.NewSearchRequestOptions(q, r.Limit, offset, false)
+	if hasText {
+		req.SortBy([]string{"-_score", "_id"})
+	} else {
+		req.SortBy([]string{"_id"})
+	}
+	req.Fields = []string{fKind, fName, fSummary}
+	if hasText {
+		req.Highlight = bleve.NewHighlightWithStyle("html")
+		req.Highlight.AddField(fSummary)
+		req.Highlight.AddField(fName)
+	}
+	for name, field := range facetFields {
+		req.AddFacet(name, bleve.NewFacetRequest(field, 64))
+	}
+
+	ctx, cancel := context.WithTimeout(ctx, ix.opts.SearchTimeout)
+	defer cancel()
+	var res *bleve.SearchResult
+	err = ix.reader(func(bi bleve.Index) error {
+		res, err = bi.SearchInContext(ctx, req)
+		return err
+	})
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, &profile.Error{Kind: profile.ErrUnavailable, Code: "search_timeout",
+				EN: "the search took too long; narrow it down and try again", ZH: "搜索超时，请缩小范围后重试"}
+		}
+		return nil, fmt.Errorf("index: search: %w: %w", profile.ErrInternal, err)
+	}
+
+	out := &SearchResult{Hits: make([]Hit, 0, len(res.Hits)), Total: res.Total, Facets: emptyFacets()}
+	for _, h := range res.Hits {
+		name, _ := h.Fields[fName].(string)
+		kind, _ := h.Fields[fKind].(string)
+		out.Hits = append(out.Hits, Hit{ID: h.ID, Kind: profile.Kind(kind), Name: name,
+			Snippet: snippet(h.Fragments, h.Fields), Score: math.Round(h.Score*1000) / 1000})
+	}
+	for name, fr := range res.Facets {
+		for _, t := range fr.Terms.Terms() {
+			if t.Term != none {
+				out.Facets[name] = append(out.Facets[name], Facet{Value: t.Term, Count: t.Count})
+			}
+		}
+		sort.Slice(out.Facets[name], func(i, j int) bool {
+			a, b := out.Facets[name][i], out.Facets[name][j]
+			return a.Count > b.Count || a.Count == b.Count && a.Value < b.Value
+		})
+	}
+	if next := offset + len(res.Hits); len(res.Hits) == r.Limit && uint64(next) < res.Total && next+r.Limit <= MaxDepth {
+		out.NextCursor = encodeCursor(next)
+	}
+	return out, nil
+}
+
+func emptyFacets() map[string][]Facet {
+	out := make(map[string][]Facet, len(facetFields))
+	for name := range facetFields {
+		out[name] = []Facet{}
+	}
+	return out
+}
+
+// checkSearch validates r in place (setting the default limit) and returns the
+// offset its cursor stands for.
+func (ix *Index) checkSearch(r *SearchRequest) (int, error) {
+	if n := utf8.RuneCountInString(r.Q); n > MaxQueryRunes {
+		return 0, profile.Invalid("q", "too_long",
+			fmt.Sprintf("q is %d characters; at most %d are allowed", n, MaxQueryRunes),
+			fmt.Sprintf("搜索词共 %d 个字符，最多 %d 个", n, MaxQueryRunes))
+	}
+	if !utf8.ValidString(r.Q) {
+		return 0, profile.Invalid("q", "invalid_text", "q contains invalid characters", "搜索词含有非法字符")
+	}
+	if n := len(strings.Fields(r.Q)); n > MaxQueryTerms {
+		return 0, profile.Invalid("q", "too_many_terms",
+			fmt.Sprintf("q has %d words; at most %d are allowed", n, MaxQueryTerms),
+			fmt.Sprintf("搜索词有 %d 个，最多 %d 个", n, MaxQueryTerms))
+	}
+	if r.Kind != "" && !r.Kind.Valid() {
+		return 0, profile.Invalid("kind", "unknown_code", "kind must be one of startup, mentor, investor, carrier, enclave, provider",
+			"kind 应为 startup、mentor、investor、carrier、enclave、provider 之一")
+	}
+	if r.Chain != "" && len(ix.lex.Codes(r.Chain)) == 0 {
+		return 0, profile.Invalid("chain", "unknown_code", fmt.Sprintf("%q is not a chain code", r.Chain),
+			fmt.Sprintf("%q 不是有效的产业链代码", r.Chain))
+	}
+	if r.Stage != "" && !profile.Stages.Has(r.Stage) {
+		return 0, profile.Invalid("stage", "unknown_code", "stage must be one of "+profile.Stages.List(),
+			"stage 应为以下之一："+profile.Stages.List())
+	}
+	for _, v := range []struct{ field, value string }{{"district", r.District}, {"type", r.Type}} {
+		if len(v.value) > 64 {
+			return 0, profile.Invalid(v.field, "too_long", v.field+" is too long", v.field+" 过长")
+		}
+	}
+	switch {
+	case r.Limit == 0:
+		r.Limit = DefaultLimit
+	case r.Limit < 0 || r.Limit > MaxPageSize:
+		return 0, profile.Invalid("limit", "out_of_range", fmt.Sprintf("limit must be between 1 and %d", MaxPageSize),
+			fmt.Sprintf("limit 应在 1 到 %d 之间", MaxPageSize))
+	}
+	offset := 0
+	if r.Cursor != "" {
+		var ok bool
+		if offset, ok = decodeCursor(r.Cursor); !ok {
+			return 0, profile.Invalid("cursor", "invalid_cursor", "cursor is not one this server gave out", "cursor 无效")
+		}
+	}
+	if offset+r.Limit > MaxDepth {
+		return 0, profile.Invalid("cursor", "too_deep",
+			fmt.Sprintf("paging stops at %d results; narrow the search instead", MaxDepth),
+			fmt.Sprintf("最多翻到第 %d 条结果，请缩小搜索范围", MaxDepth))
+	}
+	return offset, nil
+}
+
+func encodeCursor(offset int) string {
+	return base64.RawURLEncoding.EncodeToString([]byte("o" + strconv.Itoa(offset)))
+}
+
+func decodeCursor(c string) (int, bool) {
+	raw, err := base64.RawURLEncoding.DecodeString(c)
+	if err != nil || len(raw) < 2 || raw[0] != 'o' {
+		return 0, false
+	}
+	n, err := strconv.Atoi(string(raw[1:]))
+	if err != nil || n < 0 || n > MaxDepth {
+		return 0, false
+	}
+	return n, true
+}
+
+func termQ(field, value string) query.Query {
+	q := bleve.NewTermQuery(value)
+	q.SetField(field)
+	return q
+}
+
+// textQuery turns the user's words into a query: for each word, a disjunction
+// of match queries (all its character pairs must be in one field) over the
+// allow-listed fields, plus the chains the word names. hasText is false for
+// blank input; empty is true when there were words but none that analysis keeps
+// (only punctuation, say), which finds nothing rather than everything.
+func (ix *Index) textQuery(q string) (_ query.Query, hasText, empty bool) {
+	words := strings.Fields(q)
+	if len(words) == 0 {
+		return nil, false, false
+	}
+	var conj []query.Query
+	for _, w := range words {
+		if len(ix.analyzer.Analyze([]byte(w))) == 0 {
+			continue
+		}
+		var dis []query.Query
+		for _, f := range searchFields {
+			m := bleve.NewMatchQuery(w)
+			m.SetField(f.name)
+			m.Analyzer = cjk.AnalyzerName
+			m.SetOperator(query.MatchQueryOperatorAnd)
+			m.SetBoost(f.boost)
+			dis = append(dis, m)
+		}
+		for _, code := range ix.lex.Codes(w) {
+			t := bleve.NewTermQuery(code)
+			t.SetField(fChainAll)
+			t.SetBoost(2)
+			dis = append(dis, t)
+		}
+		conj = append(conj, bleve.NewDisjunctionQuery(dis...))
+	}
+	if len(conj) == 0 {
+		return nil, false, true
+	}
+	return bleve.NewConjunctionQuery(conj...), true, false
+}
+
+// snippet is the highlighted summary (or name), or the summary's start when no
+// fragment was highlighted.
+func snippet(frags map[string][]string, fields map[string]any) string {
+	for _, f := range []string{fSummary, fName} {
+		if fr := frags[f]; len(fr) > 0 {
+			return fr[0]
+		}
+	}
+	s, _ := fields[fSummary].(string)
+	if r := []rune(s); len(r) > 120 {
+		s = string(r[:120]) + "…"
+	}
+	return html.EscapeString(s)
+}

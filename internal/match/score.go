@@ -1,0 +1,420 @@
+package match
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+	"unicode"
+
+	"fuhua/internal/profile"
+)
+
+// weights gives, for each kind a startup is matched with, the most points each
+// criterion can earn. Every row adds up to 100, so a perfect match scores 100.
+var weights = map[profile.Kind]map[string]float64{
+	profile.Investor: {ReasonChain: 35, ReasonStage: 15, ReasonTicket: 15, ReasonPlace: 10, ReasonHardTech: 10, ReasonText: 15},
+	profile.Mentor:   {ReasonChain: 25, ReasonTopics: 35, ReasonPlace: 15, ReasonText: 25},
+	profile.Carrier:  {ReasonChain: 25, ReasonServices: 25, ReasonStage: 15, ReasonPlace: 20, ReasonText: 15},
+	profile.Enclave:  {ReasonChain: 25, ReasonServices: 20, ReasonPlace: 30, ReasonText: 25},
+	profile.Provider: {ReasonChain: 15, ReasonServices: 45, ReasonPlace: 20, ReasonText: 20},
+}
+
+// hardTech are the chains counted as hard tech (投硬) for investors that prefer it.
+// Both the contract's codes and the reference list's finer codes are here, so a
+// richer chain list in seed/ keeps working.
+var hardTech = map[string]bool{
+	"ic": true, "semi3": true, "hydrogen": true, "equipment": true, "materials": true, "new_energy": true,
+	"electronics": true, "biomed": true, "vr": true, "hem": true, "new_materials": true, "eit": true,
+	"pv": true, "wind": true, "energy_storage": true, "power_battery": true, "embodied_ai": true,
+	"low_altitude": true, "display": true, "pcb": true, "nev": true, "computing": true,
+}
+
+// prepared is a profile with what scoring derives from it computed once.
+type prepared struct {
+	p      *profile.Profile
+	chains map[string]string // code → "" if declared, else the keyword found
+	grams  map[string]struct{}
+	tags   map[string]string // lower-cased → as written
+}
+
+func prepare(p *profile.Profile, lex *Lexicon) *prepared {
+	q := &prepared{p: p, chains: lex.EffectiveChains(p), tags: map[string]string{}}
+	var b strings.Builder
+	b.WriteString(p.Summary)
+	for _, t := range append(append([]string(nil), p.Tags...), p.Topics...) {
+		b.WriteString(" ")
+		b.WriteString(t)
+		if k := strings.ToLower(strings.TrimSpace(t)); k != "" {
+			q.tags[k] = t
+		}
+	}
+	q.grams = grams(b.String())
+	return q
+}
+
+// grams splits text into the units similarity is measured in: overlapping pairs
+// of Chinese characters (as the index's cjk analyser does) and whole Latin words.
+func grams(text string) map[string]struct{} {
+	out := map[string]struct{}{}
+	var run []rune
+	var word strings.Builder
+	flushWord := func() {
+		if word.Len() > 1 {
+			out[word.String()] = struct{}{}
+		}
+		word.Reset()
+	}
+	flushRun := func() {
+		if len(run) == 1 {
+			out[string(run)] = struct{}{}
+		}
+		for i := 0; i+1 < len(run); i++ {
+			out[string(run[i:i+2])] = struct{}{}
+		}
+		run = run[:0]
+	}
+	for _, r := range strings.ToLower(text) {
+		switch {
+		case unicode.Is(unicode.Han, r):
+			flushWord()
+			run = append(run, r)
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			flushRun()
+			word.WriteRune(r)
+		default:
+			flushRun()
+			flushWord()
+		}
+	}
+	flushRun()
+	flushWord()
+	return out
+}
+
+// cosine is the cosine similarity of two sets.
+func cosine(a, b map[string]struct{}) float64 {
+	if len(a) == 0 || len(b) == 0 {
+		return 0
+	}
+	if len(a) > len(b) {
+		a, b = b, a
+	}
+	n := 0
+	for g := range a {
+		if _, ok := b[g]; ok {
+			n++
+		}
+	}
+	return float64(n) / math.Sqrt(float64(len(a))*float64(len(b)))
+}
+
+func score(from, cand *prepared, env Env) Item {
+	s, o := from, cand
+	if from.p.Kind != profile.Startup {
+		s, o = cand, from
+	}
+	w := weights[o.p.Kind]
+	parts := []part{
+		chainPart(s, o, env.Lex),
+		stagePart(s.p, o.p),
+		ticketPart(s.p, o.p),
+		topicsPart(s.p, o.p),
+		servicesPart(s.p, o.p),
+		placePart(s.p, o.p, env.Lex),
+		hardTechPart(s, o, env.Lex),
+		textPart(s, o),
+	}
+	for i := range parts {
+		parts[i].max = w[parts[i].code]
+	}
+	return finish(cand, parts)
+}
+
+func chainPart(s, o *prepared, lex *Lexicon) part {
+	var codes []string
+	declaredBoth := false
+	for c, sw := range s.chains {
+		if ow, ok := o.chains[c]; ok {
+			codes = append(codes, c)
+			if sw == "" && ow == "" {
+				declaredBoth = true
+			}
+		}
+	}
+	if len(codes) == 0 {
+		return part{code: ReasonChain}
+	}
+	sort.Strings(codes)
+	m := min(len(s.chains), len(o.chains))
+	frac := 1.0
+	if m > 1 {
+		frac = 0.7 + 0.3*float64(len(codes)-1)/float64(m-1)
+	}
+	if !declaredBoth {
+		frac *= 0.8 // found only in prose: likely, not certain
+	}
+	var zh, en []string
+	for i, c := range codes {
+		if i == 3 {
+			break
+		}
+		czh, cen := lex.ChainNames(c)
+		word := o.chains[c]
+		if word == "" {
+			word = s.chains[c]
+		}
+		if word != "" && !strings.EqualFold(word, czh) && !strings.EqualFold(word, cen) {
+			czh += "（" + word + "）"
+			cen += " (" + word + ")"
+		}
+		zh = append(zh, czh)
+		en = append(en, cen)
+	}
+	chainWord := "chain"
+	if len(en) > 1 {
+		chainWord = "chains"
+	}
+	return part{code: ReasonChain, frac: frac,
+		zh: "同属" + strings.Join(zh, "、") + "产业链",
+		en: "Both in the " + joinEN(en) + " " + chainWord}
+}
+
+var stageEN = map[string]string{"idea": "idea", "seed": "seed", "angel": "angel", "pre_a": "pre-A",
+	"a": "Series A", "b": "Series B", "c_plus": "Series C or later"}
+
+// carrierFit says which carrier types suit a startup at each stage, following the
+// incubation chain 众创空间 → 孵化器 → 加速器 → 产业园区.
+var carrierFit = map[string][]string{
+	"idea":   {"maker_space", "virtual", "university_park", "incubator"},
+	"seed":   {"maker_space", "virtual", "university_park", "incubator"},
+	"angel":  {"incubator", "university_park", "accelerator"},
+	"pre_a":  {"incubator", "university_park", "accelerator"},
+	"a":      {"accelerator", "incubator", "industrial_park"},
+	"b":      {"accelerator", "industrial_park"},
+	"c_plus": {"accelerator", "industrial_park"},
+}
+
+var carrierEN = map[string]string{"maker_space": "A maker space", "incubator": "An incubator",
+	"accelerator": "An accelerator", "university_park": "A university science park",
+	"industrial_park": "An industrial park", "finance_station": "A finance service station", "virtual": "A virtual incubator"}
+
+func stagePart(s, o *profile.Profile) part {
+	p := part{code: ReasonStage}
+	switch o.Kind {
+	case profile.Investor:
+		if s.Stage == "" {
+			return p
+		}
+		if len(o.Stages) == 0 {
+			p.frac, p.zh, p.en = 0.5, "投资机构不限投资阶段", "The investor invests at any stage"
+			return p
+		}
+		if contains(o.Stages, s.Stage) {
+			p.frac = 1
+			p.zh = "投资阶段涵盖企业所处的" + profile.Stages.ZH(s.Stage) + "阶段"
+			p.en = "Invests at the startup's stage (" + stageEN[s.Stage] + ")"
+		}
+	case profile.Carrier:
+		if s.Status == "graduated" && o.Type == "industrial_park" {
+			p.frac, p.zh, p.en = 1, "产业园区是毕业企业落地的去处", "An industrial park is where a graduated startup lands"
+			return p
+		}
+		if s.Stage != "" && contains(carrierFit[s.Stage], o.Type) {
+			p.frac = 1
+			p.zh = profile.CarrierTypes.ZH(o.Type) + "适合处于" + profile.Stages.ZH(s.Stage) + "阶段的企业"
+			p.en = carrierEN[o.Type] + " suits a startup at the " + stageEN[s.Stage] + " stage"
+		}
+	}
+	return p
+}
+
+// wanZH writes an amount in 万元 as Chinese readers count it.
+func wanZH(wan float64) string { return strconv.FormatFloat(wan, 'f', -1, 64) + " 万元" }
+
+// wanEN writes an amount in 万元 in yuan for English readers: 500 万元 is CNY 5m.
+func wanEN(wan float64) string {
+	if wan >= 100 {
+		return "CNY " + strconv.FormatFloat(wan/100, 'f', -1, 64) + "m"
+	}
+	return "CNY " + strconv.FormatFloat(wan*10, 'f', -1, 64) + "k"
+}
+
+func ticketPart(s, o *profile.Profile) part {
+	p := part{code: ReasonTicket}
+	if o.Kind != profile.Investor || s.Needs == nil || s.Needs.FundingWan <= 0 {
+		return p
+	}
+	lo, hi, need := o.TicketMinWan, o.TicketMaxWan, s.Needs.FundingWan
+	var rzh, ren string
+	switch {
+	case lo > 0 && hi > 0:
+		p.frac = 1
+		rzh = strconv.FormatFloat(lo, 'f', -1, 64) + "–" + wanZH(hi)
+		ren = wanEN(lo) + "–" + strings.TrimPrefix(wanEN(hi), "CNY ")
+	case hi > 0:
+		p.frac, rzh, ren = 0.7, "至多 "+wanZH(hi), "up to "+wanEN(hi)
+	case lo > 0:
+		p.frac, rzh, ren = 0.7, "不低于 "+wanZH(lo), "at least "+wanEN(lo)
+	default:
+		return p
+	}
+	p.zh = "单笔投资" + rzh + "，可满足企业 " + wanZH(need) + "的融资需求"
+	p.en = "Tickets of " + ren + " can meet the " + wanEN(need) + " the startup seeks"
+	return p
+}
+
+func topicsPart(s, o *profile.Profile) part {
+	p := part{code: ReasonTopics}
+	if o.Kind != profile.Mentor || s.Needs == nil || len(s.Needs.Mentoring) == 0 {
+		return p
+	}
+	var hit []string
+	for _, need := range s.Needs.Mentoring {
+		n := strings.ToLower(strings.TrimSpace(need))
+		for _, t := range o.Topics {
+			tl := strings.ToLower(strings.TrimSpace(t))
+			if n != "" && tl != "" && (strings.Contains(tl, n) || strings.Contains(n, tl)) {
+				hit = append(hit, need)
+				break
+			}
+		}
+	}
+	if len(hit) == 0 {
+		return p
+	}
+	p.frac = float64(len(hit)) / float64(len(s.Needs.Mentoring))
+	p.zh = "导师擅长企业需要的" + strings.Join(hit, "、")
+	p.en = "The mentor covers what the startup asked for: " + strings.Join(hit, ", ")
+	return p
+}
+
+var serviceEN = map[string]string{"law": "legal", "accounting": "accounting", "ip": "IP", "testing": "testing",
+	"tech_transfer": "technology-transfer", "finance": "finance"}
+
+func servicesPart(s, o *profile.Profile) part {
+	p := part{code: ReasonServices}
+	if s.Needs == nil || len(s.Needs.Services) == 0 {
+		return p
+	}
+	offered := o.Services
+	if o.Kind == profile.Provider && o.Type != "" {
+		offered = append(append([]string(nil), offered...), o.Type)
+	}
+	var zh, en []string
+	for _, need := range s.Needs.Services {
+		if contains(offered, need) {
+			zh = append(zh, profile.NeedServices.ZH(need))
+			en = append(en, serviceEN[need])
+		}
+	}
+	if len(zh) == 0 {
+		return p
+	}
+	p.frac = float64(len(zh)) / float64(len(s.Needs.Services))
+	p.zh = "提供企业需要的" + strings.Join(zh, "、") + "服务"
+	p.en = "Offers the " + joinEN(en) + " services the startup needs"
+	return p
+}
+
+func placePart(s, o *profile.Profile, lex *Lexicon) part {
+	p := part{code: ReasonPlace}
+	dzh, den := lex.DistrictNames(s.District)
+	switch {
+	case o.Kind == profile.Enclave:
+		var zh, en []string
+		if s.District != "" && o.HomeDistrict == s.District {
+			p.frac += 0.7
+			zh = append(zh, "飞地归属企业所在的"+dzh+"，项目孵化后可回到当地落地")
+			en = append(en, "The enclave belongs to "+den+", the startup's home, so the project can land back there")
+		}
+		if o.HostCity != "" && s.City != "" && o.HostCity == s.City {
+			p.frac += 0.3
+			rzh := profile.HostRegions.ZH(o.HostRegion)
+			zh = append(zh, "飞地位于企业所在城市"+o.HostCity+"（"+rzh+"）")
+			en = append(en, "the enclave is in "+o.HostCity+", the startup's city")
+		}
+		p.zh = strings.Join(zh, "；")
+		p.en = strings.Join(en, "; ")
+		if p.en != "" {
+			p.en = strings.ToUpper(p.en[:1]) + p.en[1:]
+		}
+	case s.District != "" && o.District == s.District:
+		p.frac, p.zh, p.en = 1, "同在"+dzh, "Both based in "+den
+	case o.Kind == profile.Investor && s.District != "" && contains(o.Regions, s.District):
+		p.frac = 0.8
+		p.zh = "投资区域包括企业所在的" + dzh
+		p.en = "Invests in " + den + ", where the startup is based"
+	case o.Kind == profile.Mentor && o.Remote:
+		p.frac, p.zh, p.en = 0.6, "导师可远程辅导", "The mentor can advise remotely"
+	}
+	return p
+}
+
+func hardTechPart(s, o *prepared, lex *Lexicon) part {
+	p := part{code: ReasonHardTech}
+	if o.p.Kind != profile.Investor || !o.p.HardTech {
+		return p
+	}
+	if n := s.p.Patents; n > 0 {
+		p.frac = 1
+		p.zh = fmt.Sprintf("投资机构偏好硬科技，企业拥有 %d 项一类知识产权", n)
+		p.en = fmt.Sprintf("The investor favours hard tech, and the startup holds %d class-I IP rights (invention patents and the like)", n)
+		return p
+	}
+	var codes []string
+	for c := range s.chains {
+		if hardTech[c] {
+			codes = append(codes, c)
+		}
+	}
+	if len(codes) == 0 {
+		return p
+	}
+	sort.Strings(codes)
+	zh, en := lex.ChainNames(codes[0])
+	p.frac = 0.7
+	p.zh = "投资机构偏好硬科技，企业属于" + zh + "领域"
+	p.en = "The investor favours hard tech, and the startup works in " + en
+	return p
+}
+
+func textPart(s, o *prepared) part {
+	p := part{code: ReasonText}
+	var shared []string
+	for k, t := range s.tags {
+		if _, ok := o.tags[k]; ok {
+			shared = append(shared, t)
+		}
+	}
+	sort.Strings(shared)
+	cos := cosine(s.grams, o.grams)
+	if cos < 0.05 && len(shared) == 0 {
+		return p
+	}
+	p.frac = math.Min(1, 2*cos+0.2*float64(len(shared)))
+	if len(shared) > 0 {
+		if len(shared) > 3 {
+			shared = shared[:3]
+		}
+		p.zh = "有相同的标签：" + strings.Join(shared, "、")
+		p.en = "Shared tags: " + strings.Join(shared, ", ")
+		return p
+	}
+	pct := int(math.Round(cos * 100))
+	p.zh = fmt.Sprintf("双方简介内容相近（相似度 %d%%）", pct)
+	p.en = fmt.Sprintf("Their descriptions are alike (%d%% similar)", pct)
+	return p
+}
+
+// joinEN joins words as English prose: "a", "a and b", "a, b and c".
+func joinEN(words []string) string {
+	switch len(words) {
+	case 0:
+		return ""
+	case 1:
+		return words[0]
+	}
+	return strings.Join(words[:len(words)-1], ", ") + " and " + words[len(words)-1]
+}
