@@ -95,7 +95,7 @@ func TestCityHalfway2024(t *testing.T) {
 		{"tech_sme_share", "2024"}:               {200.0 / 3, 32.5, Reached}, // s1, s3 of s1, s2, s3
 		{"provincial_carriers_total", "2025"}:    {3, 50.5, Behind},          // c1, c2, c7; baseline 1 (c7)
 		{"maker_spaces_total", "2025"}:           {1, 25, Behind},            // c2 (c9 only in 2025)
-		{"incubators_total", "2025"}:             {2, 50, Behind},            // c1, c4
+		{"incubators_total", "2025"}:             {2, 50.5, Behind},          // c1, c4; baseline 1 (c4)
 		{"enclaves_total", "2025"}:               {5, 16, Behind},            // baseline 2 (e3, e4)
 		{"benchmark_incubators_total", "2025"}:   {1, 2, Behind},             // c7, baseline 1
 		{"finance_stations_total", "2025"}:       {2, 1.5, OnTrack},          // c8, c10, baseline 0
