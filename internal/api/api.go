@@ -1,0 +1,148 @@
+// Package api is fuhua's HTTP API: the Gin router, its handlers, request and
+// response shapes, middleware, and the one mapping of error kinds to statuses.
+package api
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"sync/atomic"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"fuhua/internal/auth"
+	"fuhua/internal/profile"
+)
+
+// Store is the database as the handlers use it.
+type Store interface {
+	Ping(ctx context.Context) error
+	CreateProfile(ctx context.Context, p *profile.Profile) error
+	GetProfile(ctx context.Context, id string) (*profile.Profile, error)
+	UpdateProfile(ctx context.Context, p *profile.Profile, expect int64, oldCreditCode string) error
+	ListProfiles(ctx context.Context, f profile.ListFilter) ([]profile.Profile, string, error)
+	CreateUser(ctx context.Context, u *profile.User) error
+	UserByID(ctx context.Context, id string) (*profile.User, error)
+	UserByEmail(ctx context.Context, email string) (*profile.User, error)
+	UpdateUser(ctx context.Context, u *profile.User) error
+}
+
+// Indexer is the search index as the writers see it: a write is applied before the
+// handler answers, so the writer finds their own change at once.
+type Indexer interface {
+	Apply(p *profile.Profile) error
+	Ready() bool
+}
+
+// Introductions tells whether a viewer is the other side of an accepted
+// introduction with a profile, which lets them see its contact.
+type Introductions interface {
+	Introduced(ctx context.Context, viewer *profile.User, p *profile.Profile) (bool, error)
+}
+
+// Deps is what the API needs; cmd wires the concrete types.
+type Deps struct {
+	Store   Store
+	Index   Indexer       // nil: no index (tests of the spine alone)
+	Intros  Introductions // nil: nobody is introduced
+	Tokens  *auth.Tokens
+	Hasher  *auth.Hasher
+	Catalog profile.Catalog
+	Log     *slog.Logger
+	// TrustedProxies are believed for X-Forwarded-For; empty trusts none.
+	TrustedProxies []string
+	CORSOrigins    []string
+	// Now is the clock (tests replace it).
+	Now func() time.Time
+}
+
+// Server holds the handlers' dependencies.
+type Server struct {
+	Deps
+	draining atomic.Bool
+	engine   *gin.Engine
+}
+
+// New builds the API. It returns an error only for a bad trusted-proxy list.
+func New(d Deps) (*Server, error) {
+	gin.SetMode(gin.ReleaseMode)
+	if d.Log == nil {
+		d.Log = slog.Default()
+	}
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	s := &Server{Deps: d}
+	e := gin.New()
+	e.HandleMethodNotAllowed = true
+	e.RemoveExtraSlash = true
+	e.ContextWithFallback = true
+	if err := e.SetTrustedProxies(d.TrustedProxies); err != nil {
+		return nil, err
+	}
+	e.Use(withRequestID(), recoverPanics(d.Log), logRequests(d.Log), securityHeaders(), cors(d.CORSOrigins), limitBody())
+	e.NoRoute(func(c *gin.Context) {
+		writeError(c, d.Log, newHTTPError(http.StatusNotFound, "no_route", "", "no such endpoint: "+c.Request.URL.Path, "接口不存在："+c.Request.URL.Path))
+	})
+	e.NoMethod(func(c *gin.Context) {
+		writeError(c, d.Log, newHTTPError(http.StatusMethodNotAllowed, "method_not_allowed", "",
+			c.Request.Method+" is not allowed here", "此接口不支持 "+c.Request.Method+" 方法"))
+	})
+	s.engine = e
+	s.routes()
+	return s, nil
+}
+
+// Handler is the http.Handler to serve.
+func (s *Server) Handler() http.Handler { return s.engine }
+
+// Engine is the Gin engine, for packages that add their own routes.
+func (s *Server) Engine() *gin.Engine { return s.engine }
+
+// Drain marks the server as shutting down: /readyz answers 503 from now on, so a
+// load balancer stops sending new requests while in-flight ones finish.
+func (s *Server) Drain() { s.draining.Store(true) }
+
+// handle adapts a handler that returns an error to Gin: one place renders errors.
+func (s *Server) handle(h func(c *gin.Context) error) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if err := h(c); err != nil {
+			writeError(c, s.Log, err)
+		}
+	}
+}
+
+// healthz answers GET /healthz: the process is up.
+func (s *Server) healthz(c *gin.Context) error {
+	c.JSON(http.StatusOK, gin.H{"status": "ok"})
+	return nil
+}
+
+// readyz answers GET /readyz: the database answers and the index is open.
+func (s *Server) readyz(c *gin.Context) error {
+	checks := gin.H{"database": "ok", "index": "ok"}
+	ok := true
+	if s.draining.Load() {
+		checks["shutdown"] = "draining"
+		ok = false
+	}
+	ctx, cancel := context.WithTimeout(c.Request.Context(), 2*time.Second)
+	defer cancel()
+	if err := s.Store.Ping(ctx); err != nil {
+		checks["database"] = "unreachable"
+		ok = false
+	}
+	if s.Index != nil && !s.Index.Ready() {
+		checks["index"] = "rebuilding"
+		ok = false
+	}
+	status := http.StatusOK
+	checks["status"] = "ready"
+	if !ok {
+		status = http.StatusServiceUnavailable
+		checks["status"] = "not_ready"
+	}
+	c.JSON(status, checks)
+	return nil
+}

@@ -1,0 +1,185 @@
+package api
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"reflect"
+	"sort"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"fuhua/internal/profile"
+)
+
+// readObject reads the body as one JSON object and returns its top-level members.
+// It answers 413 past MaxBody, 415 for a non-JSON content type, and 400 for
+// anything that is not exactly one JSON object.
+func readObject(c *gin.Context) (map[string]json.RawMessage, []byte, error) {
+	if ct := c.GetHeader("Content-Type"); ct != "" {
+		mt, _, err := mime.ParseMediaType(ct)
+		if err != nil || (mt != "application/json" && !strings.HasSuffix(mt, "+json")) {
+			return nil, nil, newHTTPError(http.StatusUnsupportedMediaType, "unsupported_media_type", "",
+				"send the body as application/json", "请求体须为 application/json")
+		}
+	}
+	body, err := io.ReadAll(c.Request.Body)
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return nil, nil, newHTTPError(http.StatusRequestEntityTooLarge, "body_too_large", "",
+				fmt.Sprintf("the request body is larger than %d bytes", MaxBody), fmt.Sprintf("请求体超过 %d 字节", MaxBody))
+		}
+		return nil, nil, newHTTPError(http.StatusBadRequest, "unreadable_body", "", "the request body could not be read", "无法读取请求体")
+	}
+	trimmed := bytes.TrimSpace(body)
+	if len(trimmed) == 0 {
+		return nil, nil, newHTTPError(http.StatusBadRequest, "empty_body", "", "the request body is empty; send a JSON object", "请求体为空，请发送 JSON 对象")
+	}
+	if trimmed[0] != '{' {
+		return nil, nil, newHTTPError(http.StatusBadRequest, "malformed_json", "", "the request body must be a JSON object", "请求体必须是 JSON 对象")
+	}
+	dec := json.NewDecoder(bytes.NewReader(trimmed))
+	var obj map[string]json.RawMessage
+	if err := dec.Decode(&obj); err != nil {
+		return nil, nil, malformed(err)
+	}
+	if dec.More() {
+		return nil, nil, newHTTPError(http.StatusBadRequest, "malformed_json", "", "the body holds more than one JSON value", "请求体包含多个 JSON 值")
+	}
+	return obj, trimmed, nil
+}
+
+func malformed(err error) error {
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		return newHTTPError(http.StatusBadRequest, "malformed_json", "",
+			fmt.Sprintf("the body is not valid JSON (at byte %d)", se.Offset), fmt.Sprintf("请求体不是有效的 JSON（第 %d 字节处）", se.Offset))
+	}
+	return newHTTPError(http.StatusBadRequest, "malformed_json", "", "the body is not valid JSON", "请求体不是有效的 JSON")
+}
+
+// decodeInto decodes body into v, refusing unknown fields at every depth (with exact
+// spelling: Go's decoder alone would accept "Name" for "name") and naming the field
+// of a wrong type.
+func decodeInto(body []byte, v any) error {
+	if err := checkKeys(body, reflect.TypeOf(v), ""); err != nil {
+		return err
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) {
+			field := te.Field
+			return profile.Invalid(field, "wrong_type",
+				fmt.Sprintf("%s must be %s, not a JSON %s", field, describe(te.Type), te.Value),
+				fmt.Sprintf("%s 的类型应为 %s，而不是 JSON %s", field, describeZH(te.Type), te.Value))
+		}
+		if strings.HasPrefix(err.Error(), "json: unknown field ") {
+			name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+			return profile.Invalid(name, "unknown_field", fmt.Sprintf("unknown field %q", name), fmt.Sprintf("未知字段 %q", name))
+		}
+		return malformed(err)
+	}
+	return nil
+}
+
+// checkKeys walks the JSON objects in body alongside the struct type t and refuses
+// any key that is not exactly one of the struct's JSON names.
+func checkKeys(body []byte, t reflect.Type, prefix string) error {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t.Kind() != reflect.Struct || len(body) == 0 || body[0] != '{' {
+		return nil
+	}
+	var obj map[string]json.RawMessage
+	if json.Unmarshal(body, &obj) != nil {
+		return nil // the decoder reports the syntax error
+	}
+	fields := jsonFields(t)
+	for k, raw := range obj {
+		ft, ok := fields[k]
+		if !ok {
+			name := prefix + k
+			valid := make([]string, 0, len(fields))
+			for f := range fields {
+				valid = append(valid, f)
+			}
+			sort.Strings(valid)
+			return profile.Invalid(name, "unknown_field",
+				fmt.Sprintf("unknown field %q; valid fields here: %s", name, strings.Join(valid, ", ")),
+				fmt.Sprintf("未知字段 %q；可用字段：%s", name, strings.Join(valid, ", ")))
+		}
+		if err := checkKeys(bytes.TrimSpace(raw), ft, prefix+k+"."); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func jsonFields(t reflect.Type) map[string]reflect.Type {
+	out := map[string]reflect.Type{}
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		tag := f.Tag.Get("json")
+		name, _, _ := strings.Cut(tag, ",")
+		if name == "-" || !f.IsExported() {
+			continue
+		}
+		if name == "" {
+			name = f.Name
+		}
+		out[name] = f.Type
+	}
+	return out
+}
+
+func describe(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.String:
+		return "a string"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Int, reflect.Int64, reflect.Int32:
+		return "a whole number"
+	case reflect.Float64, reflect.Float32:
+		return "a number"
+	case reflect.Slice:
+		return "a list"
+	case reflect.Struct, reflect.Pointer, reflect.Map:
+		return "an object"
+	}
+	return t.String()
+}
+
+func describeZH(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.String:
+		return "字符串"
+	case reflect.Bool:
+		return "布尔值"
+	case reflect.Int, reflect.Int64, reflect.Int32:
+		return "整数"
+	case reflect.Float64, reflect.Float32:
+		return "数字"
+	case reflect.Slice:
+		return "数组"
+	}
+	return "对象"
+}
+
+// bindJSON reads the body as one object and decodes it strictly into v.
+func bindJSON(c *gin.Context, v any) error {
+	_, body, err := readObject(c)
+	if err != nil {
+		return err
+	}
+	return decodeInto(body, v)
+}

@@ -1,0 +1,26 @@
+package api
+
+import "fuhua/internal/profile"
+
+// routes lists every route of the API.
+func (s *Server) routes() {
+	e := s.engine
+	e.GET("/healthz", s.handle(s.healthz))
+	e.GET("/readyz", s.handle(s.readyz))
+
+	v1 := e.Group("/api/v1")
+	v1.POST("/auth/register", s.handle(s.register))
+	v1.POST("/auth/login", s.handle(s.login))
+
+	in := v1.Group("", s.authenticate())
+	in.GET("/me", s.handle(s.me))
+	in.POST("/users", s.handle(s.createUser))
+	for _, k := range profile.Kinds {
+		g := in.Group("/" + k.Path())
+		g.POST("", s.handle(s.createProfile(k)))
+		g.GET("", s.handle(s.listProfiles(k)))
+		g.GET("/:id", s.handle(s.getProfile(k)))
+		g.PATCH("/:id", s.handle(s.patchProfile(k)))
+		g.DELETE("/:id", s.handle(s.archiveProfile(k)))
+	}
+}

@@ -1,0 +1,65 @@
+// Package embedded runs a MongoDB-compatible server (FerretDB with its SQLite
+// backend) inside the fuhua process, so one command runs everything on a laptop and
+// the tests use a real database server.
+package embedded
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/FerretDB/FerretDB/ferretdb"
+)
+
+// Server is a running embedded database server.
+type Server struct {
+	uri    string
+	cancel context.CancelFunc
+	done   chan struct{}
+}
+
+// Start runs FerretDB on 127.0.0.1 on a free port, keeping its data under dir.
+// Its logger stays at error level: at info it logs every connection.
+func Start(dir string) (*Server, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("embedded database: %w", err)
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, fmt.Errorf("embedded database: %w", err)
+	}
+	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
+	f, err := ferretdb.New(&ferretdb.Config{
+		Listener:  ferretdb.ListenerConfig{TCP: "127.0.0.1:0"},
+		Handler:   "sqlite",
+		SQLiteURL: "file:" + abs + "/",
+		Logger:    log,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("embedded database: %w", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	s := &Server{cancel: cancel, done: make(chan struct{})}
+	go func() {
+		defer close(s.done)
+		_ = f.Run(ctx) // Run returns nil; it stops when ctx ends
+	}()
+	// MongoDBURI needs the listener up; it is bound inside New, so this is immediate.
+	s.uri = f.MongoDBURI()
+	return s, nil
+}
+
+// URI is the mongodb:// address clients connect to.
+func (s *Server) URI() string { return s.uri }
+
+// Stop shuts the server down and waits (up to the deadline) for it to finish.
+func (s *Server) Stop(timeout time.Duration) {
+	s.cancel()
+	select {
+	case <-s.done:
+	case <-time.After(timeout):
+	}
+}

@@ -1,0 +1,362 @@
+package mongodb
+
+import (
+	"context"
+	"errors"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"fuhua/internal/profile"
+)
+
+const seqCounter = "profile_seq"
+
+// Change sequences.
+//
+// Every profile write takes the next sequence number and logs the change under it,
+// so the search index can follow the database in order. The embedded backend does
+// not run findAndModify atomically (two concurrent $inc calls can return the same
+// number), so a number is claimed by inserting the change document with that number
+// as its _id: the primary key makes the claim atomic on every backend. The document
+// starts "pending" and is marked "done" after the profile write, so a follower that
+// finds a pending change waits instead of reading the profile too early.
+//
+// Numbers are claimed without gaps: a writer starts from a hint that is never above
+// the highest claimed number plus one and steps up by one on each duplicate. The
+// hint is the counter document (raised with $max after each claim; a lost update
+// only leaves it low) or this process's own last claim, whichever is higher.
+
+// claimSeq claims the next free sequence for ref and returns it.
+func (s *Store) claimSeq(ctx context.Context, ref profile.Ref) (int64, error) {
+	hint, err := s.counterHint(ctx)
+	if err != nil {
+		return 0, err
+	}
+	if local := s.lastClaim.Load(); local > hint {
+		hint = local
+	}
+	ctx = context.WithoutCancel(ctx) // a claimed number must be completed, whatever the client does
+	for seq := hint + 1; ; seq++ {
+		_, err := s.changes.InsertOne(ctx, bson.D{
+			{Key: "_id", Value: seq}, {Key: "kind", Value: string(ref.Kind)}, {Key: "id", Value: ref.ID},
+			{Key: "state", Value: "pending"}, {Key: "at", Value: s.now()},
+		})
+		if err == nil {
+			s.raiseLocal(seq)
+			_, _ = s.counters.UpdateOne(ctx, bson.D{{Key: "_id", Value: seqCounter}},
+				bson.D{{Key: "$max", Value: bson.D{{Key: "n", Value: seq}}}}, options.UpdateOne().SetUpsert(true))
+			return seq, nil
+		}
+		if !mongo.IsDuplicateKeyError(err) {
+			return 0, translate(err, "change")
+		}
+	}
+}
+
+func (s *Store) raiseLocal(seq int64) {
+	for {
+		cur := s.lastClaim.Load()
+		if seq <= cur || s.lastClaim.CompareAndSwap(cur, seq) {
+			return
+		}
+	}
+}
+
+func (s *Store) counterHint(ctx context.Context) (int64, error) {
+	var doc struct {
+		N int64 `bson:"n"`
+	}
+	err := s.counters.FindOne(ctx, bson.D{{Key: "_id", Value: seqCounter}}).Decode(&doc)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, translate(err, "sequence")
+	}
+	return doc.N, nil
+}
+
+// doneSeq marks the change under seq complete. It runs whether or not the write it
+// belonged to succeeded: a follower re-reads the profile either way, and must never
+// be left waiting on a number that will not complete.
+func (s *Store) doneSeq(ctx context.Context, seq int64) error {
+	_, err := s.changes.UpdateOne(context.WithoutCancel(ctx), bson.D{{Key: "_id", Value: seq}},
+		bson.D{{Key: "$set", Value: bson.D{{Key: "state", Value: "done"}}}})
+	return translate(err, "change")
+}
+
+// LastSeq returns the highest change sequence claimed so far (0 if none). It starts
+// from the counter and probes upward by _id, so it is exact even when the counter
+// lags, and costs one lookup per change the counter has not caught up with.
+func (s *Store) LastSeq(ctx context.Context) (int64, error) {
+	last, err := s.counterHint(ctx)
+	if err != nil {
+		return 0, err
+	}
+	for {
+		n, err := s.changes.CountDocuments(ctx, bson.D{{Key: "_id", Value: last + 1}})
+		if err != nil {
+			return 0, translate(err, "change")
+		}
+		if n == 0 {
+			return last, nil
+		}
+		last++
+	}
+}
+
+// ChangeAt returns the change logged under seq, or false if none is complete (yet):
+// either nobody claimed seq, or its writer has not finished.
+func (s *Store) ChangeAt(ctx context.Context, seq int64) (profile.Ref, bool, error) {
+	var doc struct {
+		Kind  string `bson:"kind"`
+		ID    string `bson:"id"`
+		State string `bson:"state"`
+	}
+	err := s.changes.FindOne(ctx, bson.D{{Key: "_id", Value: seq}}).Decode(&doc)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return profile.Ref{}, false, nil
+	}
+	if err != nil {
+		return profile.Ref{}, false, translate(err, "change")
+	}
+	if doc.State != "done" {
+		return profile.Ref{}, false, nil
+	}
+	return profile.Ref{Kind: profile.Kind(doc.Kind), ID: doc.ID}, true, nil
+}
+
+func creditKey(code string) string { return "credit_code:" + code }
+
+// CreateProfile stores a new profile, giving it an id, version 1 and timestamps.
+// ErrConflict (field credit_code) if another profile has the same credit code.
+func (s *Store) CreateProfile(ctx context.Context, p *profile.Profile) error {
+	if p.ID == "" {
+		p.ID = NewID()
+	}
+	p.Version = 1
+	p.CreatedAt = s.now()
+	p.UpdatedAt = p.CreatedAt
+	if p.CreditCode != "" {
+		if err := s.claimKey(ctx, creditKey(p.CreditCode), p.ID); err != nil {
+			return duplicateCredit(err)
+		}
+	}
+	seq, err := s.claimSeq(ctx, profile.Ref{Kind: p.Kind, ID: p.ID})
+	if err != nil {
+		s.releaseCredit(ctx, p.CreditCode, p.ID)
+		return err
+	}
+	p.Seq = seq
+	_, err = s.profiles.InsertOne(ctx, p)
+	logErr := s.doneSeq(ctx, seq)
+	if err != nil {
+		s.releaseCredit(ctx, p.CreditCode, p.ID)
+		return translate(err, "profile")
+	}
+	return logErr
+}
+
+func (s *Store) releaseCredit(ctx context.Context, code, id string) {
+	if code != "" {
+		s.releaseKey(context.WithoutCancel(ctx), creditKey(code), id)
+	}
+}
+
+func duplicateCredit(err error) error {
+	if errors.Is(err, profile.ErrConflict) {
+		e := profile.Conflict("duplicate_credit_code",
+			"another profile already has this credit_code", "已有资料使用了该统一社会信用代码")
+		e.Field = "credit_code"
+		return e
+	}
+	return err
+}
+
+// GetProfile returns the profile with id, archived or not. ErrNotFound if none.
+func (s *Store) GetProfile(ctx context.Context, id string) (*profile.Profile, error) {
+	if !ValidID(id) {
+		return nil, profile.NotFound("profile")
+	}
+	var p profile.Profile
+	if err := s.profiles.FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&p); err != nil {
+		return nil, translate(err, "profile")
+	}
+	return &p, nil
+}
+
+// ProfileIDByCreditCode returns the id of the profile with the credit code;
+// ErrNotFound if none. It looks up a key by _id, so it costs the same at any size.
+func (s *Store) ProfileIDByCreditCode(ctx context.Context, code string) (string, error) {
+	return s.lookupKey(ctx, creditKey(code))
+}
+
+// UpdateProfile replaces the stored profile with p if the stored version is still
+// expect, and bumps the version. ErrPrecondition (a *profile.Error naming the
+// current version) if someone else changed it first, ErrNotFound if it is gone,
+// ErrConflict if the new credit code is taken. p's ID, Kind, OwnerID and CreatedAt
+// must be those of the stored profile; the caller loads it first.
+func (s *Store) UpdateProfile(ctx context.Context, p *profile.Profile, expect int64, oldCreditCode string) error {
+	if !ValidID(p.ID) {
+		return profile.NotFound("profile")
+	}
+	newCode := p.CreditCode != "" && p.CreditCode != oldCreditCode
+	if newCode {
+		if err := s.claimKey(ctx, creditKey(p.CreditCode), p.ID); err != nil {
+			return duplicateCredit(err)
+		}
+	}
+	seq, err := s.claimSeq(ctx, profile.Ref{Kind: p.Kind, ID: p.ID})
+	if err != nil {
+		if newCode {
+			s.releaseCredit(ctx, p.CreditCode, p.ID)
+		}
+		return err
+	}
+	next := *p
+	next.Version = expect + 1
+	next.UpdatedAt = s.now()
+	next.Seq = seq
+	res, err := s.profiles.ReplaceOne(ctx, bson.D{{Key: "_id", Value: p.ID}, {Key: "version", Value: expect}}, &next)
+	logErr := s.doneSeq(ctx, seq)
+	if err == nil && res.MatchedCount == 0 {
+		err = s.missOrStale(ctx, p.ID)
+	}
+	if err != nil {
+		if newCode {
+			s.releaseCredit(ctx, p.CreditCode, p.ID)
+		}
+		return translate2(err, "profile")
+	}
+	if oldCreditCode != "" && oldCreditCode != p.CreditCode {
+		s.releaseCredit(ctx, oldCreditCode, p.ID)
+	}
+	*p = next
+	return logErr
+}
+
+// missOrStale explains why a conditional write matched nothing.
+func (s *Store) missOrStale(ctx context.Context, id string) error {
+	cur, err := s.GetProfile(ctx, id)
+	if err != nil {
+		return err
+	}
+	return profile.StaleVersion(cur.Version)
+}
+
+// translate2 passes domain errors through and translates driver errors.
+func translate2(err error, what string) error {
+	if _, ok := profile.AsError(err); ok {
+		return err
+	}
+	for _, k := range []error{profile.ErrNotFound, profile.ErrConflict, profile.ErrUnavailable, profile.ErrInternal} {
+		if errors.Is(err, k) {
+			return err
+		}
+	}
+	return translate(err, what)
+}
+
+// listFilter builds the query of a list page.
+func listFilter(f profile.ListFilter) bson.D {
+	q := bson.D{{Key: "kind", Value: string(f.Kind)}}
+	if !f.IncludeArchived {
+		q = append(q, bson.E{Key: "archived", Value: false})
+	}
+	// Every value is bound as a plain string compared for equality, so a client's
+	// text can never become an operator.
+	if f.Chain != "" {
+		q = append(q, bson.E{Key: "chains", Value: f.Chain})
+	}
+	if f.District != "" {
+		q = append(q, bson.E{Key: "district", Value: f.District})
+	}
+	if f.Stage != "" {
+		if f.Kind == profile.Investor {
+			q = append(q, bson.E{Key: "stages", Value: f.Stage})
+		} else {
+			q = append(q, bson.E{Key: "stage", Value: f.Stage})
+		}
+	}
+	if f.Type != "" {
+		q = append(q, bson.E{Key: "type", Value: f.Type})
+	}
+	if f.Status != "" {
+		q = append(q, bson.E{Key: "status", Value: f.Status})
+	}
+	if f.OwnerID != "" {
+		q = append(q, bson.E{Key: "owner_id", Value: f.OwnerID})
+	}
+	if f.After != "" {
+		q = append(q, bson.E{Key: "_id", Value: bson.D{{Key: "$gt", Value: f.After}}})
+	}
+	return q
+}
+
+// ListProfiles returns one page of profiles in id order and the cursor of the next
+// page ("" at the end).
+func (s *Store) ListProfiles(ctx context.Context, f profile.ListFilter) ([]profile.Profile, string, error) {
+	limit := f.Limit
+	if limit <= 0 || limit > 100 {
+		limit = 20
+	}
+	cur, err := s.profiles.Find(ctx, listFilter(f),
+		options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetLimit(int64(limit+1)))
+	if err != nil {
+		return nil, "", translate(err, "profiles")
+	}
+	var out []profile.Profile
+	if err := cur.All(ctx, &out); err != nil {
+		return nil, "", translate(err, "profiles")
+	}
+	next := ""
+	if len(out) > limit {
+		out = out[:limit]
+		next = out[limit-1].ID
+	}
+	return out, next, nil
+}
+
+// EachProfile calls fn with every profile, archived included, in no set order; it
+// stops at fn's first error.
+func (s *Store) EachProfile(ctx context.Context, fn func(*profile.Profile) error) error {
+	return s.each(ctx, bson.D{}, fn)
+}
+
+// EachOfKind calls fn with every live (not archived) profile of kind k.
+func (s *Store) EachOfKind(ctx context.Context, k profile.Kind, fn func(*profile.Profile) error) error {
+	return s.each(ctx, bson.D{{Key: "kind", Value: string(k)}, {Key: "archived", Value: false}}, fn)
+}
+
+func (s *Store) each(ctx context.Context, q bson.D, fn func(*profile.Profile) error) error {
+	cur, err := s.profiles.Find(ctx, q, options.Find().SetBatchSize(1000))
+	if err != nil {
+		return translate(err, "profiles")
+	}
+	defer cur.Close(ctx)
+	for cur.Next(ctx) {
+		var p profile.Profile
+		if err := cur.Decode(&p); err != nil {
+			return translate(err, "profile")
+		}
+		if err := fn(&p); err != nil {
+			return err
+		}
+	}
+	if err := cur.Err(); err != nil {
+		return translate(err, "profiles")
+	}
+	return nil
+}
+
+// CountProfiles estimates how many profiles are stored (archived included); the
+// server uses it to decide whether to load the demo data on first start.
+func (s *Store) CountProfiles(ctx context.Context) (int64, error) {
+	n, err := s.profiles.EstimatedDocumentCount(ctx)
+	if err != nil {
+		return 0, translate(err, "profiles")
+	}
+	return n, nil
+}

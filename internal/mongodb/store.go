@@ -1,0 +1,155 @@
+// Package mongodb is the only package that speaks to the database: it stores
+// profiles, accounts and the change log the search index follows. It writes to the
+// subset of MongoDB that FerretDB v1 also serves — no transactions, no change
+// streams, single-document atomicity — and keeps hot paths on _id, because the
+// embedded backend scans the collection for any other filter.
+package mongodb
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"sync/atomic"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"fuhua/internal/profile"
+)
+
+// Store is fuhua's database.
+type Store struct {
+	client   *mongo.Client
+	db       *mongo.Database
+	profiles *mongo.Collection
+	changes  *mongo.Collection
+	counters *mongo.Collection
+	keys     *mongo.Collection
+	users    *mongo.Collection
+	now      func() time.Time
+	// lastClaim is the highest change sequence this process has claimed.
+	lastClaim atomic.Int64
+}
+
+// Open connects to uri, checks the server answers within the context's deadline,
+// and makes sure the indexes exist. It returns ErrUnavailable when the server can't
+// be reached.
+func Open(ctx context.Context, uri, dbName string) (*Store, error) {
+	client, err := mongo.Connect(options.Client().ApplyURI(uri).
+		SetServerSelectionTimeout(10 * time.Second).
+		SetTimeout(30 * time.Second))
+	if err != nil {
+		return nil, fmt.Errorf("%w: connect: %v", profile.ErrUnavailable, err)
+	}
+	s := NewStore(client, dbName)
+	if err := s.Ping(ctx); err != nil {
+		_ = client.Disconnect(context.Background())
+		return nil, err
+	}
+	if err := s.ensureIndexes(ctx); err != nil {
+		_ = client.Disconnect(context.Background())
+		return nil, err
+	}
+	return s, nil
+}
+
+// NewStore wraps a connected client; Open is the usual way in.
+func NewStore(client *mongo.Client, dbName string) *Store {
+	db := client.Database(dbName)
+	return &Store{
+		client:   client,
+		db:       db,
+		profiles: db.Collection("profiles"),
+		changes:  db.Collection("changes"),
+		counters: db.Collection("counters"),
+		keys:     db.Collection("keys"),
+		users:    db.Collection("users"),
+		now:      func() time.Time { return time.Now().UTC().Truncate(time.Millisecond) },
+	}
+}
+
+// SetClock replaces the store's clock (tests).
+func (s *Store) SetClock(now func() time.Time) { s.now = now }
+
+// Database is the underlying database, for packages that keep their own
+// collections beside the profiles (introductions) and for tests.
+func (s *Store) Database() *mongo.Database { return s.db }
+
+// Ping checks the server answers. ErrUnavailable if not.
+func (s *Store) Ping(ctx context.Context) error {
+	if err := s.db.RunCommand(ctx, bson.D{{Key: "ping", Value: 1}}).Err(); err != nil {
+		return fmt.Errorf("%w: ping: %v", profile.ErrUnavailable, err)
+	}
+	return nil
+}
+
+// Close disconnects.
+func (s *Store) Close(ctx context.Context) error { return s.client.Disconnect(ctx) }
+
+func (s *Store) ensureIndexes(ctx context.Context) error {
+	// These serve a real MongoDB; the embedded backend accepts and ignores them for
+	// anything but _id. Uniqueness that matters (e-mail, credit code) is enforced
+	// through the keys collection's _id, which both backends honour.
+	_, err := s.profiles.Indexes().CreateMany(ctx, []mongo.IndexModel{
+		{Keys: bson.D{{Key: "kind", Value: 1}, {Key: "archived", Value: 1}, {Key: "_id", Value: 1}}},
+		{Keys: bson.D{{Key: "kind", Value: 1}, {Key: "district", Value: 1}}},
+		{Keys: bson.D{{Key: "kind", Value: 1}, {Key: "chains", Value: 1}}},
+		{Keys: bson.D{{Key: "owner_id", Value: 1}}},
+	})
+	if err != nil {
+		return fmt.Errorf("%w: create indexes: %v", profile.ErrUnavailable, err)
+	}
+	return nil
+}
+
+var objectIDPattern = regexp.MustCompile(`^[0-9a-f]{24}$`)
+
+// ValidID reports whether id has the shape of a fuhua id (24 lower-case hex digits).
+func ValidID(id string) bool { return objectIDPattern.MatchString(id) }
+
+// NewID makes a fresh id.
+func NewID() string { return bson.NewObjectID().Hex() }
+
+// translate maps driver errors to the domain's kinds at the store's edge.
+func translate(err error, what string) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, mongo.ErrNoDocuments):
+		return profile.NotFound(what)
+	case mongo.IsDuplicateKeyError(err):
+		return fmt.Errorf("%w: duplicate %s", profile.ErrConflict, what)
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded), mongo.IsTimeout(err), mongo.IsNetworkError(err):
+		return fmt.Errorf("%w: %s: %v", profile.ErrUnavailable, what, err)
+	}
+	return fmt.Errorf("%w: %s: %v", profile.ErrInternal, what, err)
+}
+
+// claimKey makes key point at ref; a key already taken gives ErrConflict. Keys carry
+// uniqueness (e-mail, credit code) on _id, which every backend enforces and looks up
+// without a scan.
+func (s *Store) claimKey(ctx context.Context, key, ref string) error {
+	_, err := s.keys.InsertOne(ctx, bson.D{{Key: "_id", Value: key}, {Key: "ref", Value: ref}})
+	return translate(err, "key")
+}
+
+func (s *Store) releaseKey(ctx context.Context, key, ref string) {
+	// Only release the key if it still points at ref, so a release can never free a
+	// key someone else has claimed since.
+	_, _ = s.keys.DeleteOne(ctx, bson.D{{Key: "_id", Value: key}, {Key: "ref", Value: ref}})
+}
+
+// lookupKey returns what key points at; ErrNotFound if nothing.
+func (s *Store) lookupKey(ctx context.Context, key string) (string, error) {
+	var doc struct {
+		Ref string `bson:"ref"`
+	}
+	err := s.keys.FindOne(ctx, bson.D{{Key: "_id", Value: key}}).Decode(&doc)
+	if err != nil {
+		return "", translate(err, "key")
+	}
+	return doc.Ref, nil
+}

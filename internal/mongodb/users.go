@@ -1,0 +1,85 @@
+package mongodb
+
+import (
+	"context"
+	"strings"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+
+	"fuhua/internal/profile"
+)
+
+func emailKey(email string) string { return "email:" + strings.ToLower(strings.TrimSpace(email)) }
+
+// CreateUser stores a new account with a fresh id. ErrConflict (field email) if the
+// e-mail is taken.
+func (s *Store) CreateUser(ctx context.Context, u *profile.User) error {
+	if u.ID == "" {
+		u.ID = NewID()
+	}
+	u.Email = strings.ToLower(strings.TrimSpace(u.Email))
+	u.CreatedAt = s.now()
+	u.UpdatedAt = u.CreatedAt
+	if u.Districts == nil {
+		u.Districts = []string{}
+	}
+	if err := s.claimKey(ctx, emailKey(u.Email), u.ID); err != nil {
+		if e, ok := profile.AsError(err); ok {
+			return e
+		}
+		e := profile.Conflict("email_taken", "an account with this e-mail already exists", "该邮箱已注册")
+		e.Field = "email"
+		return e
+	}
+	if _, err := s.users.InsertOne(ctx, u); err != nil {
+		s.releaseKey(context.WithoutCancel(ctx), emailKey(u.Email), u.ID)
+		return translate(err, "user")
+	}
+	return nil
+}
+
+// UserByID returns the account with id. ErrNotFound if none.
+func (s *Store) UserByID(ctx context.Context, id string) (*profile.User, error) {
+	if !ValidID(id) {
+		return nil, profile.NotFound("user")
+	}
+	var u profile.User
+	if err := s.users.FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&u); err != nil {
+		return nil, translate(err, "user")
+	}
+	return &u, nil
+}
+
+// UserByEmail returns the account with the e-mail, looked up through its key by _id.
+// ErrNotFound if none.
+func (s *Store) UserByEmail(ctx context.Context, email string) (*profile.User, error) {
+	id, err := s.lookupKey(ctx, emailKey(email))
+	if err != nil {
+		return nil, profile.NotFound("user")
+	}
+	return s.UserByID(ctx, id)
+}
+
+// UpdateUser saves an account's name, role, districts, password hash and token
+// version. ErrNotFound if it is gone.
+func (s *Store) UpdateUser(ctx context.Context, u *profile.User) error {
+	u.UpdatedAt = s.now()
+	if u.Districts == nil {
+		u.Districts = []string{}
+	}
+	res, err := s.users.UpdateOne(ctx, bson.D{{Key: "_id", Value: u.ID}}, bson.D{{Key: "$set", Value: bson.D{
+		{Key: "name", Value: u.Name},
+		{Key: "role", Value: string(u.Role)},
+		{Key: "districts", Value: u.Districts},
+		{Key: "password_hash", Value: u.PasswordHash},
+		{Key: "token_version", Value: u.TokenVersion},
+		{Key: "updated_at", Value: u.UpdatedAt},
+	}}})
+	if err != nil {
+		return translate(err, "user")
+	}
+	if res.MatchedCount == 0 {
+		return profile.NotFound("user")
+	}
+	return nil
+}
