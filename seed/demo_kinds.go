@@ -24,8 +24,8 @@ func (g *demoGen) startup(p *profile.Profile, i int, r *rand.Rand) {
 	}
 	suffix := pick(r, []string{"科技有限公司", "有限公司", "技术有限公司"})
 	word := g.word(r, main)
-	if strings.HasSuffix(word, "科技") && suffix == "科技有限公司" {
-		suffix = "有限公司"
+	if strings.HasSuffix(word, "科技") {
+		suffix = "有限公司" // not 科技科技 or 科技技术
 	}
 	p.Name = prefix + zh + word + suffix
 	p.CreditCode = creditCode(r, di.division)
@@ -140,9 +140,10 @@ func (g *demoGen) mentor(p *profile.Profile, i int, r *rand.Rand) {
 	}
 	p.Capacity = between(r, 1, 5)
 	p.Remote = chance(r, 0.5)
-	p.Contact = g.contact(r, "mentor")
-	p.Contact.Person = name
-	p.Contact.Email = py + fmt.Sprint(i%100) + "@mentor.example.com"
+	p.Contact = profile.Contact{Person: name, Phone: phone(r), Email: py + fmt.Sprint(i%100) + "@mentor.example.com"}
+	if chance(r, 0.5) {
+		p.Contact.WeChat = "wx_" + strings.ReplaceAll(py, ".", "") + fmt.Sprint(r.IntN(1000))
+	}
 	kw := g.keywords(r, main, 2)
 	p.Summary = fmt.Sprintf("%s，%s%s，从事%s相关工作%d年，可在%s方面为在孵企业提供辅导，每期可带%d家企业。（示例数据）",
 		name, p.Organization, p.Title, strings.Join(kw, "、"), between(r, 5, 30), strings.Join(p.Topics, "、"), p.Capacity)
