@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/search"
+	bsearch "github.com/blevesearch/bleve/v2/search"
 
 	"fuhua/internal/profile"
 )
@@ -240,7 +240,7 @@ func (ix *Index) indexedSeqs(ctx context.Context) (map[string]int64, error) {
 	}
 }
 
-func numberField(h *search.DocumentMatch, name string) float64 {
+func numberField(h *bsearch.DocumentMatch, name string) float64 {
 	if v, ok := h.Fields[name].(float64); ok {
 		return v
 	}

@@ -40,7 +40,8 @@ func NewLedger(ttl time.Duration, now func() time.Time) *Ledger {
 // Arrange reorders a startup's ranked mentor items so that the first TopN places
 // go only to mentors with room: a mentor already shown as a top match to as many
 // other startups as free(mentorID) is moved down below the top places (keeping
-// its score and reasons), and the next mentor with room moves up. It then records
+// its score and reasons), and the next mentor with room moves up; if too few
+// mentors have room to fill the top places, the full ones are left out. It then records
 // the new top places as this startup's exposures. Items must be best first.
 func (l *Ledger) Arrange(startupID string, items []Item, free func(mentorID string) int) []Item {
 	l.mu.Lock()
@@ -66,7 +67,12 @@ func (l *Ledger) Arrange(startupID string, items []Item, free func(mentorID stri
 		}
 		out = append(out, it)
 	}
-	// Those passed over follow the top places, in their own order, ahead of the rest.
+	// Those passed over follow the top places, in their own order, ahead of the
+	// rest. When too few mentors have room to fill the top places, following
+	// them would still be a top place, so they are left out.
+	if len(top) < TopN {
+		held = nil
+	}
 	if len(held) > 0 {
 		rest := append([]Item(nil), out[len(top):]...)
 		out = append(append(out[:len(top)], held...), rest...)

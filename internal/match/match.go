@@ -142,8 +142,8 @@ func Exclude(from, cand *profile.Profile, env Env) string {
 	return ""
 }
 
-// Rank removes the candidates a hard constraint excludes, scores the rest and
-// returns the best limit of them: score descending, ties broken by id so the
+// Rank removes the candidates a hard constraint excludes, scores the rest, drops
+// those that score 0, and returns the best limit of them: score descending, ties broken by id so the
 // order never depends on the order of cands. A limit ≤ 0 keeps them all.
 func Rank(from *profile.Profile, cands []*profile.Profile, env Env, limit int) []Item {
 	prepared := prepare(from, env.Lex)
@@ -152,7 +152,11 @@ func Rank(from *profile.Profile, cands []*profile.Profile, env Env, limit int) [
 		if c == nil || Exclude(from, c, env) != "" {
 			continue
 		}
-		items = append(items, score(prepared, prepare(c, env.Lex), env))
+		// A candidate with nothing in common scores 0 and has no reason to be
+		// shown.
+		if it := score(prepared, prepare(c, env.Lex), env); it.Score > 0 {
+			items = append(items, it)
+		}
 	}
 	Sort(items)
 	if limit > 0 && len(items) > limit {
