@@ -202,6 +202,21 @@ func (s *Store) UpdateProfile(ctx context.Context, p *profile.Profile, expect in
 	if !ValidID(p.ID) {
 		return profile.NotFound("profile")
 	}
+	done, err := s.ClaimTransition(ctx, "profiles", p.ID, expect+1, func(ctx context.Context) (int64, error) {
+		cur, err := s.GetProfile(ctx, p.ID)
+		if err != nil {
+			return 0, err
+		}
+		return cur.Version, nil
+	})
+	if err != nil {
+		if errors.Is(err, profile.ErrPrecondition) {
+			return s.missOrStale(ctx, p.ID)
+		}
+		return err
+	}
+	ok := false
+	defer func() { done(ok) }()
 	newCode := p.CreditCode != "" && p.CreditCode != oldCreditCode
 	if newCode {
 		if err := s.claimKey(ctx, creditKey(p.CreditCode), p.ID); err != nil {
@@ -233,6 +248,7 @@ func (s *Store) UpdateProfile(ctx context.Context, p *profile.Profile, expect in
 	if oldCreditCode != "" && oldCreditCode != p.CreditCode {
 		s.releaseCredit(ctx, oldCreditCode, p.ID)
 	}
+	ok = true
 	*p = next
 	return logErr
 }
