@@ -1,0 +1,251 @@
+// Command fuhua is the matchmaking service of a city's technology-incubation
+// network. Sub-commands: serve (the default), seed, reindex.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"fuhua/internal/api"
+	"fuhua/internal/auth"
+	"fuhua/internal/config"
+	"fuhua/internal/embedded"
+	"fuhua/internal/mongodb"
+	"fuhua/internal/profile"
+	"fuhua/seed"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Getenv, os.Stdout)
+	stop()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "fuhua:", err)
+		os.Exit(1)
+	}
+}
+
+const usage = `usage: fuhua [serve|seed|reindex] [flags]
+
+  serve     run the HTTP API (the default)
+  seed      load the plan's named bodies and N demo profiles: fuhua seed --demo 600
+  reindex   rebuild the search index from the database
+
+Settings come from the environment (FUHUA_ADDR, FUHUA_DATA_DIR, MONGODB_URI,
+FUHUA_JWT_SECRET, FUHUA_ADMIN_EMAIL, FUHUA_ADMIN_PASSWORD, …); see README.md.
+`
+
+// run is main without the process: arguments, environment and output are passed in
+// so tests can drive it.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+	cmd := "serve"
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		cmd, args = args[0], args[1:]
+	}
+	fs := flag.NewFlagSet(cmd, flag.ContinueOnError)
+	fs.SetOutput(stdout)
+	addr := fs.String("addr", "", "listen address (overrides FUHUA_ADDR)")
+	dataDir := fs.String("data-dir", "", "data directory (overrides FUHUA_DATA_DIR)")
+	demo := fs.Int("demo", -1, "seed: how many demo profiles to generate")
+	fs.Usage = func() { fmt.Fprint(stdout, usage) }
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	cfg, err := config.Load(getenv)
+	if err != nil {
+		return err
+	}
+	if *addr != "" {
+		cfg.Addr = *addr
+	}
+	if *dataDir != "" {
+		cfg.DataDir = *dataDir
+	}
+	log := slog.New(slog.NewJSONHandler(stdout, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	switch cmd {
+	case "serve":
+		return serve(ctx, cfg, log)
+	case "seed":
+		n := cfg.DemoSize
+		if *demo >= 0 {
+			n = *demo
+		}
+		return withStore(ctx, cfg, log, func(st *mongodb.Store) error {
+			added, err := loadSeed(ctx, st, n)
+			if err == nil {
+				log.Info("seeded", "profiles", added)
+			}
+			return err
+		})
+	case "reindex":
+		return reindex(ctx, cfg, log)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	return fmt.Errorf("unknown command %q\n%s", cmd, usage)
+}
+
+// openDB opens the configured database, starting the embedded server first when
+// MONGODB_URI is empty. The returned func closes both.
+func openDB(ctx context.Context, cfg config.Config, log *slog.Logger) (*mongodb.Store, func(), error) {
+	uri := cfg.MongoURI
+	var srv *embedded.Server
+	if cfg.Embedded() {
+		var err error
+		srv, err = embedded.Start(filepath.Join(cfg.DataDir, "db"))
+		if err != nil {
+			return nil, nil, err
+		}
+		uri = srv.URI()
+		log.Info("embedded database started", "dir", filepath.Join(cfg.DataDir, "db"))
+	}
+	octx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	st, err := mongodb.Open(octx, uri, cfg.Database)
+	if err != nil {
+		if srv != nil {
+			srv.Stop(5 * time.Second)
+		}
+		return nil, nil, err
+	}
+	closeAll := func() {
+		cctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		_ = st.Close(cctx)
+		if srv != nil {
+			srv.Stop(10 * time.Second)
+		}
+	}
+	return st, closeAll, nil
+}
+
+func withStore(ctx context.Context, cfg config.Config, log *slog.Logger, fn func(*mongodb.Store) error) error {
+	st, closeAll, err := openDB(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer closeAll()
+	return fn(st)
+}
+
+// ensureAdmin creates the configured admin, or brings an existing account with that
+// e-mail up to date (admin role, the configured password). Changing its password
+// revokes its old tokens.
+func ensureAdmin(ctx context.Context, st *mongodb.Store, h *auth.Hasher, cfg config.Config, log *slog.Logger) error {
+	if cfg.AdminEmail == "" {
+		return nil
+	}
+	u, err := st.UserByEmail(ctx, cfg.AdminEmail)
+	if errors.Is(err, profile.ErrNotFound) {
+		hash, err := h.Hash(ctx, cfg.AdminPassword)
+		if err != nil {
+			return err
+		}
+		u = &profile.User{Email: cfg.AdminEmail, Name: "管理员", Role: profile.RoleAdmin, PasswordHash: hash}
+		if err := st.CreateUser(ctx, u); err != nil {
+			return err
+		}
+		log.Info("admin created", "user", u.ID)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	same, err := h.Verify(ctx, cfg.AdminPassword, u.PasswordHash)
+	if err != nil {
+		return err
+	}
+	if same && u.Role == profile.RoleAdmin {
+		return nil
+	}
+	if !same {
+		if u.PasswordHash, err = h.Hash(ctx, cfg.AdminPassword); err != nil {
+			return err
+		}
+	}
+	u.Role = profile.RoleAdmin
+	u.TokenVersion++
+	log.Info("admin updated", "user", u.ID)
+	return st.UpdateUser(ctx, u)
+}
+
+func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
+	if err := cfg.EnsureSecret(); err != nil {
+		return err
+	}
+	st, closeDB, err := openDB(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer closeDB()
+	hasher := auth.NewHasher(4)
+	if err := ensureAdmin(ctx, st, hasher, cfg, log); err != nil {
+		return err
+	}
+	if cfg.Demo {
+		n, err := st.CountProfiles(ctx)
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			added, err := loadSeed(ctx, st, cfg.DemoSize)
+			if err != nil {
+				return err
+			}
+			log.Info("demo data loaded on first start", "profiles", added)
+		}
+	}
+	tokens, err := auth.NewTokens([]byte(cfg.JWTSecret), cfg.TokenLifetime)
+	if err != nil {
+		return err
+	}
+	svc, err := api.New(api.Deps{
+		Store: st, Tokens: tokens, Hasher: hasher, Catalog: seed.Catalog(), Log: log,
+		TrustedProxies: cfg.TrustedProxies, CORSOrigins: cfg.CORSOrigins,
+	})
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{
+		Addr:              cfg.Addr,
+		Handler:           svc.Handler(),
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.ListenAndServe() }()
+	log.Info("fuhua serving", "addr", "http://"+cfg.Addr, "embedded_db", cfg.Embedded())
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down: draining requests")
+	svc.Drain()
+	sctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		log.Warn("shutdown", "err", err.Error())
+	}
+	return nil
+}
+
+func reindex(ctx context.Context, cfg config.Config, log *slog.Logger) error {
+	return errors.New("reindex: the search index is not wired yet")
+}

@@ -1,0 +1,48 @@
+package main
+
+import (
+	"context"
+	"errors"
+
+	"fuhua/internal/mongodb"
+	"fuhua/internal/profile"
+	"fuhua/seed"
+)
+
+// seedOwnerEmail owns the demo data: an account without a password, so nobody can
+// sign in as it; admins and the districts' managers edit the data by office.
+const seedOwnerEmail = "seed@fuhua.invalid"
+
+// loadSeed stores the bodies the plan names and n generated demo profiles. Startups
+// with a credit code already stored are skipped, so running it twice does not
+// duplicate them. It returns how many profiles it added.
+func loadSeed(ctx context.Context, st *mongodb.Store, n int) (int, error) {
+	owner, err := st.UserByEmail(ctx, seedOwnerEmail)
+	if errors.Is(err, profile.ErrNotFound) {
+		owner = &profile.User{Email: seedOwnerEmail, Name: "示例数据", Role: profile.RoleAdmin}
+		err = st.CreateUser(ctx, owner)
+	}
+	if err != nil {
+		return 0, err
+	}
+	cat := seed.Catalog()
+	all := append(seed.Named(), seed.Demo(n)...)
+	// Carriers first, so startups can point at them by carrier_id.
+	added := 0
+	for i := range all {
+		p := &all[i]
+		p.OwnerID = owner.ID
+		p.Normalize()
+		if err := p.Validate(cat); err != nil {
+			return added, err
+		}
+		if err := st.CreateProfile(ctx, p); err != nil {
+			if errors.Is(err, profile.ErrConflict) {
+				continue
+			}
+			return added, err
+		}
+		added++
+	}
+	return added, nil
+}
