@@ -106,7 +106,7 @@ func (ix *Index) Match(ctx context.Context, from *profile.Profile, target profil
 }
 
 // poolSize is how many candidates Bleve pre-selects for exact ranking.
-func poolSize(limit int) int { return min(100+4*limit, 500) }
+func poolSize(limit int) int { return min(60+3*limit, 400) }
 
 // candidates fetches the profiles Bleve ranks best for from, with the hard
 // constraints it can express applied as filters.
@@ -254,14 +254,17 @@ func (ix *Index) softQueries(from *profile.Profile, target profile.Kind) []query
 			out = append(out, textMatch(fTopics, strings.Join(from.Topics, " "), 3))
 		}
 	}
-	words := strings.Join(from.Tags, " ")
-	if r := []rune(from.Summary); len(r) > 60 {
-		words += " " + string(r[:60])
-	} else {
-		words += " " + from.Summary
-	}
-	if strings.TrimSpace(words) != "" {
-		out = append(out, textMatch(fSummary, words, 1), textMatch(fTags, words, 1))
+	// Its own words: each tag must appear whole (all its character pairs) in the
+	// candidate's tags or summary. Tags rather than the summary, because common
+	// pairs in prose (公司, 技术) would make every profile a candidate and the
+	// query as slow as a scan; the summary still counts in the exact ranking.
+	for _, tag := range from.Tags {
+		for _, f := range []string{fTags, fSummary} {
+			m := bleve.NewMatchQuery(tag)
+			m.SetField(f)
+			m.SetOperator(query.MatchQueryOperatorAnd)
+			out = append(out, m)
+		}
 	}
 	return out
 }

@@ -2,7 +2,9 @@ package match
 
 import (
 	"fmt"
+	"hash/fnv"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -35,7 +37,7 @@ var hardTech = map[string]bool{
 type prepared struct {
 	p      *profile.Profile
 	chains map[string]string // code → "" if declared, else the keyword found
-	grams  map[string]struct{}
+	grams  []uint64          // sorted hashes of the text's units (see grams)
 	tags   map[string]string // lower-cased → as written
 }
 
@@ -55,23 +57,31 @@ func prepare(p *profile.Profile, lex *Lexicon) *prepared {
 }
 
 // grams splits text into the units similarity is measured in: overlapping pairs
-// of Chinese characters (as the index's cjk analyser does) and whole Latin words.
-func grams(text string) map[string]struct{} {
-	out := map[string]struct{}{}
+// of Chinese characters (as the index's cjk analyser does) and whole Latin words,
+// returned as a sorted set of 64-bit FNV hashes. Hashes rather than strings keep
+// scoring a few hundred candidates per request cheap in allocations; a collision
+// only nudges a similarity.
+func grams(text string) []uint64 {
+	set := map[uint64]struct{}{}
+	add := func(s string) {
+		h := fnv.New64a()
+		h.Write([]byte(s))
+		set[h.Sum64()] = struct{}{}
+	}
 	var run []rune
 	var word strings.Builder
 	flushWord := func() {
 		if word.Len() > 1 {
-			out[word.String()] = struct{}{}
+			add(word.String())
 		}
 		word.Reset()
 	}
 	flushRun := func() {
 		if len(run) == 1 {
-			out[string(run)] = struct{}{}
+			add(string(run))
 		}
 		for i := 0; i+1 < len(run); i++ {
-			out[string(run[i:i+2])] = struct{}{}
+			add(string(run[i : i+2]))
 		}
 		run = run[:0]
 	}
@@ -90,21 +100,30 @@ func grams(text string) map[string]struct{} {
 	}
 	flushRun()
 	flushWord()
+	out := make([]uint64, 0, len(set))
+	for h := range set {
+		out = append(out, h)
+	}
+	slices.Sort(out)
 	return out
 }
 
-// cosine is the cosine similarity of two sets.
-func cosine(a, b map[string]struct{}) float64 {
+// cosine is the cosine similarity of two sorted sets.
+func cosine(a, b []uint64) float64 {
 	if len(a) == 0 || len(b) == 0 {
 		return 0
 	}
-	if len(a) > len(b) {
-		a, b = b, a
-	}
 	n := 0
-	for g := range a {
-		if _, ok := b[g]; ok {
+	for i, j := 0, 0; i < len(a) && j < len(b); {
+		switch {
+		case a[i] == b[j]:
 			n++
+			i++
+			j++
+		case a[i] < b[j]:
+			i++
+		default:
+			j++
 		}
 	}
 	return float64(n) / math.Sqrt(float64(len(a))*float64(len(b)))

@@ -1,0 +1,160 @@
+package index
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"sync"
+	"testing"
+	"time"
+
+	"fuhua/internal/profile"
+)
+
+// benchSet is one generated dataset with its index, built once per process and
+// per size because building 100k documents takes minutes.
+type benchSet struct {
+	ix  *Index
+	src *memSource
+	ps  []*profile.Profile
+}
+
+var (
+	benchMu   sync.Mutex
+	benchSets = map[int]*benchSet{}
+)
+
+func benchData(b *testing.B, n int) *benchSet {
+	benchMu.Lock()
+	defer benchMu.Unlock()
+	if s, ok := benchSets[n]; ok {
+		return s
+	}
+	b.Helper()
+	ps := genProfiles(n, 42)
+	src := newMemSource()
+	for _, p := range ps {
+		src.write(p)
+	}
+	dir := filepath.Join(os.TempDir(), fmt.Sprintf("fuhua-bench-%s-%d", MappingVersion, n))
+	ix, err := Open(dir, Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if ix.NeedsRebuild() {
+		start := time.Now()
+		if err := ix.Rebuild(context.Background(), src); err != nil {
+			b.Fatal(err)
+		}
+		b.Logf("built %d profiles in %s", n, time.Since(start).Round(time.Millisecond))
+	}
+	s := &benchSet{ix: ix, src: src, ps: ps}
+	benchSets[n] = s
+	return s
+}
+
+// latencies records each operation's duration and reports p50 and p99.
+type latencies []time.Duration
+
+func (l latencies) report(b *testing.B) {
+	if len(l) == 0 {
+		return
+	}
+	sort.Slice(l, func(i, j int) bool { return l[i] < l[j] })
+	pct := func(p float64) float64 {
+		return float64(l[min(len(l)-1, int(float64(len(l))*p))].Microseconds()) / 1000
+	}
+	b.ReportMetric(pct(0.50), "p50-ms")
+	b.ReportMetric(pct(0.99), "p99-ms")
+}
+
+// BenchmarkMatch ranks matches through Index.Match for startups (→ investor,
+// mentor, carrier) and investors (→ startup deal flow), limit 20.
+func BenchmarkMatch(b *testing.B) {
+	for _, n := range []int{10_000, 100_000} {
+		b.Run(fmt.Sprintf("%dk", n/1000), func(b *testing.B) {
+			s := benchData(b, n)
+			type req struct {
+				from   *profile.Profile
+				target profile.Kind
+			}
+			var reqs []req
+			targets := []profile.Kind{profile.Investor, profile.Mentor, profile.Carrier}
+			for i, p := range s.ps {
+				switch p.Kind {
+				case profile.Startup:
+					reqs = append(reqs, req{p, targets[i%len(targets)]})
+				case profile.Investor:
+					reqs = append(reqs, req{p, profile.Startup})
+				}
+				if len(reqs) == 500 {
+					break
+				}
+			}
+			ctx := context.Background()
+			lat := make(latencies, 0, b.N)
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				r := reqs[i%len(reqs)]
+				start := time.Now()
+				if _, err := s.ix.Match(ctx, r.from, r.target, MatchOptions{}); err != nil {
+					b.Fatal(err)
+				}
+				lat = append(lat, time.Since(start))
+			}
+			b.StopTimer()
+			lat.report(b)
+		})
+	}
+}
+
+// BenchmarkSearch runs free-text searches with all five facets, limit 20.
+func BenchmarkSearch(b *testing.B) {
+	queries := []SearchRequest{
+		{Q: "芯片"}, {Q: "燃料电池 检测"}, {Q: "碳化硅", Kind: profile.Startup}, {Q: "工业软件", District: "yandu"},
+		{Q: "hydrogen"}, {Kind: profile.Investor, Chain: "ic"}, {Q: "盐城 储能系统"}, {Q: "半导体", Stage: "angel"},
+	}
+	for _, n := range []int{10_000, 100_000} {
+		b.Run(fmt.Sprintf("%dk", n/1000), func(b *testing.B) {
+			s := benchData(b, n)
+			ctx := context.Background()
+			lat := make(latencies, 0, b.N)
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				start := time.Now()
+				if _, err := s.ix.Search(ctx, queries[i%len(queries)]); err != nil {
+					b.Fatal(err)
+				}
+				lat = append(lat, time.Since(start))
+			}
+			b.StopTimer()
+			lat.report(b)
+		})
+	}
+}
+
+// BenchmarkFollowerPoll measures one idle poll and one poll with a new change
+// over a source of 100k profiles. The in-memory source only shows the index
+// side; the same access pattern (counter, then changes by _id) must be measured
+// on the real store.
+func BenchmarkFollowerPoll(b *testing.B) {
+	s := benchData(b, 100_000)
+	last, _ := s.src.LastSeq(context.Background())
+	s.ix.SetCursor(last)
+	var w waiter
+	b.Run("idle", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			s.ix.poll(context.Background(), s.src, &w)
+		}
+	})
+	b.Run("one-change", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			p := *s.ps[i%len(s.ps)]
+			p.Version++
+			s.src.write(&p)
+			s.ix.poll(context.Background(), s.src, &w)
+		}
+	})
+}
