@@ -17,6 +17,7 @@ import (
 	"syscall"
 	"time"
 
+	"fuhua/index"
 	"fuhua/internal/api"
 	"fuhua/internal/auth"
 	"fuhua/internal/config"
@@ -211,8 +212,32 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
+	ix, err := index.Open(filepath.Join(cfg.DataDir, "index"), index.Options{})
+	if err != nil {
+		return err
+	}
+	if ix.NeedsRebuild() {
+		log.Warn("search index missing or unreadable: rebuilding from the database; /readyz says not ready until done")
+	}
+	// The follower runs until shutdown; it rebuilds or reconciles first, then
+	// follows other processes' writes and reconciles every few minutes.
+	followCtx, stopFollow := context.WithCancel(context.WithoutCancel(ctx))
+	followDone := make(chan struct{})
+	go func() {
+		defer close(followDone)
+		if err := ix.Run(followCtx, st); err != nil && !errors.Is(err, context.Canceled) {
+			log.Error("index follower stopped", "err", err.Error())
+		}
+	}()
+	defer func() {
+		stopFollow()
+		<-followDone
+		if err := ix.Close(); err != nil {
+			log.Warn("index close", "err", err.Error())
+		}
+	}()
 	svc, err := api.New(api.Deps{
-		Store: st, Tokens: tokens, Hasher: hasher, Catalog: seed.Catalog(), Log: log,
+		Store: st, Index: ix, Tokens: tokens, Hasher: hasher, Catalog: seed.Catalog(), Log: log,
 		TrustedProxies: cfg.TrustedProxies, CORSOrigins: cfg.CORSOrigins,
 	})
 	if err != nil {
@@ -246,6 +271,22 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	return nil
 }
 
+// reindex rebuilds the search index from the database. Run it while the server is
+// stopped (the index directory belongs to one process at a time); a running server
+// repairs its own index by reconciliation.
 func reindex(ctx context.Context, cfg config.Config, log *slog.Logger) error {
-	return errors.New("reindex: the search index is not wired yet")
+	return withStore(ctx, cfg, log, func(st *mongodb.Store) error {
+		ix, err := index.Open(filepath.Join(cfg.DataDir, "index"), index.Options{})
+		if err != nil {
+			return err
+		}
+		defer ix.Close()
+		start := time.Now()
+		if err := ix.Rebuild(ctx, st); err != nil {
+			return err
+		}
+		n, _ := ix.Count()
+		log.Info("index rebuilt", "documents", n, "seconds", time.Since(start).Seconds())
+		return nil
+	})
 }

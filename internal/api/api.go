@@ -11,7 +11,9 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"fuhua/index"
 	"fuhua/internal/auth"
+	"fuhua/internal/match"
 	"fuhua/internal/profile"
 )
 
@@ -33,6 +35,8 @@ type Store interface {
 type Indexer interface {
 	Apply(p *profile.Profile) error
 	Ready() bool
+	Search(ctx context.Context, r index.SearchRequest) (*index.SearchResult, error)
+	Match(ctx context.Context, from *profile.Profile, target profile.Kind, o index.MatchOptions) ([]match.Item, error)
 }
 
 // Introductions tells whether a viewer is the other side of an accepted
@@ -46,6 +50,9 @@ type Deps struct {
 	Store   Store
 	Index   Indexer       // nil: no index (tests of the spine alone)
 	Intros  Introductions // nil: nobody is introduced
+	// Accepted counts mentors' accepted mentoring introductions for matching; nil
+	// counts none.
+	Accepted index.AcceptedCounter
 	Tokens  *auth.Tokens
 	Hasher  *auth.Hasher
 	Catalog profile.Catalog

@@ -15,6 +15,7 @@ func (s *Server) routes() {
 	in := v1.Group("", s.authenticate())
 	in.GET("/me", s.handle(s.me))
 	in.POST("/users", s.handle(s.createUser))
+	in.GET("/search", s.handle(s.search))
 	for _, k := range profile.Kinds {
 		g := in.Group("/" + k.Path())
 		g.POST("", s.handle(s.createProfile(k)))
@@ -22,5 +23,6 @@ func (s *Server) routes() {
 		g.GET("/:id", s.handle(s.getProfile(k)))
 		g.PATCH("/:id", s.handle(s.patchProfile(k)))
 		g.DELETE("/:id", s.handle(s.archiveProfile(k)))
+		g.GET("/:id/matches", s.handle(s.matches(k)))
 	}
 }

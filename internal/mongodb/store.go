@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -93,16 +94,42 @@ func (s *Store) ensureIndexes(ctx context.Context) error {
 	// These serve a real MongoDB; the embedded backend accepts and ignores them for
 	// anything but _id. Uniqueness that matters (e-mail, credit code) is enforced
 	// through the keys collection's _id, which both backends honour.
-	_, err := s.profiles.Indexes().CreateMany(ctx, []mongo.IndexModel{
+	want := []mongo.IndexModel{
 		{Keys: bson.D{{Key: "kind", Value: 1}, {Key: "archived", Value: 1}, {Key: "_id", Value: 1}}},
 		{Keys: bson.D{{Key: "kind", Value: 1}, {Key: "district", Value: 1}}},
 		{Keys: bson.D{{Key: "kind", Value: 1}, {Key: "chains", Value: 1}}},
 		{Keys: bson.D{{Key: "owner_id", Value: 1}}},
-	})
+	}
+	// Only missing indexes are created: FerretDB v1 drops the connection when asked
+	// to create one that already exists (measured on restart).
+	specs, err := s.profiles.Indexes().ListSpecifications(ctx)
 	if err != nil {
-		return fmt.Errorf("%w: create indexes: %v", profile.ErrUnavailable, err)
+		return fmt.Errorf("%w: list indexes: %v", profile.ErrUnavailable, err)
+	}
+	have := map[string]bool{}
+	for _, sp := range specs {
+		have[sp.Name] = true
+	}
+	for _, m := range want {
+		name := indexName(m)
+		if have[name] {
+			continue
+		}
+		if _, err := s.profiles.Indexes().CreateOne(ctx, m); err != nil {
+			return fmt.Errorf("%w: create index %s: %v", profile.ErrUnavailable, name, err)
+		}
 	}
 	return nil
+}
+
+// indexName is the name MongoDB gives an index by default: its keys and
+// directions joined by underscores.
+func indexName(m mongo.IndexModel) string {
+	var parts []string
+	for _, e := range m.Keys.(bson.D) {
+		parts = append(parts, fmt.Sprintf("%s_%v", e.Key, e.Value))
+	}
+	return strings.Join(parts, "_")
 }
 
 var objectIDPattern = regexp.MustCompile(`^[0-9a-f]{24}$`)
