@@ -13,6 +13,7 @@ import (
 
 	"fuhua/index"
 	"fuhua/internal/auth"
+	"fuhua/internal/intro"
 	"fuhua/internal/match"
 	"fuhua/internal/profile"
 )
@@ -39,24 +40,31 @@ type Indexer interface {
 	Match(ctx context.Context, from *profile.Profile, target profile.Kind, o index.MatchOptions) ([]match.Item, error)
 }
 
-// Introductions tells whether a viewer is the other side of an accepted
-// introduction with a profile, which lets them see its contact.
+// Introductions stores introductions (see internal/intro) and tells whether a
+// viewer is the other side of an accepted introduction with a profile, which lets
+// them see its contact.
 type Introductions interface {
 	Introduced(ctx context.Context, viewer *profile.User, p *profile.Profile) (bool, error)
+	CreateIntro(ctx context.Context, in *intro.Introduction, ev intro.Event) error
+	GetIntro(ctx context.Context, id string) (*intro.Introduction, error)
+	SaveIntro(ctx context.Context, next *intro.Introduction, expect int64, ev intro.Event) error
+	GrantContacts(ctx context.Context, in *intro.Introduction) error
+	ListIntros(ctx context.Context, q intro.Query) ([]intro.Introduction, string, map[intro.State]int, error)
+	IntroEvents(ctx context.Context, id string) ([]intro.Event, error)
 }
 
 // Deps is what the API needs; cmd wires the concrete types.
 type Deps struct {
-	Store   Store
-	Index   Indexer       // nil: no index (tests of the spine alone)
-	Intros  Introductions // nil: nobody is introduced
+	Store  Store
+	Index  Indexer       // nil: no index (tests of the spine alone)
+	Intros Introductions // nil: nobody is introduced
 	// Accepted counts mentors' accepted mentoring introductions for matching; nil
 	// counts none.
 	Accepted index.AcceptedCounter
-	Tokens  *auth.Tokens
-	Hasher  *auth.Hasher
-	Catalog profile.Catalog
-	Log     *slog.Logger
+	Tokens   *auth.Tokens
+	Hasher   *auth.Hasher
+	Catalog  profile.Catalog
+	Log      *slog.Logger
 	// TrustedProxies are believed for X-Forwarded-For; empty trusts none.
 	TrustedProxies []string
 	CORSOrigins    []string
@@ -69,6 +77,7 @@ type Server struct {
 	Deps
 	draining atomic.Bool
 	engine   *gin.Engine
+	logins   *loginThrottle
 }
 
 // New builds the API. It returns an error only for a bad trusted-proxy list.
@@ -80,7 +89,7 @@ func New(d Deps) (*Server, error) {
 	if d.Now == nil {
 		d.Now = time.Now
 	}
-	s := &Server{Deps: d}
+	s := &Server{Deps: d, logins: newLoginThrottle()}
 	e := gin.New()
 	e.HandleMethodNotAllowed = true
 	e.RemoveExtraSlash = true
