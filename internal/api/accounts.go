@@ -156,12 +156,20 @@ func badLogin() error {
 
 // login answers POST /api/v1/auth/login with a token.
 func (s *Server) login(c *gin.Context) error {
+	// The address is charged before anything else, so even malformed floods are
+	// throttled; the account once its e-mail is known. Both before any hashing.
+	if err := s.logins.allowAddress(c, s.Now()); err != nil {
+		return err
+	}
 	var req loginRequest
 	if err := bindJSON(c, &req); err != nil {
 		return err
 	}
 	if req.Email == "" || req.Password == "" || len(req.Password) > auth.MaxPassword || len(req.Email) > 254 {
 		return profile.Invalid("email", "required", "send email and password", "请填写邮箱和密码")
+	}
+	if err := s.logins.allowAccount(req.Email, s.Now()); err != nil {
+		return err
 	}
 	u, err := s.Store.UserByEmail(c.Request.Context(), req.Email)
 	hash := ""

@@ -52,15 +52,21 @@ type harness struct {
 	h      http.Handler
 }
 
-func newHarness(t testing.TB) *harness {
+// newHarness starts the API on a fresh database; opts adjust the dependencies
+// (trusted proxies, the clock) before the server is built.
+func newHarness(t testing.TB, opts ...func(*api.Deps)) *harness {
 	t.Helper()
 	st := dbtest.Store(t)
 	tokens, err := auth.NewTokens([]byte(strings.Repeat("k", 32)), time.Hour)
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := api.New(api.Deps{Store: st, Tokens: tokens, Hasher: hasher, Catalog: seed.Catalog(),
-		Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	deps := api.Deps{Store: st, Intros: st, Tokens: tokens, Hasher: hasher, Catalog: seed.Catalog(),
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	for _, o := range opts {
+		o(&deps)
+	}
+	srv, err := api.New(deps)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -174,7 +180,7 @@ func bodies() map[profile.Kind]map[string]any {
 			"district": "yannan", "credit_code": validCreditCode("91320913MA25XK3Q0"), "stage": "angel", "founded": "2022-05-10",
 			"employees": 28, "tech_staff": 12, "rd_ratio": 0.18, "patents": 2, "other_ip": 5, "revenue_wan": 800, "assets_wan": 1500,
 			"status": "incubating", "incubated_since": "2023-03-01", "tech_sme": map[string]any{"year": 2024, "passed": true},
-			"needs": map[string]any{"funding_wan": 1000, "funding_kinds": []string{"equity"}, "mentoring": []string{"融资路演"}, "services": []string{"ip", "finance"}},
+			"needs":   map[string]any{"funding_wan": 1000, "funding_kinds": []string{"equity"}, "mentoring": []string{"融资路演"}, "services": []string{"ip", "finance"}},
 			"contact": map[string]any{"person": "陈晨", "phone": "+86 515 8888 0000", "email": "chen@qingtu.example", "wechat": "qingtu-chen"}},
 		profile.Mentor: {"name": "王教授", "title": "教授", "organization": "盐城工学院", "topics": []string{"燃料电池", "技术转移"},
 			"languages": []string{"zh", "en"}, "capacity": 3, "remote": true, "chains": []string{"hydrogen"}, "district": "tinghu",

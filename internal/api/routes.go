@@ -25,4 +25,8 @@ func (s *Server) routes() {
 		g.DELETE("/:id", s.handle(s.archiveProfile(k)))
 		g.GET("/:id/matches", s.handle(s.matches(k)))
 	}
+
+	// Introductions and account security (issue 4).
+	s.introRoutes(in)
+	s.securityRoutes(in)
 }
