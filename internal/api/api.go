@@ -25,6 +25,11 @@ type Store interface {
 	GetProfile(ctx context.Context, id string) (*profile.Profile, error)
 	UpdateProfile(ctx context.Context, p *profile.Profile, expect int64, oldCreditCode string) error
 	ListProfiles(ctx context.Context, f profile.ListFilter) ([]profile.Profile, string, error)
+	// For the KPI view, exports and imports: whole-collection reads and the
+	// credit-code key an import finds a startup by.
+	EachProfile(ctx context.Context, fn func(*profile.Profile) error) error
+	EachOfKind(ctx context.Context, k profile.Kind, fn func(*profile.Profile) error) error
+	ProfileIDByCreditCode(ctx context.Context, code string) (string, error)
 	CreateUser(ctx context.Context, u *profile.User) error
 	UserByID(ctx context.Context, id string) (*profile.User, error)
 	UserByEmail(ctx context.Context, email string) (*profile.User, error)

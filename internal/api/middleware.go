@@ -115,16 +115,24 @@ func cors(origins []string) gin.HandlerFunc {
 	}
 }
 
-// limitBody caps every request body at MaxBody bytes; readers past it fail and the
-// decoder answers 413.
+// MaxUpload is the body limit of a spreadsheet import: the largest file accepted
+// (10 MiB, see internal/sheet) and room for the multipart framing.
+const MaxUpload = 10<<20 + 64<<10
+
+// limitBody caps every request body at MaxBody bytes (MaxUpload for a spreadsheet
+// import); readers past it fail and the decoder answers 413.
 func limitBody() gin.HandlerFunc {
 	return func(c *gin.Context) {
-		if c.Request.ContentLength > MaxBody {
+		limit := int64(MaxBody)
+		if c.Request.Method == http.MethodPost && strings.HasSuffix(c.FullPath(), "/import") {
+			limit = MaxUpload
+		}
+		if c.Request.ContentLength > limit {
 			writeError(c, slog.Default(), newHTTPError(http.StatusRequestEntityTooLarge, "body_too_large", "",
-				fmt.Sprintf("the request body is larger than %d bytes", MaxBody), fmt.Sprintf("请求体超过 %d 字节", MaxBody)))
+				fmt.Sprintf("the request body is larger than %d bytes", limit), fmt.Sprintf("请求体超过 %d 字节", limit)))
 			return
 		}
-		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, MaxBody)
+		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, limit)
 		c.Next()
 	}
 }
