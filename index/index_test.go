@@ -755,7 +755,7 @@ func TestFollowerRace(t *testing.T) {
 				// Stall between taking the sequence and writing the change, longer
 				// than a poll, so later sequences land first.
 				time.Sleep(time.Duration((w*7+i*3)%5) * 3 * time.Millisecond)
-				src.commit(seq, &profile.Profile{ID: fmt.Sprintf("w%d-%d", w, i%10), Kind: profile.Startup,
+				src.commit(seq, &profile.Profile{ID: fmt.Sprintf("w%d-%d", w, i), Kind: profile.Startup,
 					Name: fmt.Sprintf("企业%d-%d", w, i), Summary: fmt.Sprintf("版本%d", i)})
 			}
 		}(w)
