@@ -381,36 +381,9 @@ func queryLimit(c *gin.Context, def, max int) (int, error) {
 // listProfiles answers GET /api/v1/{path}?chain=&district=&stage=&type=&status=&mine=&limit=&cursor=.
 func (s *Server) listProfiles(k profile.Kind) func(c *gin.Context) error {
 	return func(c *gin.Context) error {
-		f := profile.ListFilter{Kind: k}
-		var err error
-		if f.Chain, err = queryCode(c, "chain", s.Catalog.Chains); err != nil {
-			return err
-		}
-		if f.District, err = queryCode(c, "district", s.Catalog.Districts); err != nil {
-			return err
-		}
-		if f.Stage, err = queryCode(c, "stage", profile.Stages); err != nil {
-			return err
-		}
-		types := map[profile.Kind]profile.CodeSet{profile.Investor: profile.InvestorTypes, profile.Carrier: profile.CarrierTypes, profile.Provider: profile.ProviderTypes}
-		if set, ok := types[k]; ok {
-			if f.Type, err = queryCode(c, "type", set); err != nil {
-				return err
-			}
-		} else if v, _ := queryOne(c, "type"); v != "" {
-			return profile.Invalid("type", "unknown_filter", fmt.Sprintf("%s profiles have no type", k), k.ZH()+"资料没有 type 字段")
-		}
-		if k == profile.Startup {
-			if f.Status, err = queryCode(c, "status", profile.StartupStatuses); err != nil {
-				return err
-			}
-		}
-		mine, err := queryOne(c, "mine")
+		f, err := s.listFilter(c, k)
 		if err != nil {
 			return err
-		}
-		if mine == "1" || mine == "true" {
-			f.OwnerID = currentUser(c).ID
 		}
 		if f.Limit, err = queryLimit(c, 20, 100); err != nil {
 			return err
@@ -438,4 +411,41 @@ func (s *Server) listProfiles(k profile.Kind) func(c *gin.Context) error {
 		c.JSON(http.StatusOK, out)
 		return nil
 	}
+}
+
+// listFilter reads the filters of a list page (chain, district, stage, type,
+// status, mine); the list and its .xlsx export share them.
+func (s *Server) listFilter(c *gin.Context, k profile.Kind) (profile.ListFilter, error) {
+	f := profile.ListFilter{Kind: k}
+	var err error
+	if f.Chain, err = queryCode(c, "chain", s.Catalog.Chains); err != nil {
+		return f, err
+	}
+	if f.District, err = queryCode(c, "district", s.Catalog.Districts); err != nil {
+		return f, err
+	}
+	if f.Stage, err = queryCode(c, "stage", profile.Stages); err != nil {
+		return f, err
+	}
+	types := map[profile.Kind]profile.CodeSet{profile.Investor: profile.InvestorTypes, profile.Carrier: profile.CarrierTypes, profile.Provider: profile.ProviderTypes}
+	if set, ok := types[k]; ok {
+		if f.Type, err = queryCode(c, "type", set); err != nil {
+			return f, err
+		}
+	} else if v, _ := queryOne(c, "type"); v != "" {
+		return f, profile.Invalid("type", "unknown_filter", fmt.Sprintf("%s profiles have no type", k), k.ZH()+"资料没有 type 字段")
+	}
+	if k == profile.Startup {
+		if f.Status, err = queryCode(c, "status", profile.StartupStatuses); err != nil {
+			return f, err
+		}
+	}
+	mine, err := queryOne(c, "mine")
+	if err != nil {
+		return f, err
+	}
+	if mine == "1" || mine == "true" {
+		f.OwnerID = currentUser(c).ID
+	}
+	return f, nil
 }
