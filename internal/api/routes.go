@@ -29,4 +29,6 @@ func (s *Server) routes() {
 	// Introductions and account security (issue 4).
 	s.introRoutes(in)
 	s.securityRoutes(in)
+
+	s.webRoutes() // the web pages: /, /app/*, /static/* (package web)
 }
