@@ -30,5 +30,8 @@ func (s *Server) routes() {
 	s.introRoutes(in)
 	s.securityRoutes(in)
 
+	// Plan monitoring, tech-SME readiness, spreadsheet import and export (issue 5).
+	s.sheetRoutes(in)
+
 	s.webRoutes() // the web pages: /, /app/*, /static/* (package web)
 }

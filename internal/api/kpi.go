@@ -1,0 +1,263 @@
+package api
+
+import (
+	"fmt"
+	"net/http"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"fuhua/internal/auth"
+	"fuhua/internal/kpi"
+	"fuhua/internal/profile"
+	"fuhua/internal/sheet"
+	"fuhua/internal/techsme"
+	"fuhua/seed"
+)
+
+// chinaTime is the zone the plan's calendar years are counted in.
+var chinaTime = time.FixedZone("CST", 8*3600)
+
+// kpiResponse is the plan's indicators for one year, scopes the viewer may see.
+type kpiResponse struct {
+	Year   int        `json:"year"`
+	AsOf   time.Time  `json:"as_of"`
+	Scopes []kpiScope `json:"scopes"`
+}
+
+// kpiScope is the city (district "") or one district, named.
+type kpiScope struct {
+	District   string         `json:"district"`
+	NameZH     string         `json:"name_zh"`
+	NameEN     string         `json:"name_en"`
+	Indicators []kpiIndicator `json:"indicators"`
+}
+
+// kpiIndicator adds to an indicator how far ahead (positive) or behind
+// (negative) of the straight line through its period the actual stands.
+type kpiIndicator struct {
+	kpi.Indicator
+	Ahead float64 `json:"ahead"`
+}
+
+// queryYear reads year (default: this year in China), 2000 to 2100.
+func (s *Server) queryYear(c *gin.Context) (int, error) {
+	v, err := queryOne(c, "year")
+	if err != nil {
+		return 0, err
+	}
+	if v == "" {
+		return s.Now().In(chinaTime).Year(), nil
+	}
+	y, err := strconv.Atoi(v)
+	if err != nil || y < 2000 || y > 2100 {
+		return 0, profile.Invalid("year", "invalid_year", fmt.Sprintf("year must be a year from 2000 to 2100, such as 2024; got %q", v),
+			fmt.Sprintf("year 须为 2000 到 2100 之间的年份，例如 2024，实际为 %q", v))
+	}
+	return y, nil
+}
+
+// kpiReport computes the report and keeps the scopes the viewer may see:
+// admins every scope (or the one asked for), managers their districts (or the one
+// asked for, if it is theirs). Other roles have no KPI view.
+func (s *Server) kpiReport(c *gin.Context) (kpi.Report, error) {
+	u := currentUser(c)
+	if u.Role != profile.RoleAdmin && u.Role != profile.RoleManager {
+		return kpi.Report{}, profile.Forbidden("the KPI view is for district managers and admins", "指标监测仅向区县管理员和系统管理员开放")
+	}
+	year, err := s.queryYear(c)
+	if err != nil {
+		return kpi.Report{}, err
+	}
+	district, err := queryCode(c, "district", s.Catalog.Districts)
+	if err != nil {
+		return kpi.Report{}, err
+	}
+	if u.Role == profile.RoleManager && district != "" && !u.InDistrict(district) {
+		return kpi.Report{}, profile.Forbidden("managers see the indicators of their own districts only", "区县管理员只能查看本辖区的指标")
+	}
+	// The indicators read startups, carriers and enclaves; one pass over the
+	// collection is cheaper on the embedded backend than three filtered ones.
+	var ps []profile.Profile
+	err = s.Store.EachProfile(c.Request.Context(), func(p *profile.Profile) error {
+		if p.Kind == profile.Startup || p.Kind == profile.Carrier || p.Kind == profile.Enclave {
+			ps = append(ps, *p)
+		}
+		return nil
+	})
+	if err != nil {
+		return kpi.Report{}, err
+	}
+	r := kpi.Compute(slices.Values(ps), seed.Plan(), year, s.Now())
+	r.Scopes = slices.DeleteFunc(r.Scopes, func(sc kpi.Scope) bool {
+		switch {
+		case district != "":
+			return sc.District != district
+		case u.Role == profile.RoleManager:
+			return !u.InDistrict(sc.District)
+		}
+		return false
+	})
+	return r, nil
+}
+
+// getKPI answers GET /api/v1/kpi?year=YYYY&district=code: for the city and each
+// district the viewer oversees, every target of the plan beside the actual.
+func (s *Server) getKPI(c *gin.Context) error {
+	r, err := s.kpiReport(c)
+	if err != nil {
+		return err
+	}
+	names := map[string][2]string{"": {"全市", "Yancheng (city)"}}
+	for _, d := range seed.Districts() {
+		names[d.Code] = [2]string{d.ZH, d.EN}
+	}
+	out := kpiResponse{Year: r.Year, AsOf: r.AsOf, Scopes: make([]kpiScope, 0, len(r.Scopes))}
+	for _, sc := range r.Scopes {
+		ks := kpiScope{District: sc.District, NameZH: names[sc.District][0], NameEN: names[sc.District][1],
+			Indicators: make([]kpiIndicator, 0, len(sc.Indicators))}
+		for _, in := range sc.Indicators {
+			ks.Indicators = append(ks.Indicators, kpiIndicator{Indicator: in, Ahead: in.Actual - in.Expected})
+		}
+		out.Scopes = append(out.Scopes, ks)
+	}
+	c.JSON(http.StatusOK, out)
+	return nil
+}
+
+// exportKPI answers GET /api/v1/kpi/export?year=&district=: the same report as
+// GET /api/v1/kpi, as an .xlsx workbook.
+func (s *Server) exportKPI(c *gin.Context) error {
+	r, err := s.kpiReport(c)
+	if err != nil {
+		return err
+	}
+	b, err := sheet.KPI(r)
+	if err != nil {
+		return err
+	}
+	attachment(c, fmt.Sprintf("kpi-%d.xlsx", r.Year), b)
+	return nil
+}
+
+// techSMEResponse is a startup's tech-SME pre-assessment with, for each gap, the
+// providers that could help close it.
+type techSMEResponse struct {
+	StartupID string `json:"startup_id"`
+	Name      string `json:"name"`
+	techsme.Result
+	Gaps []gapView `json:"gaps"`
+}
+
+// gapView is one gap and the live providers of its provider types.
+type gapView struct {
+	techsme.Gap
+	Candidates []providerRef `json:"candidates"`
+}
+
+// providerRef names a provider; contacts stay on the provider's own page, where
+// the usual visibility rules apply.
+type providerRef struct {
+	ID       string   `json:"id"`
+	Name     string   `json:"name"`
+	Type     string   `json:"type"`
+	District string   `json:"district"`
+	Services []string `json:"services"`
+}
+
+// maxCandidates is how many providers each gap proposes.
+const maxCandidates = 5
+
+// techSME answers GET /api/v1/startups/{id}/techsme?year=: the pre-assessment
+// against the tech-SME evaluation, for those who may edit the startup (its owner,
+// the managers of its district, admins) — the figures it reads are the firm's own.
+func (s *Server) techSME(c *gin.Context) error {
+	p, err := s.loadProfile(c, profile.Startup)
+	if err != nil {
+		return err
+	}
+	if !auth.CanEdit(currentUser(c), p) {
+		return profile.Forbidden("only the startup's owner, a manager of its district or an admin may see its assessment",
+			"只有企业资料所有者、所在区县管理员或系统管理员可以查看评价预评估")
+	}
+	year, err := s.queryYear(c)
+	if err != nil {
+		return err
+	}
+	r := techsme.Assess(*p, year)
+	out := techSMEResponse{StartupID: p.ID, Name: p.Name, Result: r, Gaps: make([]gapView, 0, len(r.Gaps))}
+	if len(r.Gaps) > 0 {
+		var providers []profile.Profile
+		err := s.Store.EachOfKind(c.Request.Context(), profile.Provider, func(q *profile.Profile) error {
+			providers = append(providers, *q)
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		order := districtOrder()
+		// Nearest first: the startup's own district, then the other districts of
+		// the city in the plan's order, then bodies outside the city.
+		rank := func(q *profile.Profile) int {
+			switch {
+			case q.District == p.District && p.District != "":
+				return -1
+			case q.District == "":
+				return len(order)
+			}
+			return order[q.District]
+		}
+		slices.SortStableFunc(providers, func(a, b profile.Profile) int {
+			if ra, rb := rank(&a), rank(&b); ra != rb {
+				return ra - rb
+			}
+			if a.Name != b.Name {
+				if a.Name < b.Name {
+					return -1
+				}
+				return 1
+			}
+			if a.ID < b.ID {
+				return -1
+			}
+			return 1
+		})
+		for _, g := range r.Gaps {
+			gv := gapView{Gap: g, Candidates: []providerRef{}}
+			for i := range providers {
+				q := &providers[i]
+				if len(gv.Candidates) == maxCandidates {
+					break
+				}
+				if serves(q, g.Providers) {
+					gv.Candidates = append(gv.Candidates, providerRef{ID: q.ID, Name: q.Name, Type: q.Type, District: q.District,
+						Services: append([]string{}, q.Services...)})
+				}
+			}
+			out.Gaps = append(out.Gaps, gv)
+		}
+	}
+	c.JSON(http.StatusOK, out)
+	return nil
+}
+
+// serves reports whether provider q is of one of the types, or offers one of them
+// as a service (an accounting firm that also does IP filings).
+func serves(q *profile.Profile, types []string) bool {
+	for _, t := range types {
+		if q.Type == t || slices.Contains(q.Services, t) {
+			return true
+		}
+	}
+	return false
+}
+
+func districtOrder() map[string]int {
+	out := map[string]int{}
+	for i, d := range seed.Districts() {
+		out[d.Code] = i
+	}
+	return out
+}
