@@ -157,9 +157,13 @@ func (g *demoGen) investor(p *profile.Profile, i int, r *rand.Rand) {
 	kw := g.keywords(r, p.Chains[0], 2)
 	focus := strings.Join(kw, "、")
 	stages := func(ss ...string) []string { return ss }
+	// A fund's ticket spans most of its type's band (a minimum in the lower fifth,
+	// a maximum in the upper half), as funds state them; narrow bands would leave
+	// founders with no investor at all.
 	ticket := func(lo, hi int) {
-		a, b := between(r, lo, hi), between(r, lo, hi)
-		p.TicketMinWan, p.TicketMaxWan = float64(min(a, b)/10*10), float64(max(a, b)/10*10+10)
+		a := between(r, lo, lo+(hi-lo)/5)
+		b := between(r, lo+(hi-lo)/2, hi)
+		p.TicketMinWan, p.TicketMaxWan = float64(a/10*10), float64(b/10*10+10)
 	}
 	p.Type = []string{"angel", "vc", "pe", "guidance_fund", "bank", "insurance", "guarantee", "corporate"}[weighted(r, 20, 30, 8, 12, 18, 4, 4, 4)]
 	p.Instruments = []string{"equity"}
@@ -212,10 +216,10 @@ func (g *demoGen) investor(p *profile.Profile, i int, r *rand.Rand) {
 		p.Summary = fmt.Sprintf("产业资本，围绕%s产业链上下游开展战略投资，可开放应用场景与供应链资源。", focus)
 	}
 	p.Summary += "（示例数据）"
-	if chance(r, 0.3) {
-		for _, d := range g.districts {
-			p.Regions = append(p.Regions, d.Code)
-		}
+	// Most funds invest anywhere in the city (no regions); district funds and
+	// local bank branches keep to a few districts.
+	if p.Type != "guidance_fund" && p.Type != "bank" && chance(r, 0.7) {
+		p.Regions = nil
 	} else {
 		var codes []string
 		for _, d := range g.districts {

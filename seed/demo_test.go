@@ -147,7 +147,10 @@ func TestDemoCarriersAndOthers(t *testing.T) {
 			if p.Type == "guidance_fund" && !p.HardTech {
 				t.Errorf("guidance fund %s is not hard-tech", p.Name)
 			}
-			if p.TicketMinWan <= 0 || p.TicketMaxWan < p.TicketMinWan || len(p.Stages) == 0 || len(p.Regions) == 0 {
+			// No regions means anywhere in the city; district funds and bank
+			// branches name theirs.
+			local := p.Type == "guidance_fund" || p.Type == "bank"
+			if p.TicketMinWan <= 0 || p.TicketMaxWan < p.TicketMinWan || len(p.Stages) == 0 || (local && len(p.Regions) == 0) {
 				t.Errorf("investor %s: tickets %g-%g stages %v regions %v", p.Name, p.TicketMinWan, p.TicketMaxWan, p.Stages, p.Regions)
 			}
 		case profile.Mentor:
