@@ -24,7 +24,7 @@ import (
 // MappingVersion names the shape of Mapping and of the documents built by
 // document. Open rebuilds an index written with another version, so changing
 // either only needs this constant bumped.
-const MappingVersion = "fuhua-2"
+const MappingVersion = "fuhua-3"
 
 // none is indexed in a keyword field that is empty, so that a filter can say
 // "this value, or no restriction at all" with two terms instead of a negation.
@@ -98,7 +98,7 @@ func Mapping() mapping.IndexMapping {
 	dm.AddFieldMappingsAt(fTopics, text(false))
 	for _, name := range keywordFields {
 		f := bleve.NewKeywordFieldMapping()
-		f.Store = false
+		f.Store = name == fKind // search hits name their kind
 		f.IncludeInAll = false
 		f.IncludeTermVectors = false
 		dm.AddFieldMappingsAt(name, f)

@@ -1,0 +1,197 @@
+package api_test
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"fuhua/index"
+	"fuhua/internal/api"
+	"fuhua/internal/mongodb"
+	"fuhua/internal/profile"
+)
+
+// withIndex gives the harness a real on-disk search index that follows the test's
+// database, as serve does.
+func withIndex(t testing.TB) func(*api.Deps) {
+	return func(d *api.Deps) {
+		st := d.Store.(*mongodb.Store)
+		ix, err := index.Open(t.TempDir(), index.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan struct{})
+		go func() { defer close(done); _ = ix.Run(ctx, st) }()
+		t.Cleanup(func() { cancel(); <-done; _ = ix.Close() })
+		deadline := time.Now().Add(20 * time.Second)
+		for !ix.Ready() && time.Now().Before(deadline) {
+			time.Sleep(10 * time.Millisecond)
+		}
+		d.Index = ix
+	}
+}
+
+type searchBody struct {
+	Items []struct {
+		ID, Kind, Name, Snippet string
+	} `json:"items"`
+	Facets map[string][]struct {
+		Value string
+		Count int
+	} `json:"facets"`
+}
+
+func (h *harness) search(token, query string) searchBody {
+	h.t.Helper()
+	r := h.do("GET", "/api/v1/search?"+query, token, nil)
+	if r.Status != 200 {
+		h.t.Fatalf("search %s: %d %s", query, r.Status, r.Body)
+	}
+	var b searchBody
+	mustJSON(h.t, r.Body, &b)
+	return b
+}
+
+// TestSearchSeesOwnWriteAtOnce: the writer's own change is searchable in the same
+// request cycle, an edit replaces it, and an archive removes it.
+func TestSearchSeesOwnWriteAtOnce(t *testing.T) {
+	h := newHarness(t, withIndex(t))
+	_, tok := h.user(profile.RoleStartup)
+	created := h.create(profile.Startup, tok)
+	id := created["id"].(string)
+	b := h.search(tok, "q="+url.QueryEscape("膜电极"))
+	if len(b.Items) != 1 || b.Items[0].ID != id || b.Items[0].Kind != "startup" || b.Items[0].Name != created["name"] {
+		t.Fatalf("own write not found at once: %+v", b.Items)
+	}
+	if !strings.Contains(b.Items[0].Snippet, "<mark>") {
+		t.Errorf("snippet has no highlight: %q", b.Items[0].Snippet)
+	}
+	if b.Facets["kind"] == nil || b.Facets["kind"][0].Value != "startup" || b.Facets["kind"][0].Count != 1 {
+		t.Errorf("kind facet: %+v", b.Facets["kind"])
+	}
+	// A synonym of the declared chain finds it: 燃料电池 prose, chain hydrogen.
+	if b := h.search(tok, "chain=hydrogen&kind=startup"); len(b.Items) != 1 {
+		t.Errorf("chain filter: %+v", b.Items)
+	}
+	r := h.do("PATCH", "/api/v1/startups/"+id, tok, map[string]any{"summary": "碳化硅功率模块封装"}, "If-Match", `"1"`)
+	if r.Status != 200 {
+		t.Fatalf("patch: %d %s", r.Status, r.Body)
+	}
+	if b := h.search(tok, "q="+url.QueryEscape("膜电极")); len(b.Items) != 0 {
+		t.Errorf("old text still found after the edit: %+v", b.Items)
+	}
+	if b := h.search(tok, "q="+url.QueryEscape("碳化硅")); len(b.Items) != 1 {
+		t.Errorf("new text not found after the edit: %+v", b.Items)
+	}
+	if r := h.do("DELETE", "/api/v1/startups/"+id, tok, nil); r.Status != http.StatusNoContent {
+		t.Fatalf("archive: %d", r.Status)
+	}
+	if b := h.search(tok, "q="+url.QueryEscape("碳化硅")); len(b.Items) != 0 {
+		t.Errorf("archived profile still found: %+v", b.Items)
+	}
+}
+
+// TestSearchNeverShowsContacts: a contact value is not findable, and no hit carries
+// one.
+func TestSearchNeverShowsContacts(t *testing.T) {
+	h := newHarness(t, withIndex(t))
+	_, tok := h.user(profile.RoleStartup)
+	h.create(profile.Startup, tok)
+	for _, q := range []string{"qingtu-chen", "chen@qingtu.example", "8888", "陈晨"} {
+		r := h.do("GET", "/api/v1/search?q="+url.QueryEscape(q), tok, nil)
+		if r.Status != 200 || strings.Contains(string(r.Body), "qingtu") {
+			t.Errorf("search %q: %d %s", q, r.Status, r.Body)
+		}
+		if b := h.search(tok, "q="+url.QueryEscape(q)); len(b.Items) != 0 {
+			t.Errorf("search %q found %d profiles by a contact value", q, len(b.Items))
+		}
+	}
+}
+
+// TestSearchInputIsLiteral: query syntax and bounds.
+func TestSearchInputIsLiteral(t *testing.T) {
+	h := newHarness(t, withIndex(t))
+	_, tok := h.user(profile.RoleStartup)
+	h.create(profile.Startup, tok)
+	for _, q := range []string{"*", "/.*/", "膜~5", "email:x", "kind:startup", "name:*"} {
+		if b := h.search(tok, "q="+url.QueryEscape(q)); len(b.Items) != 0 {
+			t.Errorf("query %q matched %d profiles: syntax reached the parser", q, len(b.Items))
+		}
+	}
+	for _, tc := range []struct{ query, field string }{
+		{"q=" + strings.Repeat("氢", 257), "q"},
+		{"limit=101", "limit"},
+		{"kind=robot", "kind"},
+		{"chain=nope", "chain"},
+		{"cursor=%00%01", "cursor"},
+	} {
+		r := h.do("GET", "/api/v1/search?"+tc.query, tok, nil)
+		if code, field := r.errCode(t); r.Status != 400 || field != tc.field {
+			t.Errorf("%s: %d %s %s", tc.query, r.Status, code, field)
+		}
+	}
+}
+
+// TestMatchesThroughTheAPI: a founder gets investors that fit, with reasons whose
+// weights add up to the score; a stranger may not ask on the founder's behalf.
+func TestMatchesThroughTheAPI(t *testing.T) {
+	h := newHarness(t, withIndex(t))
+	_, founder := h.user(profile.RoleStartup)
+	_, investor := h.user(profile.RoleInvestor)
+	sid := h.create(profile.Startup, founder)["id"].(string)
+	iid := h.create(profile.Investor, investor)["id"].(string)
+	tooBig := with(profile.Investor, map[string]any{"name": "大额基金", "ticket_min_wan": 5000, "ticket_max_wan": 20000})
+	if r := h.do("POST", "/api/v1/investors", investor, tooBig); r.Status != 201 {
+		t.Fatalf("create: %d %s", r.Status, r.Body)
+	}
+	r := h.do("GET", "/api/v1/startups/"+sid+"/matches?target=investor", founder, nil)
+	if r.Status != 200 {
+		t.Fatalf("matches: %d %s", r.Status, r.Body)
+	}
+	var body struct {
+		Items []struct {
+			ID      string
+			Kind    string
+			Score   int
+			Reasons []struct {
+				Code, ZH, EN string
+				Weight       int
+			}
+		}
+	}
+	mustJSON(t, r.Body, &body)
+	if len(body.Items) != 1 || body.Items[0].ID != iid || body.Items[0].Kind != "investor" {
+		t.Fatalf("want only the fitting investor, got %+v", body.Items)
+	}
+	sum := 0
+	for _, rs := range body.Items[0].Reasons {
+		sum += rs.Weight
+		if rs.ZH == "" || rs.EN == "" {
+			t.Errorf("reason without sentences: %+v", rs)
+		}
+	}
+	if sum != body.Items[0].Score || sum <= 0 {
+		t.Errorf("weights add up to %d, score %d", sum, body.Items[0].Score)
+	}
+	if r := h.do("GET", "/api/v1/startups/"+sid+"/matches?target=investor", investor, nil); r.Status != 403 {
+		t.Errorf("a stranger asking for the founder's matches: %d", r.Status)
+	}
+	if r := h.do("GET", "/api/v1/startups/"+sid+"/matches?target=planet", founder, nil); r.Status != 400 {
+		t.Errorf("unknown target: %d", r.Status)
+	}
+	if r := h.do("GET", "/api/v1/startups/"+sid+"/matches", founder, nil); r.Status != 400 {
+		t.Errorf("no target: %d", r.Status)
+	}
+}
+
+func mustJSON(t testing.TB, b []byte, v any) {
+	t.Helper()
+	if err := json.Unmarshal(b, v); err != nil {
+		t.Fatalf("bad JSON: %v: %s", err, b)
+	}
+}
