@@ -11,6 +11,7 @@ import (
 
 	"fuhua/index"
 	"fuhua/internal/api"
+	"fuhua/internal/dbtest"
 	"fuhua/internal/mongodb"
 	"fuhua/internal/profile"
 )
@@ -196,4 +197,36 @@ func mustJSON(t testing.TB, b []byte, v any) {
 	if err := json.Unmarshal(b, v); err != nil {
 		t.Fatalf("bad JSON: %v: %s", err, b)
 	}
+}
+
+// TestSecondProcessFollows: two servers share one database, each with its own
+// index (two replicas) and one signing key. A write through the first is found by search on the second
+// once its follower polls; the measured delay is logged (the follower polls every
+// 100 ms; the benchmark reports it), the test only bounds it loosely.
+func TestSecondProcessFollows(t *testing.T) {
+	a := newHarness(t, withIndex(t))
+	st := a.store
+	b := newHarness(t, func(d *api.Deps) {
+		other, err := mongodb.Open(context.Background(), dbtest.URI(), st.Database().Name())
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = other.Close(context.Background()) })
+		d.Store = other
+		withIndex(t)(d)
+	})
+	_, tok := a.user(profile.RoleStartup)
+	id := a.create(profile.Startup, tok)["id"].(string)
+	start := time.Now()
+	for {
+		items := b.search(tok, "q="+url.QueryEscape("膜电极")).Items
+		if len(items) == 1 && items[0].ID == id {
+			break
+		}
+		if time.Since(start) > 10*time.Second {
+			t.Fatal("the second server never saw the first one's write")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Logf("second server found the write after %v", time.Since(start))
 }
