@@ -40,6 +40,7 @@ function row(ind) {
     el('td', {}, el('span', { text: ind.zh || ind.code }), el('small', { class: 'en block', text: (ind.en ? ind.en + ' · ' : '') + ind.code })),
     el('td', { class: 'num', text: ind.period || '' }),
     el('td', { class: 'num', text: value(ind, ind.target) }),
+    el('td', { class: 'num', text: typeof ind.expected === 'number' ? value(ind, Math.round(ind.expected * 10) / 10) : '—' }),
     el('td', { class: 'num' }, value(ind, ind.actual),
       ind.denominator ? el('small', { class: 'en block', text: ind.numerator + ' / ' + ind.denominator }) : null),
     el('td', {}, el('div', { class: 'scorebox' }, el('span', { class: 'bar' }, fill), el('span', { class: 'scorenum', text: pct + '%' }))),
@@ -57,6 +58,7 @@ function table(title, en, inds) {
   sec.append(el('div', { class: 'scroll' }, el('table', { class: 'kpi' },
     el('thead', {}, el('tr', {},
       el('th', {}, bi('指标', 'Indicator')), el('th', {}, bi('期间', 'Period')), el('th', {}, bi('目标', 'Target')),
+      el('th', {}, bi('应达', 'Expected by now')),
       el('th', {}, bi('实际', 'Actual')), el('th', {}, bi('进度', 'Progress')), el('th', {}, bi('状态', 'Status')))),
     tb)));
   return sec;
@@ -80,8 +82,8 @@ async function run() {
   if (d.as_of) out.append(el('p', { class: 'muted', text: '统计截至 ' + String(d.as_of).slice(0, 10) }));
   const scopes = d.scopes || (d.indicators ? [{ district: d.district || '', indicators: d.indicators }] : []);
   for (const s of scopes) {
-    const name = s.district ? nameOf(cat, 'district', s.district) : '盐城市（全市）';
-    out.append(table(name, s.district || 'City of Yancheng', s.indicators));
+    const name = s.name_zh || (s.district ? nameOf(cat, 'district', s.district) : '盐城市（全市）');
+    out.append(table(name, s.name_en || s.district || 'City of Yancheng', s.indicators));
   }
   if (!scopes.length) out.append(el('p', { class: 'muted', text: '没有数据。' }));
 }
