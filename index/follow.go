@@ -282,16 +282,18 @@ func (ix *Index) rebuild(ctx context.Context, src Source) (int64, error) {
 		return 0, fmt.Errorf("index: rebuild: %w: %w", profile.ErrInternal, err)
 	}
 	seqs := map[string]int64{}
+	mem := newMemIndex(ix.lex, ix.analyzer)
 	batch := nb.NewBatch()
 	err = src.EachProfile(ctx, func(p *profile.Profile) error {
 		seqs[p.ID] = p.Seq
 		if p.Archived {
 			return nil
 		}
-		doc, err := document(p, ix.lex)
+		doc, pub, err := document(p, ix.lex)
 		if err != nil {
 			return err
 		}
+		mem.put(newRecord(pub, ix.lex, ix.analyzer))
 		if err := batch.Index(p.ID, doc); err != nil {
 			return err
 		}
@@ -343,6 +345,9 @@ func (ix *Index) rebuild(ctx context.Context, src Source) (int64, error) {
 	}
 	ix.bi = bi
 	ix.mu.Unlock()
+	ix.memMu.Lock()
+	ix.mem = mem
+	ix.memMu.Unlock()
 	os.RemoveAll(old)
 
 	pending := ix.pending

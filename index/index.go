@@ -93,6 +93,12 @@ type Index struct {
 	mu sync.RWMutex
 	bi bleve.Index
 
+	// memMu guards mem, the in-memory copy that facets, totals and match
+	// candidates are computed from (see memory.go). Writers also hold applyMu,
+	// so mem changes in the same order as bi.
+	memMu sync.RWMutex
+	mem   *memIndex
+
 	// applyMu serialises writes, so that "is this change newer than what the
 	// index holds?" and the write itself happen as one step.
 	applyMu sync.Mutex
@@ -134,8 +140,59 @@ func Open(dir string, opts Options) (*Index, error) {
 		return nil, fmt.Errorf("index: open %s: %w: %w", dir, profile.ErrUnavailable, err)
 	}
 	ix.bi = bi
+	ix.mem = newMemIndex(ix.lex, ix.analyzer)
+	if !ix.needsRebuild.Load() {
+		if err := ix.loadMemory(); err != nil {
+			bi.Close()
+			return nil, fmt.Errorf("index: open %s: load: %w: %w", dir, profile.ErrUnavailable, err)
+		}
+	}
 	ix.ready.Store(!ix.needsRebuild.Load())
 	return ix, nil
+}
+
+// loadMemory fills the in-memory copy from the stored documents, a page at a
+// time in id order (about a second per 100k profiles).
+func (ix *Index) loadMemory() error {
+	mem := newMemIndex(ix.lex, ix.analyzer)
+	var after []string
+	for {
+		req := bleve.NewSearchRequestOptions(bleve.NewMatchAllQuery(), 2000, 0, false)
+		req.Fields = []string{fSource, fSeq}
+		req.SortBy([]string{"_id"})
+		req.Score = "none"
+		if after != nil {
+			req.SearchAfter = after
+		}
+		res, err := ix.bi.Search(req)
+		if err != nil {
+			return err
+		}
+		for _, h := range res.Hits {
+			src, _ := h.Fields[fSource].(string)
+			p, err := fromPublic(src, int64(numberField(h, fSeq)))
+			if err != nil {
+				return fmt.Errorf("stored %s: %w", h.ID, err)
+			}
+			p.ID = h.ID
+			mem.put(newRecord(p, ix.lex, ix.analyzer))
+		}
+		if len(res.Hits) < 2000 {
+			break
+		}
+		after = []string{res.Hits[len(res.Hits)-1].ID}
+	}
+	ix.memMu.Lock()
+	ix.mem = mem
+	ix.memMu.Unlock()
+	return nil
+}
+
+// memory runs fn with the in-memory copy under its read lock.
+func (ix *Index) memory(fn func(*memIndex)) {
+	ix.memMu.RLock()
+	defer ix.memMu.RUnlock()
+	fn(ix.mem)
 }
 
 func (ix *Index) openOrCreate() (bleve.Index, error) {
@@ -216,17 +273,27 @@ func (ix *Index) applyLocked(p *profile.Profile) error {
 		return nil
 	}
 	var err error
+	var rec *record
 	if p.Archived {
 		err = ix.bi.Delete(p.ID)
 	} else {
 		var doc map[string]any
-		if doc, err = document(p, ix.lex); err == nil {
+		var pub *profile.Profile
+		if doc, pub, err = document(p, ix.lex); err == nil {
+			rec = newRecord(pub, ix.lex, ix.analyzer)
 			err = ix.bi.Index(p.ID, doc)
 		}
 	}
 	if err != nil {
 		return fmt.Errorf("index: apply %s: %w: %w", p.ID, profile.ErrInternal, err)
 	}
+	ix.memMu.Lock()
+	if rec != nil {
+		ix.mem.put(rec)
+	} else {
+		ix.mem.del(p.ID)
+	}
+	ix.memMu.Unlock()
 	if p.Seq > ix.seqs[p.ID] {
 		ix.seqs[p.ID] = p.Seq
 	}

@@ -10,6 +10,7 @@ package index
 
 import (
 	"encoding/json"
+	"sort"
 	"strings"
 
 	"github.com/blevesearch/bleve/v2"
@@ -180,59 +181,94 @@ func strOrNone(s string) string {
 
 // document is what the index holds for p: only public fields, chosen one by one.
 // chain_all adds the chains the prose names (燃料电池 → hydrogen), which is how
-// synonyms reach filters, facets and candidate retrieval.
-func document(p *profile.Profile, lex *match.Lexicon) (map[string]any, error) {
+// synonyms reach filters, facets and candidate retrieval. It also returns the
+// public view of p as stored, for the memory side of the index.
+func document(p *profile.Profile, lex *match.Lexicon) (map[string]any, *profile.Profile, error) {
 	src, err := publicJSON(p)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
+	pub, err := fromPublic(src, p.Seq)
+	if err != nil {
+		return nil, nil, err
+	}
+	var funding float64
+	if n := p.Needs; n != nil {
+		funding = n.FundingWan
+	}
+	doc := map[string]any{
+		fFunding:   funding,
+		fTicketMin: p.TicketMinWan,
+		fTicketMax: p.TicketMaxWan,
+		fCapacity:  float64(p.Capacity),
+		fEmployees: float64(p.Employees),
+		fSeats:     float64(p.Seats),
+		fAreaSqm:   p.AreaSqm,
+		fHardTech:  p.HardTech,
+		fSeq:       float64(p.Seq),
+		fVersion:   float64(p.Version),
+		fSource:    src,
+	}
+	for f, v := range textValues(p) {
+		doc[f] = v
+	}
+	for f, v := range keywordValues(p, lex) {
+		if f == fKind || f == fDistrict || f == fStage || f == fType || f == fHomeDistrict || f == fHostRegion || f == fStatus {
+			doc[f] = v[0]
+		} else {
+			doc[f] = v
+		}
+	}
+	return doc, pub, nil
+}
+
+// textValues is the text of p's analysed fields, as the index analyses it.
+func textValues(p *profile.Profile) map[string]string {
+	topics := append([]string(nil), p.Topics...)
+	if n := p.Needs; n != nil {
+		topics = append(topics, n.Mentoring...)
+	}
+	return map[string]string{
+		fName:    p.Name,
+		fSummary: p.Summary,
+		fTags:    strings.Join(p.Tags, "\n"),
+		fTopics:  strings.Join(topics, "\n"),
+	}
+}
+
+// keywordValues is the value list of every keyword field of p, with none for an
+// empty one. Single-valued fields have a list of one.
+func keywordValues(p *profile.Profile, lex *match.Lexicon) map[string][]string {
 	all := lex.EffectiveChains(p)
 	chainAll := make([]string, 0, len(all))
 	for c := range all {
 		chainAll = append(chainAll, c)
 	}
-	topics := append([]string(nil), p.Topics...)
-	var funding float64
+	sort.Strings(chainAll)
 	var needServices, fundingKinds []string
 	if n := p.Needs; n != nil {
-		topics = append(topics, n.Mentoring...)
-		funding = n.FundingWan
 		needServices, fundingKinds = n.Services, n.FundingKinds
 	}
 	services := p.Services
 	if p.Kind == profile.Provider && p.Type != "" {
 		services = append(append([]string(nil), services...), p.Type)
 	}
-	return map[string]any{
-		fKind:         string(p.Kind),
-		fName:         p.Name,
-		fSummary:      p.Summary,
-		fTags:         strings.Join(p.Tags, "\n"),
-		fTopics:       strings.Join(topics, "\n"),
+	one := func(s string) []string { return []string{strOrNone(s)} }
+	return map[string][]string{
+		fKind:         {string(p.Kind)},
 		fChains:       orNone(p.Chains),
 		fChainAll:     orNone(chainAll),
-		fDistrict:     strOrNone(p.District),
-		fStage:        strOrNone(p.Stage),
-		fType:         strOrNone(p.Type),
-		fStatus:       strOrNone(p.Status),
+		fDistrict:     one(p.District),
+		fStage:        one(p.Stage),
+		fType:         one(p.Type),
+		fStatus:       one(p.Status),
 		fStages:       orNone(p.Stages),
 		fInstruments:  orNone(p.Instruments),
 		fRegions:      orNone(p.Regions),
 		fServices:     orNone(services),
 		fNeedServices: orNone(needServices),
 		fFundingKinds: orNone(fundingKinds),
-		fHomeDistrict: strOrNone(p.HomeDistrict),
-		fHostRegion:   strOrNone(p.HostRegion),
-		fFunding:      funding,
-		fTicketMin:    p.TicketMinWan,
-		fTicketMax:    p.TicketMaxWan,
-		fCapacity:     float64(p.Capacity),
-		fEmployees:    float64(p.Employees),
-		fSeats:        float64(p.Seats),
-		fAreaSqm:      p.AreaSqm,
-		fHardTech:     p.HardTech,
-		fSeq:          float64(p.Seq),
-		fVersion:      float64(p.Version),
-		fSource:       src,
-	}, nil
+		fHomeDistrict: one(p.HomeDistrict),
+		fHostRegion:   one(p.HostRegion),
+	}
 }

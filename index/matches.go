@@ -3,10 +3,8 @@ package index
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
-
-	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/search/query"
 
 	"fuhua/internal/match"
 	"fuhua/internal/profile"
@@ -37,9 +35,10 @@ type MatchOptions struct {
 // (0–100) and the reasons that make it up. Hard constraints (ticket range and
 // instruments, stage, an investor's regions, a full mentor, archived, from
 // itself) remove candidates; the rest are scored by match.Rank. Candidates are
-// retrieved from the index only, never the database: Bleve pre-selects a few
-// hundred by chain, place and text and the exact ranking is done in Go, so a
-// candidate Bleve ranks below the pool (poolSize) is not considered.
+// taken from the index's in-memory copy, never the database: a cheap pre-score
+// by chain, place, services and words keeps the best poolSize of them and the
+// exact ranking is done on those, so a candidate pre-scored below the pool is
+// not considered.
 // For startup → mentor, the process's exposure ledger keeps a mentor out of the
 // top 3 of more startups than their free capacity.
 //
@@ -77,11 +76,9 @@ func (ix *Index) Match(ctx context.Context, from *profile.Profile, target profil
 		return []match.Item{}, nil
 	}
 
-	cands, err := ix.candidates(ctx, from, target, o)
-	if err != nil {
-		return nil, err
-	}
+	cands := ix.candidates(from, target, o)
 	env := match.Env{Lex: ix.lex, Accepted: map[string]int{}}
+	var err error
 	if target == profile.Mentor && o.Accepted != nil && len(cands) > 0 {
 		ids := make([]string, len(cands))
 		for i, c := range cands {
@@ -105,180 +102,137 @@ func (ix *Index) Match(ctx context.Context, from *profile.Profile, target profil
 	return items, nil
 }
 
-// poolSize is how many candidates Bleve pre-selects for exact ranking.
+// poolSize is how many candidates are pre-selected for exact ranking.
 func poolSize(limit int) int { return min(60+3*limit, 400) }
 
-// candidates fetches the profiles Bleve ranks best for from, with the hard
-// constraints it can express applied as filters.
-func (ix *Index) candidates(ctx context.Context, from *profile.Profile, target profile.Kind, o MatchOptions) ([]*profile.Profile, error) {
-	must := []query.Query{termQ(fKind, string(target))}
-	must = append(must, hardFilters(from, target)...)
-	if o.Chain != "" {
-		must = append(must, termQ(fChainAll, o.Chain))
+// candidates picks, from the in-memory copy, the profiles of kind target that
+// pass the hard constraints and the request's filters, and keeps the poolSize
+// best by preScore (ties by id). Only these are ranked exactly: scoring every
+// profile of a kind (40k startups at 100k) with reasons would take longer than
+// a request may.
+func (ix *Index) candidates(from *profile.Profile, target profile.Kind, o MatchOptions) []*profile.Profile {
+	soft := ix.softTerms(from, target)
+	env := match.Env{Lex: ix.lex, Accepted: map[string]int{}} // capacity ≥ 1; accepted counts come later
+	type cand struct {
+		r     *record
+		score float64
 	}
-	if o.Stage != "" {
-		must = append(must, termQ(fStage, o.Stage))
-	}
-	if o.District != "" {
-		must = append(must, termQ(fDistrict, o.District))
-	}
-	b := bleve.NewBooleanQuery()
-	b.AddMust(must...)
-	b.AddMustNot(bleve.NewDocIDQuery([]string{from.ID}))
-	if should := ix.softQueries(from, target); len(should) > 0 {
-		b.AddShould(should...)
-	}
-	req := bleve.NewSearchRequestOptions(b, poolSize(o.Limit), 0, false)
-	req.SortBy([]string{"-_score", "_id"})
-	req.Fields = []string{fSource, fSeq}
-
-	ctx, cancel := context.WithTimeout(ctx, ix.opts.SearchTimeout)
-	defer cancel()
-	var res *bleve.SearchResult
-	err := ix.reader(func(bi bleve.Index) error {
-		var err error
-		res, err = bi.SearchInContext(ctx, req)
-		return err
+	// The worst of the pool on top, so a better candidate replaces it.
+	above := func(a, b cand) bool { return a.score < b.score || a.score == b.score && a.r.id > b.r.id }
+	k := poolSize(o.Limit)
+	pool := make([]cand, 0, k)
+	ix.memory(func(m *memIndex) {
+		set := m.filter([][2]string{{fKind, string(target)}, {fChainAll, o.Chain}, {fStage, o.Stage}, {fDistrict, o.District}}, nil)
+		set.each(func(s uint32) {
+			r := m.recs[s]
+			if r == nil || match.Exclude(from, r.p, env) != "" {
+				return
+			}
+			c := cand{r, soft.score(r)}
+			if len(pool) < k {
+				pool = append(pool, c)
+				heapUp(pool, len(pool)-1, above)
+			} else if above(pool[0], c) {
+				pool[0] = c
+				heapDown(pool, 0, above)
+			}
+		})
 	})
-	if err != nil {
-		if ctx.Err() != nil {
-			return nil, &profile.Error{Kind: profile.ErrUnavailable, Code: "match_timeout",
-				EN: "matching took too long; try again", ZH: "匹配超时，请重试"}
-		}
-		return nil, fmt.Errorf("index: match: %w: %w", profile.ErrInternal, err)
-	}
-	out := make([]*profile.Profile, 0, len(res.Hits))
-	for _, h := range res.Hits {
-		src, _ := h.Fields[fSource].(string)
-		p, err := fromPublic(src, int64(numberField(h, fSeq)))
-		if err != nil {
-			return nil, fmt.Errorf("index: match: stored %s: %w: %w", h.ID, profile.ErrInternal, err)
-		}
-		out = append(out, p)
-	}
-	return out, nil
-}
-
-func anyOf(field string, values ...string) query.Query {
-	qs := make([]query.Query, 0, len(values))
-	for _, v := range values {
-		qs = append(qs, termQ(field, v))
-	}
-	return bleve.NewDisjunctionQuery(qs...)
-}
-
-func numRange(field string, lo, hi *float64) query.Query {
-	t := true
-	q := bleve.NewNumericRangeInclusiveQuery(lo, hi, &t, &t)
-	q.SetField(field)
-	return q
-}
-
-// hardFilters are the investor and mentor constraints as Bleve filters, so the
-// candidate pool is not wasted on profiles match.Exclude would drop anyway.
-// match.Exclude still checks every candidate: it is the rule, this is a speed-up.
-func hardFilters(from *profile.Profile, target profile.Kind) []query.Query {
-	var out []query.Query
-	zero := 0.0
-	switch {
-	case from.Kind == profile.Startup && target == profile.Investor:
-		n := from.Needs
-		if n != nil && n.FundingWan > 0 {
-			need := n.FundingWan
-			out = append(out, numRange(fTicketMin, nil, &need),
-				bleve.NewDisjunctionQuery(numRange(fTicketMax, &need, nil), numRange(fTicketMax, &zero, &zero)))
-		}
-		if n != nil && len(n.FundingKinds) > 0 {
-			out = append(out, anyOf(fInstruments, append([]string{none}, n.FundingKinds...)...))
-		}
-		if from.Stage != "" {
-			out = append(out, anyOf(fStages, none, from.Stage))
-		}
-		if from.District != "" {
-			out = append(out, anyOf(fRegions, none, from.District))
-		} else {
-			out = append(out, termQ(fRegions, none))
-		}
-	case from.Kind == profile.Investor && target == profile.Startup:
-		lo, hi := from.TicketMinWan, from.TicketMaxWan
-		var inRange query.Query
-		if hi > 0 {
-			inRange = numRange(fFunding, &lo, &hi)
-		} else {
-			inRange = numRange(fFunding, &lo, nil)
-		}
-		out = append(out, bleve.NewDisjunctionQuery(numRange(fFunding, &zero, &zero), inRange))
-		if len(from.Instruments) > 0 {
-			out = append(out, anyOf(fFundingKinds, append([]string{none}, from.Instruments...)...))
-		}
-		if len(from.Stages) > 0 {
-			out = append(out, anyOf(fStage, append([]string{none}, from.Stages...)...))
-		}
-		if len(from.Regions) > 0 {
-			out = append(out, anyOf(fDistrict, from.Regions...))
-		}
-	case target == profile.Mentor:
-		one := 1.0
-		out = append(out, numRange(fCapacity, &one, nil))
+	out := make([]*profile.Profile, len(pool))
+	for i, c := range pool {
+		out[i] = c.r.p
 	}
 	return out
 }
 
-// softQueries are the optional clauses that order the candidate pool: the
-// chains from belongs to (declared or named in its prose), its district, what it
-// needs or offers, and its own words.
-func (ix *Index) softQueries(from *profile.Profile, target profile.Kind) []query.Query {
-	var out []query.Query
+// soft is what orders the candidate pool: the chains from belongs to (declared
+// or named in its prose), its district, what it needs or offers, and its own
+// words, each with a weight. It is a cheap stand-in for match.Rank, which
+// decides the final order.
+type soft struct {
+	kw    []softKeyword
+	texts []softText
+}
+
+type softKeyword struct {
+	field, value string
+	weight       float64
+}
+
+// softText earns weight × the share of terms found in the field, or, when all
+// is set, weight only if every term is there.
+type softText struct {
+	field  int
+	terms  []string
+	weight float64
+	all    bool
+}
+
+func (ix *Index) softTerms(from *profile.Profile, target profile.Kind) soft {
+	var q soft
+	kw := func(field, value string, w float64) { q.kw = append(q.kw, softKeyword{field, value, w}) }
 	for code := range ix.lex.EffectiveChains(from) {
-		out = append(out, termBoost(fChainAll, code, 5))
+		kw(fChainAll, code, 5)
 	}
 	if from.District != "" {
-		out = append(out, termBoost(fDistrict, from.District, 1))
+		kw(fDistrict, from.District, 1)
 		if target == profile.Enclave {
-			out = append(out, termBoost(fHomeDistrict, from.District, 3))
+			kw(fHomeDistrict, from.District, 3)
+		}
+	}
+	text := func(field int, s string, w float64, all bool) {
+		if ts := terms(ix.analyzer, s); len(ts) > 0 {
+			q.texts = append(q.texts, softText{field, ts, w, all})
 		}
 	}
 	if from.Needs != nil {
 		for _, s := range from.Needs.Services {
-			out = append(out, termBoost(fServices, s, 2))
+			kw(fServices, s, 2)
 		}
 		if target == profile.Mentor && len(from.Needs.Mentoring) > 0 {
-			out = append(out, textMatch(fTopics, strings.Join(from.Needs.Mentoring, " "), 3))
+			text(tTopics, strings.Join(from.Needs.Mentoring, "\n"), 3, false)
 		}
 	}
 	if target == profile.Startup {
 		for _, s := range from.Services {
-			out = append(out, termBoost(fNeedServices, s, 2))
+			kw(fNeedServices, s, 2)
 		}
 		if len(from.Topics) > 0 {
-			out = append(out, textMatch(fTopics, strings.Join(from.Topics, " "), 3))
+			text(tTopics, strings.Join(from.Topics, "\n"), 3, false)
 		}
 	}
-	// Its own words: each tag must appear whole (all its character pairs) in the
+	// Its own words: each tag must appear whole (all its terms) in the
 	// candidate's tags or summary. Tags rather than the summary, because common
-	// pairs in prose (公司, 技术) would make every profile a candidate and the
-	// query as slow as a scan; the summary still counts in the exact ranking.
+	// pairs in prose (公司, 技术) say little; the summary still counts in the
+	// exact ranking.
 	for _, tag := range from.Tags {
-		for _, f := range []string{fTags, fSummary} {
-			m := bleve.NewMatchQuery(tag)
-			m.SetField(f)
-			m.SetOperator(query.MatchQueryOperatorAnd)
-			out = append(out, m)
+		text(tTags, tag, 1, true)
+		text(tSummary, tag, 1, true)
+	}
+	return q
+}
+
+func (q soft) score(r *record) float64 {
+	total := 0.0
+	for _, k := range q.kw {
+		if slices.Contains(r.kw[k.field], k.value) {
+			total += k.weight
 		}
 	}
-	return out
-}
-
-func textMatch(field, text string, boost float64) query.Query {
-	m := bleve.NewMatchQuery(text)
-	m.SetField(field)
-	m.SetBoost(boost)
-	return m
-}
-
-func termBoost(field, value string, boost float64) query.Query {
-	q := bleve.NewTermQuery(value)
-	q.SetField(field)
-	q.SetBoost(boost)
-	return q
+	for _, t := range q.texts {
+		have := r.toks[t.field]
+		n := 0
+		for _, term := range t.terms {
+			if _, ok := slices.BinarySearch(have, term); ok {
+				n++
+			}
+		}
+		switch {
+		case t.all && n == len(t.terms):
+			total += t.weight
+		case !t.all:
+			total += t.weight * float64(n) / float64(len(t.terms))
+		}
+	}
+	return total
 }

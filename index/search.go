@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"html"
 	"math"
-	"sort"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -64,6 +63,9 @@ type Facet struct {
 	Count int    `json:"count"`
 }
 
+// facetSize is how many values of one facet a search returns.
+const facetSize = 64
+
 // facetFields maps the facet names the API shows to index fields.
 var facetFields = map[string]string{"kind": fKind, "chain": fChainAll, "district": fDistrict, "stage": fStage, "type": fType}
 
@@ -85,38 +87,50 @@ func (ix *Index) Search(ctx context.Context, r SearchRequest) (*SearchResult, er
 	if err != nil {
 		return nil, err
 	}
-	must := []query.Query{}
-	for _, f := range [][2]string{{fKind, string(r.Kind)}, {fChainAll, r.Chain}, {fDistrict, r.District}, {fStage, r.Stage}, {fType, r.Type}} {
-		if f[1] != "" {
-			must = append(must, termQ(f[0], f[1]))
-		}
-	}
+	filters := [][2]string{{fKind, string(r.Kind)}, {fChainAll, r.Chain}, {fDistrict, r.District}, {fStage, r.Stage}, {fType, r.Type}}
 	textQ, hasText, empty := ix.textQuery(r.Q)
 	if empty {
 		return &SearchResult{Hits: []Hit{}, Facets: emptyFacets()}, nil
 	}
-	if hasText {
-		must = append(must, textQ)
+
+	// Totals and facets come from the in-memory copy: the same filters and
+	// words over the same analysed terms, counted with bitsets instead of
+	// Bleve's facet builder visiting every hit's doc values.
+	out := &SearchResult{Hits: []Hit{}}
+	var page []*record
+	ix.memory(func(m *memIndex) {
+		set := m.filter(filters, m.words(r.Q))
+		out.Total = uint64(set.count())
+		out.Facets = m.facets(set)
+		if !hasText {
+			page = m.firstByID(set, offset, r.Limit)
+		}
+	})
+	if !hasText {
+		// Without words there is no relevance: the page is in id order, as
+		// Bleve would sort it, and the score is 0.
+		for _, rec := range page {
+			out.Hits = append(out.Hits, Hit{ID: rec.id, Kind: rec.p.Kind, Name: rec.p.Name,
+				Snippet: snippet(nil, map[string]any{fSummary: rec.p.Summary})})
+		}
+		if next := offset + len(out.Hits); len(out.Hits) == r.Limit && uint64(next) < out.Total && next+r.Limit <= MaxDepth {
+			out.NextCursor = encodeCursor(next)
+		}
+		return out, nil
 	}
-	var q query.Query = bleve.NewMatchAllQuery()
-	if len(must) > 0 {
-		q = bleve.NewConjunctionQuery(must...)
+
+	must := []query.Query{textQ}
+	for _, f := range filters {
+		if f[1] != "" {
+			must = append(must, termQ(f[0], f[1]))
+		}
 	}
-	req := bleve.NewSearchRequestOptions(q, r.Limit, offset, false)
-	if hasText {
-		req.SortBy([]string{"-_score", "_id"})
-	} else {
-		req.SortBy([]string{"_id"})
-	}
-	req.Fields = []string{fKind, fName, fSummary}
-	if hasText {
-		req.Highlight = bleve.NewHighlightWithStyle("html")
-		req.Highlight.AddField(fSummary)
-		req.Highlight.AddField(fName)
-	}
-	for name, field := range facetFields {
-		req.AddFacet(name, bleve.NewFacetRequest(field, 64))
-	}
+	req := bleve.NewSearchRequestOptions(bleve.NewConjunctionQuery(must...), r.Limit, offset, false)
+	req.SortBy([]string{"-_score", "_id"})
+	req.Fields = []string{fName, fSummary}
+	req.Highlight = bleve.NewHighlightWithStyle("html")
+	req.Highlight.AddField(fSummary)
+	req.Highlight.AddField(fName)
 
 	ctx, cancel := context.WithTimeout(ctx, ix.opts.SearchTimeout)
 	defer cancel()
@@ -133,23 +147,21 @@ func (ix *Index) Search(ctx context.Context, r SearchRequest) (*SearchResult, er
 		return nil, fmt.Errorf("index: search: %w: %w", profile.ErrInternal, err)
 	}
 
-	out := &SearchResult{Hits: make([]Hit, 0, len(res.Hits)), Total: res.Total, Facets: emptyFacets()}
-	for _, h := range res.Hits {
-		name, _ := h.Fields[fName].(string)
-		kind, _ := h.Fields[fKind].(string)
-		out.Hits = append(out.Hits, Hit{ID: h.ID, Kind: profile.Kind(kind), Name: name,
-			Snippet: snippet(h.Fragments, h.Fields), Score: math.Round(h.Score*1000) / 1000})
-	}
-	for name, fr := range res.Facets {
-		for _, t := range fr.Terms.Terms() {
-			if t.Term != none {
-				out.Facets[name] = append(out.Facets[name], Facet{Value: t.Term, Count: t.Count})
+	// Bleve's total is the one its pages are drawn from; it equals the memory
+	// count unless a write landed between the two reads.
+	out.Total = res.Total
+	kinds := make([]profile.Kind, len(res.Hits))
+	ix.memory(func(m *memIndex) { // kind is a keyword field, not stored
+		for i, h := range res.Hits {
+			if s, ok := m.slot[h.ID]; ok {
+				kinds[i] = m.recs[s].p.Kind
 			}
 		}
-		sort.Slice(out.Facets[name], func(i, j int) bool {
-			a, b := out.Facets[name][i], out.Facets[name][j]
-			return a.Count > b.Count || a.Count == b.Count && a.Value < b.Value
-		})
+	})
+	for i, h := range res.Hits {
+		name, _ := h.Fields[fName].(string)
+		out.Hits = append(out.Hits, Hit{ID: h.ID, Kind: kinds[i], Name: name,
+			Snippet: snippet(h.Fragments, h.Fields), Score: math.Round(h.Score*1000) / 1000})
 	}
 	if next := offset + len(res.Hits); len(res.Hits) == r.Limit && uint64(next) < res.Total && next+r.Limit <= MaxDepth {
 		out.NextCursor = encodeCursor(next)

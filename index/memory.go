@@ -1,0 +1,398 @@
+package index
+
+import (
+	"math/bits"
+	"slices"
+	"strings"
+
+	"github.com/blevesearch/bleve/v2/analysis"
+
+	"fuhua/internal/match"
+	"fuhua/internal/profile"
+)
+
+// The memory side of the index. Bleve scores free text and highlights it, but two
+// things it does slowly at 100k profiles are done here instead, over a compact
+// copy of every indexed profile kept in RAM (tens of MB at 100k):
+//
+//   - facet counts and totals: Bleve's facet builder visits the doc values of
+//     every hit, tens of thousands for a broad query; here a hit set is a bitset
+//     and a facet count is the popcount of its AND with the value's bitset;
+//   - match candidates: every candidate is of one kind, and the pool is chosen
+//     by a cheap pre-score over that kind's records instead of a Bleve query
+//     with many optional clauses followed by decoding stored JSON per hit.
+//
+// The copy is derived from the same profile as the Bleve document, by the same
+// analyser, so a filter or a word matches here exactly the documents it
+// matches in Bleve. It is changed only under Index.applyMu (by Apply, remove and
+// the rebuild swap) and read under memMu.
+
+// Text fields of a record, in the order of record.toks.
+const (
+	tName = iota
+	tTags
+	tTopics
+	tSummary
+	nText
+)
+
+var textFieldNames = [nText]string{tName: fName, tTags: fTags, tTopics: fTopics, tSummary: fSummary}
+
+// Keyword fields kept as bitsets: the five facets plus what pre-scoring reads.
+var memKeywordFields = []string{fKind, fChainAll, fDistrict, fStage, fType, fServices, fNeedServices, fHomeDistrict}
+
+// record is one indexed profile as the memory side needs it. It is never changed
+// after it is built, so readers may keep it after releasing the lock.
+type record struct {
+	id   string
+	p    *profile.Profile // the public view (no contact, no owner), as stored in Bleve
+	kw   map[string][]string
+	toks [nText][]string // distinct analysed terms per text field
+}
+
+// newRecord derives the record of p, which must be the public view.
+func newRecord(p *profile.Profile, lex *match.Lexicon, an analysis.Analyzer) *record {
+	fields := keywordValues(p, lex)
+	r := &record{id: p.ID, p: p, kw: make(map[string][]string, len(memKeywordFields))}
+	for _, f := range memKeywordFields {
+		r.kw[f] = fields[f]
+	}
+	texts := textValues(p)
+	for i, f := range textFieldNames {
+		r.toks[i] = terms(an, texts[f])
+	}
+	return r
+}
+
+// terms is the set of distinct terms the analyser makes of text, sorted.
+func terms(an analysis.Analyzer, text string) []string {
+	if text == "" {
+		return nil
+	}
+	ts := an.Analyze([]byte(text))
+	out := make([]string, 0, len(ts))
+	for _, t := range ts {
+		out = append(out, string(t.Term))
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// bitset is a set of record slots.
+type bitset []uint64
+
+func (b *bitset) set(i uint32) {
+	w := int(i >> 6)
+	if w >= len(*b) {
+		*b = append(*b, make([]uint64, w+1-len(*b))...)
+	}
+	(*b)[w] |= 1 << (i & 63)
+}
+
+func (b bitset) clear(i uint32) {
+	if w := int(i >> 6); w < len(b) {
+		b[w] &^= 1 << (i & 63)
+	}
+}
+
+func (b bitset) has(i uint32) bool {
+	w := int(i >> 6)
+	return w < len(b) && b[w]&(1<<(i&63)) != 0
+}
+
+// and keeps in b only what is also in o.
+func (b bitset) and(o bitset) {
+	for i := range b {
+		if i < len(o) {
+			b[i] &= o[i]
+		} else {
+			b[i] = 0
+		}
+	}
+}
+
+// or adds o to b, which must be at least as long.
+func (b bitset) or(o bitset) {
+	for i := range o {
+		if i < len(b) {
+			b[i] |= o[i]
+		}
+	}
+}
+
+func (b bitset) count() int {
+	n := 0
+	for _, w := range b {
+		n += bits.OnesCount64(w)
+	}
+	return n
+}
+
+func andCount(a, b bitset) int {
+	n := 0
+	for i := range min(len(a), len(b)) {
+		n += bits.OnesCount64(a[i] & b[i])
+	}
+	return n
+}
+
+// each calls fn for every slot in b, in slot order.
+func (b bitset) each(fn func(uint32)) {
+	for i, w := range b {
+		for w != 0 {
+			fn(uint32(i<<6 + bits.TrailingZeros64(w)))
+			w &= w - 1
+		}
+	}
+}
+
+// memIndex is the in-memory copy: records by slot, a bitset per keyword value,
+// and a sorted slot list per analysed term. A changed profile gets a new slot
+// (appending keeps the term lists sorted); the old slot is dropped from live and
+// reclaimed by compact once dead slots outnumber live ones.
+type memIndex struct {
+	lex  *match.Lexicon
+	an   analysis.Analyzer
+	recs []*record
+	slot map[string]uint32
+	live bitset
+	kw   map[string]map[string]bitset
+	// postings maps a text field's term (field index byte + term) to the slots
+	// holding it, ascending.
+	postings map[string][]uint32
+	dead     int
+}
+
+func newMemIndex(lex *match.Lexicon, an analysis.Analyzer) *memIndex {
+	m := &memIndex{lex: lex, an: an, slot: map[string]uint32{}, kw: map[string]map[string]bitset{}, postings: map[string][]uint32{}}
+	for _, f := range memKeywordFields {
+		m.kw[f] = map[string]bitset{}
+	}
+	return m
+}
+
+func postingKey(field int, term string) string { return string(rune('0'+field)) + term }
+
+// put adds or replaces the record of r.id.
+func (m *memIndex) put(r *record) {
+	m.del(r.id)
+	s := uint32(len(m.recs))
+	m.recs = append(m.recs, r)
+	m.slot[r.id] = s
+	m.live.set(s)
+	for f, vals := range r.kw {
+		for _, v := range vals {
+			b := m.kw[f][v]
+			b.set(s)
+			m.kw[f][v] = b
+		}
+	}
+	for f, ts := range r.toks {
+		for _, t := range ts {
+			k := postingKey(f, t)
+			m.postings[k] = append(m.postings[k], s)
+		}
+	}
+}
+
+// del removes id, if present.
+func (m *memIndex) del(id string) {
+	s, ok := m.slot[id]
+	if !ok {
+		return
+	}
+	delete(m.slot, id)
+	m.live.clear(s)
+	m.recs[s] = nil
+	m.dead++
+	if m.dead > 1024 && m.dead > len(m.slot) {
+		m.compact()
+	}
+}
+
+// compact rebuilds the structures from the live records, so that a long run of
+// edits does not grow memory without bound.
+func (m *memIndex) compact() {
+	recs := make([]*record, 0, len(m.slot))
+	for _, r := range m.recs {
+		if r != nil {
+			recs = append(recs, r)
+		}
+	}
+	fresh := newMemIndex(m.lex, m.an)
+	for _, r := range recs {
+		fresh.put(r)
+	}
+	*m = *fresh
+}
+
+// words is the analysed form of a free-text query: per word, its terms and the
+// chains it names. A word the analyser reduces to nothing is left out, as
+// textQuery leaves it out.
+type word struct {
+	terms  []string
+	chains []string
+}
+
+func (m *memIndex) words(q string) []word {
+	var out []word
+	for _, w := range strings.Fields(q) {
+		ts := terms(m.an, w)
+		if len(ts) == 0 {
+			continue
+		}
+		out = append(out, word{terms: ts, chains: m.lex.Codes(w)})
+	}
+	return out
+}
+
+// filter is the set of live records that pass the keyword filters (field →
+// value) and contain every word, with exactly the semantics of the Bleve query
+// Search builds: a word matches when all its terms are in one of the text
+// fields, or when the record is in a chain the word names.
+func (m *memIndex) filter(filters [][2]string, ws []word) bitset {
+	res := slices.Clone(m.live)
+	for _, f := range filters {
+		if f[1] != "" {
+			res.and(m.kw[f[0]][f[1]])
+		}
+	}
+	for _, w := range ws {
+		ok := make(bitset, len(res))
+		for f := range nText {
+			lists := make([][]uint32, 0, len(w.terms))
+			for _, t := range w.terms {
+				lists = append(lists, m.postings[postingKey(f, t)])
+			}
+			for _, s := range intersect(lists) {
+				if int(s>>6) < len(ok) {
+					ok[s>>6] |= 1 << (s & 63)
+				}
+			}
+		}
+		for _, c := range w.chains {
+			ok.or(m.kw[fChainAll][c])
+		}
+		res.and(ok)
+	}
+	return res
+}
+
+// intersect is the slots in every list (each ascending), ascending.
+func intersect(lists [][]uint32) []uint32 {
+	if len(lists) == 0 {
+		return nil
+	}
+	slices.SortFunc(lists, func(a, b []uint32) int { return len(a) - len(b) })
+	out := lists[0]
+	for _, l := range lists[1:] {
+		var next []uint32
+		j := 0
+		for _, s := range out {
+			j += sortSearch(l[j:], s)
+			if j < len(l) && l[j] == s {
+				next = append(next, s)
+			}
+		}
+		out = next
+		if len(out) == 0 {
+			break
+		}
+	}
+	return out
+}
+
+// sortSearch is the first index in l (ascending) whose value is ≥ s.
+func sortSearch(l []uint32, s uint32) int {
+	i, _ := slices.BinarySearch(l, s)
+	return i
+}
+
+// facets counts, for each facet, the records of set holding each value, most
+// frequent first (ties by value), at most facetSize values, without the
+// placeholder for "none".
+func (m *memIndex) facets(set bitset) map[string][]Facet {
+	out := emptyFacets()
+	for name, field := range facetFields {
+		var fs []Facet
+		for v, b := range m.kw[field] {
+			if v == none {
+				continue
+			}
+			if n := andCount(set, b); n > 0 {
+				fs = append(fs, Facet{Value: v, Count: n})
+			}
+		}
+		slices.SortFunc(fs, func(a, b Facet) int {
+			if a.Count != b.Count {
+				return b.Count - a.Count
+			}
+			return strings.Compare(a.Value, b.Value)
+		})
+		if len(fs) > facetSize {
+			fs = fs[:facetSize]
+		}
+		if fs != nil {
+			out[name] = fs
+		}
+	}
+	return out
+}
+
+// firstByID is the records of set at positions [offset, offset+limit) in id
+// order. A bounded max-heap keeps the work near linear in the set's size.
+func (m *memIndex) firstByID(set bitset, offset, limit int) []*record {
+	k := offset + limit
+	h := make([]*record, 0, k)
+	above := func(a, b *record) bool { return a.id > b.id } // the largest id on top
+	set.each(func(s uint32) {
+		r := m.recs[s]
+		if r == nil {
+			return
+		}
+		if len(h) < k {
+			h = append(h, r)
+			heapUp(h, len(h)-1, above)
+			return
+		}
+		if r.id < h[0].id {
+			h[0] = r
+			heapDown(h, 0, above)
+		}
+	})
+	slices.SortFunc(h, func(a, b *record) int { return strings.Compare(a.id, b.id) })
+	if offset >= len(h) {
+		return nil
+	}
+	return h[offset:]
+}
+
+// heapUp and heapDown keep h a binary heap in which no element is above its
+// parent: above(a, b) says a belongs nearer the root than b.
+func heapUp[T any](h []T, i int, above func(a, b T) bool) {
+	for i > 0 {
+		p := (i - 1) / 2
+		if !above(h[i], h[p]) {
+			return
+		}
+		h[p], h[i] = h[i], h[p]
+		i = p
+	}
+}
+
+func heapDown[T any](h []T, i int, above func(a, b T) bool) {
+	for {
+		l, r, top := 2*i+1, 2*i+2, i
+		if l < len(h) && above(h[l], h[top]) {
+			top = l
+		}
+		if r < len(h) && above(h[r], h[top]) {
+			top = r
+		}
+		if top == i {
+			return
+		}
+		h[top], h[i] = h[i], h[top]
+		i = top
+	}
+}

@@ -1,0 +1,121 @@
+package index
+
+import (
+	"context"
+	"sort"
+	"testing"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search/query"
+	"github.com/google/go-cmp/cmp"
+
+	"fuhua/internal/profile"
+)
+
+// TestMemoryAgreesWithBleve: totals and facets come from the in-memory copy,
+// so for every search they must equal what Bleve itself counts for the same
+// query. Also after edits and archives through Apply, and after a reopen that
+// reloads the copy from the stored documents.
+func TestMemoryAgreesWithBleve(t *testing.T) {
+	ps := genProfiles(480, 11)
+	ix, src, dir := build(t, ps)
+	for i, p := range ps[:40] {
+		q := *p
+		if i%3 == 0 {
+			q.Archived = true
+		} else {
+			q.Summary = "改做钙钛矿叠层电池和芯片"
+			q.Chains = []string{"hydrogen"}
+		}
+		if err := ix.Apply(src.write(&q)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	reqs := []SearchRequest{
+		{}, {Q: "芯片"}, {Q: "钙钛矿"}, {Q: "燃料电池 检测"}, {Q: "hydrogen"}, {Q: "盐城", Kind: profile.Mentor},
+		{Q: "碳化硅", Kind: profile.Startup}, {Kind: profile.Investor, Chain: "ic"}, {District: "yandu", Stage: "angel"},
+		{Type: "vc"}, {Q: "半导体 SiC"}, {Q: "EDA"}, {Q: "储能系统", Chain: "new_energy"},
+	}
+	check := func(ix *Index) {
+		for _, r := range reqs {
+			got := search(t, ix, r)
+			want := bleveFacets(t, ix, r)
+			if got.Total != want.Total {
+				t.Errorf("%+v: total %d, Bleve counts %d", r, got.Total, want.Total)
+			}
+			if diff := cmp.Diff(got.Facets, want.Facets); diff != "" {
+				t.Errorf("%+v: facets differ from Bleve's (-memory +bleve):\n%s", r, diff)
+			}
+		}
+	}
+	check(ix)
+	ix.Close()
+	reopened, err := Open(dir, testOptions(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer reopened.Close()
+	check(reopened)
+}
+
+// bleveFacets counts r's total and facets the way Search did before the
+// memory copy: with Bleve's facet builder over the same query.
+func bleveFacets(t *testing.T, ix *Index, r SearchRequest) *SearchResult {
+	t.Helper()
+	var must []query.Query
+	for _, f := range [][2]string{{fKind, string(r.Kind)}, {fChainAll, r.Chain}, {fDistrict, r.District}, {fStage, r.Stage}, {fType, r.Type}} {
+		if f[1] != "" {
+			must = append(must, termQ(f[0], f[1]))
+		}
+	}
+	if q, has, _ := ix.textQuery(r.Q); has {
+		must = append(must, q)
+	}
+	var q query.Query = bleve.NewMatchAllQuery()
+	if len(must) > 0 {
+		q = bleve.NewConjunctionQuery(must...)
+	}
+	req := bleve.NewSearchRequestOptions(q, 0, 0, false)
+	for name, field := range facetFields {
+		req.AddFacet(name, bleve.NewFacetRequest(field, facetSize))
+	}
+	res, err := ix.bi.SearchInContext(context.Background(), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := &SearchResult{Total: res.Total, Facets: emptyFacets()}
+	for name, fr := range res.Facets {
+		for _, tf := range fr.Terms.Terms() {
+			if tf.Term != none {
+				out.Facets[name] = append(out.Facets[name], Facet{Value: tf.Term, Count: tf.Count})
+			}
+		}
+		sort.Slice(out.Facets[name], func(i, j int) bool {
+			a, b := out.Facets[name][i], out.Facets[name][j]
+			return a.Count > b.Count || a.Count == b.Count && a.Value < b.Value
+		})
+	}
+	return out
+}
+
+// TestPublicViewKeepsIndexedFields: the memory copy is derived from the public
+// view (all a reopened index has), the Bleve document from the full profile;
+// both must give the same keyword values and text.
+func TestPublicViewKeepsIndexedFields(t *testing.T) {
+	ix, _, _ := build(t, nil)
+	for _, p := range append(genProfiles(60, 3), loadDataset(t)...) {
+		_, pub, err := document(p, ix.lex)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if pub.Contact != (profile.Contact{}) || pub.OwnerID != "" {
+			t.Errorf("%s: public view holds contact or owner", p.ID)
+		}
+		if diff := cmp.Diff(keywordValues(pub, ix.lex), keywordValues(p, ix.lex)); diff != "" {
+			t.Errorf("%s: keyword values differ (-public +full):\n%s", p.ID, diff)
+		}
+		if diff := cmp.Diff(textValues(pub), textValues(p)); diff != "" {
+			t.Errorf("%s: text differs (-public +full):\n%s", p.ID, diff)
+		}
+	}
+}
