@@ -338,7 +338,7 @@ func TestBrowserRegisterCreateSearch(t *testing.T) {
 	shot("kpi-1280")
 
 	if shots != "" {
-		for _, p := range []string{"search?q=氢", "me", "profile?kind=startup&id=" + id, "kpi", "login"} {
+		for _, p := range []string{"search?q=燃料电池", "me", "profile?kind=startup&id=" + id, "kpi", "login"} {
 			step("phone width "+p, chromedp.EmulateViewport(390, 800, chromedp.EmulateMobile), chromedp.Navigate(s.url+"/app/"+p), chromedp.Sleep(700*time.Millisecond))
 			shot("phone-" + strings.Split(p, "?")[0])
 		}

@@ -38,13 +38,13 @@ function row(ind) {
   const st = statusName[ind.status] || [ind.status || '—', ''];
   return el('tr', { class: 'kpi-' + (ind.status || 'unknown'), dataset: { code: ind.code } },
     el('td', {}, el('span', { text: ind.zh || ind.code }), el('small', { class: 'en block', text: (ind.en ? ind.en + ' · ' : '') + ind.code })),
-    el('td', { class: 'num', text: ind.period || '' }),
-    el('td', { class: 'num', text: value(ind, ind.target) }),
-    el('td', { class: 'num', text: typeof ind.expected === 'number' ? value(ind, Math.round(ind.expected * 10) / 10) : '—' }),
-    el('td', { class: 'num' }, value(ind, ind.actual),
+    el('td', { class: 'num', 'data-label': '期间', text: ind.period || '' }),
+    el('td', { class: 'num', 'data-label': '目标', text: value(ind, ind.target) }),
+    el('td', { class: 'num', 'data-label': '应达', text: typeof ind.expected === 'number' ? value(ind, Math.round(ind.expected * 10) / 10) : '—' }),
+    el('td', { class: 'num', 'data-label': '实际' }, value(ind, ind.actual),
       ind.denominator ? el('small', { class: 'en block', text: ind.numerator + ' / ' + ind.denominator }) : null),
-    el('td', {}, el('div', { class: 'scorebox' }, el('span', { class: 'bar' }, fill), el('span', { class: 'scorenum', text: pct + '%' }))),
-    el('td', {}, el('span', { class: 'status ' + (ind.status || '') }, bi(st[0], st[1]))));
+    el('td', { 'data-label': '进度' }, el('div', { class: 'scorebox' }, el('span', { class: 'bar' }, fill), el('span', { class: 'scorenum', text: pct + '%' }))),
+    el('td', { 'data-label': '状态' }, el('span', { class: 'status ' + (ind.status || '') }, bi(st[0], st[1]))));
 }
 
 function table(title, en, inds) {
@@ -79,7 +79,13 @@ async function run() {
     return;
   }
   const d = r.data || {};
-  if (d.as_of) out.append(el('p', { class: 'muted', text: '统计截至 ' + String(d.as_of).slice(0, 10) }));
+  if (d.as_of) {
+    // as_of is an instant; a closed year ends at 00:00 of 1 January, so the last
+    // day counted is the one before it (in China's time).
+    const last = new Date(new Date(d.as_of).getTime() - 1);
+    const day = last.toLocaleDateString('zh-CN', { timeZone: 'Asia/Shanghai', year: 'numeric', month: 'long', day: 'numeric' });
+    out.append(el('p', { class: 'muted', id: 'kpi-asof', text: '统计截至 ' + day }));
+  }
   const scopes = d.scopes || (d.indicators ? [{ district: d.district || '', indicators: d.indicators }] : []);
   for (const s of scopes) {
     const name = s.name_zh || (s.district ? nameOf(cat, 'district', s.district) : '盐城市（全市）');

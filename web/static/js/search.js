@@ -93,7 +93,13 @@ async function run(push, append = false) {
   more.hidden = !cursor;
   total.textContent = '共 ' + d.total + ' 条结果';
   total.append(' ', el('small', { class: 'en', text: d.total + ' results' }));
-  if (!append) renderFacets(d.facets);
+  if (!append) {
+    renderFacets(d.facets);
+    facets.hidden = !facets.firstChild;
+  }
+  if (!append && !(d.items || []).length) {
+    hits.append(el('li', { class: 'muted', id: 'no-hits', text: '没有找到匹配的资料。可以换个关键词（如两个字以上的词），或减少筛选条件。' }));
+  }
 }
 
 form.addEventListener('submit', (ev) => {
