@@ -307,6 +307,17 @@ func TestBrowserRegisterCreateSearch(t *testing.T) {
 	)
 	shot("profile-1280")
 
+	step("ask for an introduction and find it in the outbox",
+		chromedp.Click(chromedp.CSS("#matches .match button")),
+		until(`document.querySelector('#matches .match button').textContent === '已发出对接请求'`),
+		chromedp.Navigate(s.url+"/app/intros"),
+		chromedp.WaitVisible(chromedp.CSS("#boxes")),
+		chromedp.Click(chromedp.CSS(`#boxes [data-box="outbox"]`)),
+		until(`[...document.querySelectorAll('#intros .intro a')].some(a => a.textContent === `+jsString(investor)+`)`),
+		until(`document.querySelector('#intros .intro .status').textContent.includes('待回复')`),
+	)
+	shot("intros-1280")
+
 	// A startup may not see the plan indicators: the page says why, in Chinese.
 	step("the KPI page refuses a startup with the API's message",
 		chromedp.Navigate(s.url+"/app/kpi"),
