@@ -3,7 +3,6 @@ package index
 import (
 	"context"
 	"fmt"
-	"slices"
 	"strings"
 
 	"fuhua/internal/match"
@@ -82,17 +81,17 @@ func (ix *Index) Match(ctx context.Context, from *profile.Profile, target profil
 	if target == profile.Mentor && o.Accepted != nil && len(cands) > 0 {
 		ids := make([]string, len(cands))
 		for i, c := range cands {
-			ids[i] = c.ID
+			ids[i] = c.Profile().ID
 		}
 		if env.Accepted, err = o.Accepted.AcceptedMentoring(ctx, ids); err != nil {
 			return nil, err
 		}
 	}
-	items := match.Rank(from, cands, env, 0)
+	items := match.RankPrepared(from, cands, env, 0)
 	if target == profile.Mentor {
 		free := make(map[string]int, len(cands))
 		for _, c := range cands {
-			free[c.ID] = env.FreeCapacity(c)
+			free[c.Profile().ID] = env.FreeCapacity(c.Profile())
 		}
 		items = ix.ledger.Arrange(from.ID, items, func(id string) int { return free[id] })
 	}
@@ -110,7 +109,7 @@ func poolSize(limit int) int { return min(60+3*limit, 400) }
 // best by preScore (ties by id). Only these are ranked exactly: scoring every
 // profile of a kind (40k startups at 100k) with reasons would take longer than
 // a request may.
-func (ix *Index) candidates(from *profile.Profile, target profile.Kind, o MatchOptions) []*profile.Profile {
+func (ix *Index) candidates(from *profile.Profile, target profile.Kind, o MatchOptions) []match.Prepared {
 	soft := ix.softTerms(from, target)
 	env := match.Env{Lex: ix.lex, Accepted: map[string]int{}} // capacity ≥ 1; accepted counts come later
 	type cand struct {
@@ -123,12 +122,18 @@ func (ix *Index) candidates(from *profile.Profile, target profile.Kind, o MatchO
 	pool := make([]cand, 0, k)
 	ix.memory(func(m *memIndex) {
 		set := m.filter([][2]string{{fKind, string(target)}, {fChainAll, o.Chain}, {fStage, o.Stage}, {fDistrict, o.District}}, nil)
+		clauses := soft.bitsets(m)
 		set.each(func(s uint32) {
 			r := m.recs[s]
 			if r == nil || match.Exclude(from, r.p, env) != "" {
 				return
 			}
-			c := cand{r, soft.score(r)}
+			c := cand{r, 0}
+			for _, cl := range clauses {
+				if cl.set.has(s) {
+					c.score += cl.weight
+				}
+			}
 			if len(pool) < k {
 				pool = append(pool, c)
 				heapUp(pool, len(pool)-1, above)
@@ -138,9 +143,9 @@ func (ix *Index) candidates(from *profile.Profile, target profile.Kind, o MatchO
 			}
 		})
 	})
-	out := make([]*profile.Profile, len(pool))
+	out := make([]match.Prepared, len(pool))
 	for i, c := range pool {
-		out[i] = c.r.p
+		out[i] = c.r.prep
 	}
 	return out
 }
@@ -159,13 +164,55 @@ type softKeyword struct {
 	weight       float64
 }
 
-// softText earns weight × the share of terms found in the field, or, when all
-// is set, weight only if every term is there.
+// softText earns weight when all terms are in the field, or, when all is false,
+// weight divided among the terms for each one found.
 type softText struct {
 	field  int
 	terms  []string
 	weight float64
 	all    bool
+}
+
+// softClause is one weighted set of records: a candidate in it earns weight.
+type softClause struct {
+	set    bitset
+	weight float64
+}
+
+// bitsets resolves q against m once per request, so scoring a candidate is a
+// handful of bit tests rather than string lookups.
+func (q soft) bitsets(m *memIndex) []softClause {
+	var out []softClause
+	for _, k := range q.kw {
+		if b := m.kw[k.field][k.value]; b != nil {
+			out = append(out, softClause{b, k.weight})
+		}
+	}
+	fromList := func(l []uint32) bitset {
+		var b bitset
+		for _, s := range l {
+			b.set(s)
+		}
+		return b
+	}
+	for _, t := range q.texts {
+		if t.all {
+			lists := make([][]uint32, 0, len(t.terms))
+			for _, term := range t.terms {
+				lists = append(lists, m.postings[postingKey(t.field, term)])
+			}
+			if b := fromList(intersect(lists)); b != nil {
+				out = append(out, softClause{b, t.weight})
+			}
+			continue
+		}
+		for _, term := range t.terms {
+			if b := fromList(m.postings[postingKey(t.field, term)]); b != nil {
+				out = append(out, softClause{b, t.weight / float64(len(t.terms))})
+			}
+		}
+	}
+	return out
 }
 
 func (ix *Index) softTerms(from *profile.Profile, target profile.Kind) soft {
@@ -210,29 +257,4 @@ func (ix *Index) softTerms(from *profile.Profile, target profile.Kind) soft {
 		text(tSummary, tag, 1, true)
 	}
 	return q
-}
-
-func (q soft) score(r *record) float64 {
-	total := 0.0
-	for _, k := range q.kw {
-		if slices.Contains(r.kw[k.field], k.value) {
-			total += k.weight
-		}
-	}
-	for _, t := range q.texts {
-		have := r.toks[t.field]
-		n := 0
-		for _, term := range t.terms {
-			if _, ok := slices.BinarySearch(have, term); ok {
-				n++
-			}
-		}
-		switch {
-		case t.all && n == len(t.terms):
-			total += t.weight
-		case !t.all:
-			total += t.weight * float64(n) / float64(len(t.terms))
-		}
-	}
-	return total
 }

@@ -48,12 +48,13 @@ type record struct {
 	p    *profile.Profile // the public view (no contact, no owner), as stored in Bleve
 	kw   map[string][]string
 	toks [nText][]string // distinct analysed terms per text field
+	prep match.Prepared  // for ranking, so a match does not re-derive it per candidate
 }
 
 // newRecord derives the record of p, which must be the public view.
 func newRecord(p *profile.Profile, lex *match.Lexicon, an analysis.Analyzer) *record {
 	fields := keywordValues(p, lex)
-	r := &record{id: p.ID, p: p, kw: make(map[string][]string, len(memKeywordFields))}
+	r := &record{id: p.ID, p: p, kw: make(map[string][]string, len(memKeywordFields)), prep: match.Prepare(p, lex)}
 	for _, f := range memKeywordFields {
 		r.kw[f] = fields[f]
 	}

@@ -146,15 +146,38 @@ func Exclude(from, cand *profile.Profile, env Env) string {
 // those that score 0, and returns the best limit of them: score descending, ties broken by id so the
 // order never depends on the order of cands. A limit ≤ 0 keeps them all.
 func Rank(from *profile.Profile, cands []*profile.Profile, env Env, limit int) []Item {
+	ps := make([]Prepared, 0, len(cands))
+	for _, c := range cands {
+		if c != nil {
+			ps = append(ps, Prepare(c, env.Lex))
+		}
+	}
+	return RankPrepared(from, ps, env, limit)
+}
+
+// Prepared is a profile with what scoring derives from it (chains found in its
+// prose, text units) computed once. A caller that ranks the same profiles many
+// times, as the index does, keeps them prepared instead of paying for this per
+// request. It must not be changed after Prepare.
+type Prepared struct{ q *prepared }
+
+// Prepare derives what scoring needs from p.
+func Prepare(p *profile.Profile, lex *Lexicon) Prepared { return Prepared{prepare(p, lex)} }
+
+// Profile is the profile p was prepared from.
+func (p Prepared) Profile() *profile.Profile { return p.q.p }
+
+// RankPrepared is Rank over candidates prepared with the same Lexicon as env.Lex.
+func RankPrepared(from *profile.Profile, cands []Prepared, env Env, limit int) []Item {
 	prepared := prepare(from, env.Lex)
 	items := make([]Item, 0, len(cands))
 	for _, c := range cands {
-		if c == nil || Exclude(from, c, env) != "" {
+		if c.q == nil || Exclude(from, c.q.p, env) != "" {
 			continue
 		}
 		// A candidate with nothing in common scores 0 and has no reason to be
 		// shown.
-		if it := score(prepared, prepare(c, env.Lex), env); it.Score > 0 {
+		if it := score(prepared, c.q, env); it.Score > 0 {
 			items = append(items, it)
 		}
 	}
