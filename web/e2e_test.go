@@ -148,6 +148,24 @@ func TestBrowserRegisterCreateSearch(t *testing.T) {
 		t.Fatalf("GET /app/search: %d, policy %q", res.StatusCode, res.Header.Get("Content-Security-Policy"))
 	}
 
+	// Mounting the pages left the API's own 404 alone, and HEAD works for pages.
+	res, err = http.Get(s.url + "/api/v1/no-such-thing")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusNotFound || !strings.HasPrefix(res.Header.Get("Content-Type"), "application/json") {
+		t.Errorf("GET /api/v1/no-such-thing: %d %q, want the API's JSON 404", res.StatusCode, res.Header.Get("Content-Type"))
+	}
+	res, err = http.Head(s.url + "/app/login")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		t.Errorf("HEAD /app/login: %d", res.StatusCode)
+	}
+
 	// The whole browser lives at most 60 s; every wait below has its own bound.
 	root, cancelRoot := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancelRoot()

@@ -31,10 +31,10 @@ var staticFiles embed.FS
 const ContentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
 	"connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 
-// Paths lists the URL patterns the handler answers, for a router that mounts it
-// route by route: "/" (a redirect to the search page), every page under /app/ and
-// every static file under /static/.
-var Paths = []string{"/", "/app/*page", "/static/*file"}
+// Paths lists the URL patterns the handler answers, in the wildcard syntax of Gin
+// and httprouter, for a router that mounts it route by route: "/" (a redirect to
+// the search page), every page under /app/ and every static file under /static/.
+func Paths() []string { return []string{"/", "/app/*page", "/static/*file"} }
 
 // page is one page: its template, title and the script module that drives it.
 type page struct {

@@ -11,7 +11,7 @@ import (
 // unknown path under /api/ still answers with the API's JSON 404.
 func (s *Server) webRoutes() {
 	h := gin.WrapH(web.Handler())
-	for _, p := range web.Paths {
+	for _, p := range web.Paths() {
 		s.engine.GET(p, h)
 		s.engine.HEAD(p, h)
 	}

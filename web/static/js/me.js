@@ -85,6 +85,7 @@ form.addEventListener('submit', async (ev) => {
   ev.preventDefault();
   if (!editing) return;
   clearErrors(form);
+  flash('');
   stale.hidden = true;
   const save = document.getElementById('save');
   save.disabled = true;
