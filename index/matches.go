@@ -124,15 +124,21 @@ func (ix *Index) candidates(from *profile.Profile, target profile.Kind, o MatchO
 		set := m.filter([][2]string{{fKind, string(target)}, {fChainAll, o.Chain}, {fStage, o.Stage}, {fDistrict, o.District}}, nil)
 		clauses := soft.bitsets(m)
 		set.each(func(s uint32) {
-			r := m.recs[s]
-			if r == nil || match.Exclude(from, r.p, env) != "" {
-				return
-			}
-			c := cand{r, 0}
+			score := 0.0
 			for _, cl := range clauses {
 				if cl.set.has(s) {
-					c.score += cl.weight
+					score += cl.weight
 				}
+			}
+			// Most of a kind cannot enter a full pool: reject them on the score
+			// alone, before the record is read or the hard constraints checked.
+			if len(pool) == k && score < pool[0].score {
+				return
+			}
+			r := m.recs[s]
+			c := cand{r, score}
+			if r == nil || len(pool) == k && !above(pool[0], c) || match.Exclude(from, r.p, env) != "" {
+				return
 			}
 			if len(pool) < k {
 				pool = append(pool, c)
