@@ -237,7 +237,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		}
 	}()
 	svc, err := api.New(api.Deps{
-		Store: st, Index: ix, Tokens: tokens, Hasher: hasher, Catalog: seed.Catalog(), Log: log,
+		Store: st, Index: ix, Intros: st, Accepted: st, Tokens: tokens, Hasher: hasher, Catalog: seed.Catalog(), Log: log,
 		TrustedProxies: cfg.TrustedProxies, CORSOrigins: cfg.CORSOrigins,
 	})
 	if err != nil {
@@ -253,6 +253,24 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
+	// Pending introductions expire after 30 days: reads expire them lazily, and
+	// this sweep catches the ones nobody reads.
+	go func() {
+		t := time.NewTicker(time.Hour)
+		defer t.Stop()
+		for {
+			if n, err := st.ExpireDue(followCtx); err != nil && followCtx.Err() == nil {
+				log.Warn("introduction expiry sweep", "err", err.Error())
+			} else if n > 0 {
+				log.Info("introductions expired", "count", n)
+			}
+			select {
+			case <-followCtx.Done():
+				return
+			case <-t.C:
+			}
+		}
+	}()
 	errc := make(chan error, 1)
 	go func() { errc <- srv.ListenAndServe() }()
 	log.Info("fuhua serving", "addr", "http://"+cfg.Addr, "embedded_db", cfg.Embedded())

@@ -146,11 +146,16 @@ func (s *Store) QuotaUsed(ctx context.Context, user string) (int, error) {
 	day, _ := intro.Day(s.now())
 	used := 0
 	for n := 1; n <= intro.DailyLimit; n++ {
-		c, err := s.keys.CountDocuments(ctx, bson.D{{Key: "_id", Value: quotaKey(user, day, n)}})
+		// FindOne by a string _id is the one lookup the embedded backend does
+		// without scanning (a count is an aggregation, which scans).
+		err := s.keys.FindOne(ctx, bson.D{{Key: "_id", Value: quotaKey(user, day, n)}}).Err()
+		if errors.Is(err, mongo.ErrNoDocuments) {
+			continue
+		}
 		if err != nil {
 			return 0, translate(err, "quota")
 		}
-		used += int(c)
+		used++
 	}
 	return used, nil
 }
@@ -237,7 +242,10 @@ func (s *Store) SaveIntro(ctx context.Context, next *intro.Introduction, expect 
 	}
 	write := *next
 	write.Version = expect + 1
-	res, err := s.intros().ReplaceOne(ctx, bson.D{{Key: "_id", Value: next.ID}, {Key: "version", Value: expect}}, &write)
+	// The claimed transition makes this writer the only one moving the
+	// introduction past expect; a filter on more than _id would make the embedded
+	// backend scan the collection.
+	res, err := s.intros().ReplaceOne(ctx, bson.D{{Key: "_id", Value: next.ID}}, &write)
 	if err == nil && res.MatchedCount == 0 {
 		err = &profile.Error{Kind: profile.ErrPrecondition, Code: "version_mismatch", Field: "version",
 			EN: "the introduction was changed by someone else; reload and try again", ZH: "对接已被他人更新，请刷新后重试"}
@@ -452,3 +460,30 @@ func (s *Store) MentoringCounts(ctx context.Context) (map[string]int, error) {
 	}
 	return out, nil
 }
+
+// AcceptedMentoring reports, for the given mentors, how many mentoring
+// introductions are accepted. Matching asks this for every mentor candidate, so it
+// answers from counts refreshed at most every mentoringTTL (one scan of the
+// introductions, which are few next to the profiles); a mentor accepted moments
+// ago may be proposed once more before the counts catch up, and accepting beyond
+// capacity is refused by the mentor-slot keys regardless.
+func (s *Store) AcceptedMentoring(ctx context.Context, mentorIDs []string) (map[string]int, error) {
+	s.mentoringMu.Lock()
+	defer s.mentoringMu.Unlock()
+	if s.mentoring == nil || s.now().Sub(s.mentoringAt) > mentoringTTL {
+		counts, err := s.MentoringCounts(ctx)
+		if err != nil {
+			return nil, err
+		}
+		s.mentoring, s.mentoringAt = counts, s.now()
+	}
+	out := make(map[string]int, len(mentorIDs))
+	for _, id := range mentorIDs {
+		if n := s.mentoring[id]; n > 0 {
+			out[id] = n
+		}
+	}
+	return out, nil
+}
+
+const mentoringTTL = 5 * time.Second

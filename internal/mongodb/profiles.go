@@ -3,6 +3,7 @@ package mongodb
 import (
 	"context"
 	"errors"
+	"fmt"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
@@ -16,20 +17,31 @@ const seqCounter = "profile_seq"
 // Change sequences.
 //
 // Every profile write takes the next sequence number and logs the change under it,
-// so the search index can follow the database in order. The embedded backend does
-// not run findAndModify atomically (two concurrent $inc calls can return the same
-// number), so a number is claimed by inserting the change document with that number
-// as its _id: the primary key makes the claim atomic on every backend. The document
-// starts "pending" and is marked "done" after the profile write, so a follower that
-// finds a pending change waits instead of reading the profile too early.
+// so the search index can follow the database in order. The embedded backend
+// shapes all of this, as measured on it:
+//   - findAndModify is not atomic (two concurrent $inc calls can return the same
+//     number), so a number is claimed by inserting a document whose _id is that
+//     number: the primary key makes the claim atomic on every backend;
+//   - only FindOne and a plain {_id} filter with a string id avoid a scan of the
+//     whole collection (an int64 _id, an update, a count, a sort or a range all
+//     scan), so every id here is a zero-padded decimal string, and the hot path
+//     only inserts and finds by _id — it never updates, counts or sorts.
+//
+// A writer claims number n in "seqs", writes the profile with seq = n, then inserts
+// the change {kind, id} under n in "changes". A follower that finds n claimed but
+// not yet in "changes" knows a writer is in flight and waits, instead of reading
+// the profile too early or skipping it.
 //
 // Numbers are claimed without gaps: a writer starts from a hint that is never above
 // the highest claimed number plus one and steps up by one on each duplicate. The
 // hint is the counter document (raised with $max after each claim; a lost update
 // only leaves it low) or this process's own last claim, whichever is higher.
 
-// claimSeq claims the next free sequence for ref and returns it.
-func (s *Store) claimSeq(ctx context.Context, ref profile.Ref) (int64, error) {
+// seqKey is the _id of sequence n: zero-padded, so string order is number order.
+func seqKey(n int64) string { return fmt.Sprintf("%020d", n) }
+
+// claimSeq claims the next free sequence and returns it.
+func (s *Store) claimSeq(ctx context.Context) (int64, error) {
 	hint, err := s.counterHint(ctx)
 	if err != nil {
 		return 0, err
@@ -39,18 +51,16 @@ func (s *Store) claimSeq(ctx context.Context, ref profile.Ref) (int64, error) {
 	}
 	ctx = context.WithoutCancel(ctx) // a claimed number must be completed, whatever the client does
 	for seq := hint + 1; ; seq++ {
-		_, err := s.changes.InsertOne(ctx, bson.D{
-			{Key: "_id", Value: seq}, {Key: "kind", Value: string(ref.Kind)}, {Key: "id", Value: ref.ID},
-			{Key: "state", Value: "pending"}, {Key: "at", Value: s.now()},
-		})
+		_, err := s.seqs.InsertOne(ctx, bson.D{{Key: "_id", Value: seqKey(seq)}, {Key: "at", Value: s.now()}})
 		if err == nil {
 			s.raiseLocal(seq)
+			// The counter is one document, so this update's scan is of one row.
 			_, _ = s.counters.UpdateOne(ctx, bson.D{{Key: "_id", Value: seqCounter}},
 				bson.D{{Key: "$max", Value: bson.D{{Key: "n", Value: seq}}}}, options.UpdateOne().SetUpsert(true))
 			return seq, nil
 		}
 		if !mongo.IsDuplicateKeyError(err) {
-			return 0, translate(err, "change")
+			return 0, translate(err, "sequence")
 		}
 	}
 }
@@ -78,52 +88,50 @@ func (s *Store) counterHint(ctx context.Context) (int64, error) {
 	return doc.N, nil
 }
 
-// doneSeq marks the change under seq complete. It runs whether or not the write it
-// belonged to succeeded: a follower re-reads the profile either way, and must never
-// be left waiting on a number that will not complete.
-func (s *Store) doneSeq(ctx context.Context, seq int64) error {
-	_, err := s.changes.UpdateOne(context.WithoutCancel(ctx), bson.D{{Key: "_id", Value: seq}},
-		bson.D{{Key: "$set", Value: bson.D{{Key: "state", Value: "done"}}}})
+// logChange records that ref changed under seq. It runs whether or not the write
+// it belonged to succeeded: a follower re-reads the profile either way, and must
+// never be left waiting on a number that will not complete.
+func (s *Store) logChange(ctx context.Context, seq int64, ref profile.Ref) error {
+	_, err := s.changes.InsertOne(context.WithoutCancel(ctx), bson.D{
+		{Key: "_id", Value: seqKey(seq)}, {Key: "kind", Value: string(ref.Kind)}, {Key: "id", Value: ref.ID},
+		{Key: "at", Value: s.now()},
+	})
 	return translate(err, "change")
 }
 
 // LastSeq returns the highest change sequence claimed so far (0 if none). It starts
 // from the counter and probes upward by _id, so it is exact even when the counter
-// lags, and costs one lookup per change the counter has not caught up with.
+// lags, and costs one lookup per number the counter has not caught up with.
 func (s *Store) LastSeq(ctx context.Context) (int64, error) {
 	last, err := s.counterHint(ctx)
 	if err != nil {
 		return 0, err
 	}
 	for {
-		n, err := s.changes.CountDocuments(ctx, bson.D{{Key: "_id", Value: last + 1}})
-		if err != nil {
-			return 0, translate(err, "change")
-		}
-		if n == 0 {
+		err := s.seqs.FindOne(ctx, bson.D{{Key: "_id", Value: seqKey(last + 1)}}).Err()
+		if errors.Is(err, mongo.ErrNoDocuments) {
 			return last, nil
+		}
+		if err != nil {
+			return 0, translate(err, "sequence")
 		}
 		last++
 	}
 }
 
-// ChangeAt returns the change logged under seq, or false if none is complete (yet):
+// ChangeAt returns the change logged under seq, or false if none is logged (yet):
 // either nobody claimed seq, or its writer has not finished.
 func (s *Store) ChangeAt(ctx context.Context, seq int64) (profile.Ref, bool, error) {
 	var doc struct {
-		Kind  string `bson:"kind"`
-		ID    string `bson:"id"`
-		State string `bson:"state"`
+		Kind string `bson:"kind"`
+		ID   string `bson:"id"`
 	}
-	err := s.changes.FindOne(ctx, bson.D{{Key: "_id", Value: seq}}).Decode(&doc)
+	err := s.changes.FindOne(ctx, bson.D{{Key: "_id", Value: seqKey(seq)}}).Decode(&doc)
 	if errors.Is(err, mongo.ErrNoDocuments) {
 		return profile.Ref{}, false, nil
 	}
 	if err != nil {
 		return profile.Ref{}, false, translate(err, "change")
-	}
-	if doc.State != "done" {
-		return profile.Ref{}, false, nil
 	}
 	return profile.Ref{Kind: profile.Kind(doc.Kind), ID: doc.ID}, true, nil
 }
@@ -144,14 +152,14 @@ func (s *Store) CreateProfile(ctx context.Context, p *profile.Profile) error {
 			return duplicateCredit(err)
 		}
 	}
-	seq, err := s.claimSeq(ctx, profile.Ref{Kind: p.Kind, ID: p.ID})
+	seq, err := s.claimSeq(ctx)
 	if err != nil {
 		s.releaseCredit(ctx, p.CreditCode, p.ID)
 		return err
 	}
 	p.Seq = seq
 	_, err = s.profiles.InsertOne(ctx, p)
-	logErr := s.doneSeq(ctx, seq)
+	logErr := s.logChange(ctx, seq, profile.Ref{Kind: p.Kind, ID: p.ID})
 	if err != nil {
 		s.releaseCredit(ctx, p.CreditCode, p.ID)
 		return translate(err, "profile")
@@ -223,7 +231,7 @@ func (s *Store) UpdateProfile(ctx context.Context, p *profile.Profile, expect in
 			return duplicateCredit(err)
 		}
 	}
-	seq, err := s.claimSeq(ctx, profile.Ref{Kind: p.Kind, ID: p.ID})
+	seq, err := s.claimSeq(ctx)
 	if err != nil {
 		if newCode {
 			s.releaseCredit(ctx, p.CreditCode, p.ID)
@@ -234,8 +242,11 @@ func (s *Store) UpdateProfile(ctx context.Context, p *profile.Profile, expect in
 	next.Version = expect + 1
 	next.UpdatedAt = s.now()
 	next.Seq = seq
-	res, err := s.profiles.ReplaceOne(ctx, bson.D{{Key: "_id", Value: p.ID}, {Key: "version", Value: expect}}, &next)
-	logErr := s.doneSeq(ctx, seq)
+	// The claimed transition already makes this writer the only one moving the
+	// profile past expect, so the filter is the _id alone: on the embedded backend
+	// any further condition turns the update into a scan of every profile.
+	res, err := s.profiles.ReplaceOne(ctx, bson.D{{Key: "_id", Value: p.ID}}, &next)
+	logErr := s.logChange(ctx, seq, profile.Ref{Kind: p.Kind, ID: p.ID})
 	if err == nil && res.MatchedCount == 0 {
 		err = s.missOrStale(ctx, p.ID)
 	}

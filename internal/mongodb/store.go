@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -27,12 +28,18 @@ type Store struct {
 	db       *mongo.Database
 	profiles *mongo.Collection
 	changes  *mongo.Collection
+	seqs     *mongo.Collection
 	counters *mongo.Collection
 	keys     *mongo.Collection
 	users    *mongo.Collection
 	now      func() time.Time
 	// lastClaim is the highest change sequence this process has claimed.
 	lastClaim atomic.Int64
+
+	// mentoring caches MentoringCounts for AcceptedMentoring.
+	mentoringMu sync.Mutex
+	mentoring   map[string]int
+	mentoringAt time.Time
 }
 
 // Open connects to uri, checks the server answers within the context's deadline,
@@ -65,6 +72,7 @@ func NewStore(client *mongo.Client, dbName string) *Store {
 		db:       db,
 		profiles: db.Collection("profiles"),
 		changes:  db.Collection("changes"),
+		seqs:     db.Collection("seqs"),
 		counters: db.Collection("counters"),
 		keys:     db.Collection("keys"),
 		users:    db.Collection("users"),

@@ -1,0 +1,106 @@
+package mongodb_test
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"testing"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+
+	"fuhua/internal/dbtest"
+	"fuhua/internal/mongodb"
+	"fuhua/seed"
+)
+
+// fill loads n demo profiles straight into the collections (with their change log
+// and counter), as n writes through the store would leave them, but in bulk.
+func fill(b *testing.B, s *mongodb.Store, n int) {
+	b.Helper()
+	ctx := context.Background()
+	demo := seed.Demo(min(n, 5000))
+	db := s.Database()
+	start := time.Now()
+	const batch = 1000
+	for i := 0; i < n; i += batch {
+		var docs, changes, seqs []any
+		for j := i; j < min(i+batch, n); j++ {
+			p := demo[j%len(demo)]
+			p.ID = mongodb.NewID()
+			p.CreditCode = ""
+			p.Version, p.Seq = 1, int64(j+1)
+			p.CreatedAt, p.UpdatedAt = time.Now().UTC(), time.Now().UTC()
+			docs = append(docs, p)
+			key := fmt.Sprintf("%020d", j+1)
+			seqs = append(seqs, bson.D{{Key: "_id", Value: key}})
+			changes = append(changes, bson.D{{Key: "_id", Value: key}, {Key: "kind", Value: string(p.Kind)}, {Key: "id", Value: p.ID}})
+		}
+		if _, err := db.Collection("profiles").InsertMany(ctx, docs); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := db.Collection("changes").InsertMany(ctx, changes); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := db.Collection("seqs").InsertMany(ctx, seqs); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if _, err := db.Collection("counters").InsertOne(ctx, bson.D{{Key: "_id", Value: "profile_seq"}, {Key: "n", Value: int64(n)}}); err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("loaded %d profiles in %v", n, time.Since(start))
+}
+
+func percentile(ds []time.Duration, p float64) time.Duration {
+	slices.Sort(ds)
+	return ds[min(len(ds)-1, int(float64(len(ds))*p))]
+}
+
+// BenchmarkFollowerPoll measures one follower poll against the embedded database
+// at 10k and 100k profiles: read the counter, read the newest change by its
+// sequence, fetch its profile — all _id lookups. For contrast it also times the
+// obvious alternative, a range filter on the profiles' seq field, which the
+// embedded backend answers by scanning every document.
+func BenchmarkFollowerPoll(b *testing.B) {
+	for _, n := range []int{10_000, 100_000} {
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			s := dbtest.Store(b)
+			fill(b, s, n)
+			ctx := context.Background()
+			poll := func() {
+				last, err := s.LastSeq(ctx)
+				if err != nil {
+					b.Fatal(err)
+				}
+				ref, ok, err := s.ChangeAt(ctx, last)
+				if err != nil || !ok {
+					b.Fatalf("change %d: %v %v", last, ok, err)
+				}
+				if _, err := s.GetProfile(ctx, ref.ID); err != nil {
+					b.Fatal(err)
+				}
+			}
+			var polls, scans []time.Duration
+			for range 200 {
+				t0 := time.Now()
+				poll()
+				polls = append(polls, time.Since(t0))
+			}
+			for range 5 {
+				t0 := time.Now()
+				cnt, err := s.Database().Collection("profiles").CountDocuments(ctx, bson.D{{Key: "seq", Value: bson.D{{Key: "$gt", Value: int64(n - 1)}}}})
+				if err != nil || cnt != 1 {
+					b.Fatalf("range query: %d %v", cnt, err)
+				}
+				scans = append(scans, time.Since(t0))
+			}
+			b.ReportMetric(float64(percentile(polls, 0.5).Microseconds())/1000, "poll-p50-ms")
+			b.ReportMetric(float64(percentile(polls, 0.99).Microseconds())/1000, "poll-p99-ms")
+			b.ReportMetric(float64(percentile(scans, 0.5).Microseconds())/1000, "seq-range-p50-ms")
+			for range b.N {
+				poll()
+			}
+		})
+	}
+}
