@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"strconv"
 	"strings"
 
 	"fuhua/internal/profile"
@@ -287,7 +288,7 @@ func (g *demoGen) carrier(p *profile.Profile, i int, r *rand.Rand) {
 	}
 	fmt.Fprintf(&b, "，提供%s等服务", strings.Join(svc, "、"))
 	if p.AreaSqm > 0 {
-		fmt.Fprintf(&b, "，面积约%g平方米", p.AreaSqm)
+		fmt.Fprintf(&b, "，面积约%s平方米", strconv.FormatFloat(p.AreaSqm, 'f', -1, 64))
 	}
 	b.WriteString("。（示例数据）")
 	p.Summary = b.String()

@@ -85,7 +85,12 @@ func writeError(c *gin.Context, log *slog.Logger, err error) {
 			status = http.StatusInternalServerError
 			pe = &profile.Error{Code: "internal", EN: "something went wrong on our side; it has been logged", ZH: "服务器内部错误，已记录"}
 		}
-		log.Error("request failed", "id", requestID(c), "route", c.FullPath(), "err", err.Error())
+		if c.Request.Context().Err() != nil {
+			// The client went away (navigated off, timed out): not our failure.
+			log.Info("request abandoned by the client", "id", requestID(c), "route", c.FullPath())
+		} else {
+			log.Error("request failed", "id", requestID(c), "route", c.FullPath(), "err", err.Error())
+		}
 	}
 	if pe.RetryAfter > 0 {
 		c.Header("Retry-After", strconv.Itoa(pe.RetryAfter))
