@@ -293,7 +293,7 @@ func (ix *Index) rebuild(ctx context.Context, src Source) (int64, error) {
 		if err != nil {
 			return err
 		}
-		mem.put(newRecord(pub, ix.lex, ix.analyzer))
+		mem.put(newRecord(pub, ix.lex))
 		if err := batch.Index(p.ID, doc); err != nil {
 			return err
 		}

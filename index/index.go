@@ -175,7 +175,7 @@ func (ix *Index) loadMemory() error {
 				return fmt.Errorf("stored %s: %w", h.ID, err)
 			}
 			p.ID = h.ID
-			mem.put(newRecord(p, ix.lex, ix.analyzer))
+			mem.put(newRecord(p, ix.lex))
 		}
 		if len(res.Hits) < 2000 {
 			break
@@ -280,7 +280,7 @@ func (ix *Index) applyLocked(p *profile.Profile) error {
 		var doc map[string]any
 		var pub *profile.Profile
 		if doc, pub, err = document(p, ix.lex); err == nil {
-			rec = newRecord(pub, ix.lex, ix.analyzer)
+			rec = newRecord(pub, ix.lex)
 			err = ix.bi.Index(p.ID, doc)
 		}
 	}

@@ -27,7 +27,7 @@ import (
 // matches in Bleve. It is changed only under Index.applyMu (by Apply, remove and
 // the rebuild swap) and read under memMu.
 
-// Text fields of a record, in the order of record.toks.
+// Text fields, numbered for posting keys.
 const (
 	tName = iota
 	tTags
@@ -42,27 +42,18 @@ var textFieldNames = [nText]string{tName: fName, tTags: fTags, tTopics: fTopics,
 var memKeywordFields = []string{fKind, fChainAll, fDistrict, fStage, fType, fServices, fNeedServices, fHomeDistrict}
 
 // record is one indexed profile as the memory side needs it. It is never changed
-// after it is built, so readers may keep it after releasing the lock.
+// after it is built, so readers may keep it after releasing the lock. It holds
+// few pointers on purpose: 100k of them stay in the heap the collector scans,
+// so keyword values and terms live only in the bitsets and postings.
 type record struct {
 	id   string
 	p    *profile.Profile // the public view (no contact, no owner), as stored in Bleve
-	kw   map[string][]string
-	toks [nText][]string // distinct analysed terms per text field
-	prep match.Prepared  // for ranking, so a match does not re-derive it per candidate
+	prep match.Prepared   // for ranking, so a match does not re-derive it per candidate
 }
 
 // newRecord derives the record of p, which must be the public view.
-func newRecord(p *profile.Profile, lex *match.Lexicon, an analysis.Analyzer) *record {
-	fields := keywordValues(p, lex)
-	r := &record{id: p.ID, p: p, kw: make(map[string][]string, len(memKeywordFields)), prep: match.Prepare(p, lex)}
-	for _, f := range memKeywordFields {
-		r.kw[f] = fields[f]
-	}
-	texts := textValues(p)
-	for i, f := range textFieldNames {
-		r.toks[i] = terms(an, texts[f])
-	}
-	return r
+func newRecord(p *profile.Profile, lex *match.Lexicon) *record {
+	return &record{id: p.ID, p: p, prep: match.Prepare(p, lex)}
 }
 
 // terms is the set of distinct terms the analyser makes of text, sorted.
@@ -181,15 +172,17 @@ func (m *memIndex) put(r *record) {
 	m.recs = append(m.recs, r)
 	m.slot[r.id] = s
 	m.live.set(s)
-	for f, vals := range r.kw {
-		for _, v := range vals {
+	kw := keywordValues(r.p, m.lex)
+	for _, f := range memKeywordFields {
+		for _, v := range kw[f] {
 			b := m.kw[f][v]
 			b.set(s)
 			m.kw[f][v] = b
 		}
 	}
-	for f, ts := range r.toks {
-		for _, t := range ts {
+	texts := textValues(r.p)
+	for f, name := range textFieldNames {
+		for _, t := range terms(m.an, texts[name]) {
 			k := postingKey(f, t)
 			m.postings[k] = append(m.postings[k], s)
 		}
