@@ -3,6 +3,7 @@ package index
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"fuhua/internal/match"
@@ -123,7 +124,17 @@ func (ix *Index) candidates(from *profile.Profile, target profile.Kind, o MatchO
 	ix.memory(func(m *memIndex) {
 		set := m.filter([][2]string{{fKind, string(target)}, {fChainAll, o.Chain}, {fStage, o.Stage}, {fDistrict, o.District}}, nil)
 		clauses := soft.bitsets(m)
-		set.each(func(s uint32) {
+		// Candidates in no clause score 0 and only fill a pool the others left
+		// short, so they are visited last and only then: for deal flow that
+		// skips most of the 40k startups at 100k.
+		scored := make(bitset, len(set))
+		for _, cl := range clauses {
+			scored.or(cl.set)
+		}
+		scored.and(set)
+		rest := slices.Clone(set)
+		rest.andNot(scored)
+		consider := func(s uint32) {
 			score := 0.0
 			for _, cl := range clauses {
 				if cl.set.has(s) {
@@ -147,7 +158,11 @@ func (ix *Index) candidates(from *profile.Profile, target profile.Kind, o MatchO
 				pool[0] = c
 				heapDown(pool, 0, above)
 			}
-		})
+		}
+		scored.each(consider)
+		if len(pool) < k {
+			rest.each(consider)
+		}
 	})
 	out := make([]match.Prepared, len(pool))
 	for i, c := range pool {

@@ -103,6 +103,13 @@ func (b bitset) and(o bitset) {
 	}
 }
 
+// andNot removes o from b.
+func (b bitset) andNot(o bitset) {
+	for i := range min(len(b), len(o)) {
+		b[i] &^= o[i]
+	}
+}
+
 // or adds o to b, which must be at least as long.
 func (b bitset) or(o bitset) {
 	for i := range o {
