@@ -41,7 +41,9 @@ func (s sliceSource) EachProfile(_ context.Context, fn func(*profile.Profile) er
 // handlerLatencies reports p50 and p99 of the recorded durations.
 func handlerLatencies(b *testing.B, l []time.Duration) {
 	sort.Slice(l, func(i, j int) bool { return l[i] < l[j] })
-	pct := func(p float64) float64 { return float64(l[min(len(l)-1, int(float64(len(l))*p))].Microseconds()) / 1000 }
+	pct := func(p float64) float64 {
+		return float64(l[min(len(l)-1, int(float64(len(l))*p))].Microseconds()) / 1000
+	}
 	b.ReportMetric(pct(0.50), "p50-ms")
 	b.ReportMetric(pct(0.99), "p99-ms")
 }
