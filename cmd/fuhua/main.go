@@ -98,6 +98,15 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	return fmt.Errorf("unknown command %q\n%s", cmd, usage)
 }
 
+func closeDB(st *mongodb.Store, srv *embedded.Server) {
+	cctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	_ = st.Close(cctx)
+	if srv != nil {
+		srv.Stop(10 * time.Second)
+	}
+}
+
 // openDB opens the configured database, starting the embedded server first when
 // MONGODB_URI is empty. The returned func closes both.
 func openDB(ctx context.Context, cfg config.Config, log *slog.Logger) (*mongodb.Store, func(), error) {
@@ -121,15 +130,13 @@ func openDB(ctx context.Context, cfg config.Config, log *slog.Logger) (*mongodb.
 		}
 		return nil, nil, err
 	}
-	closeAll := func() {
-		cctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		_ = st.Close(cctx)
-		if srv != nil {
-			srv.Stop(10 * time.Second)
+	if srv != nil {
+		if err := srv.IndexIDs(octx, cfg.Database); err != nil {
+			closeDB(st, srv)
+			return nil, nil, err
 		}
 	}
-	return st, closeAll, nil
+	return st, func() { closeDB(st, srv) }, nil
 }
 
 func withStore(ctx context.Context, cfg config.Config, log *slog.Logger, fn func(*mongodb.Store) error) error {

@@ -17,6 +17,7 @@ import (
 
 var (
 	uri     string
+	server  *embedded.Server // nil when FUHUA_TEST_MONGODB_URI is set
 	counter atomic.Int64
 )
 
@@ -44,7 +45,7 @@ func run(m *testing.M) int {
 		return 1
 	}
 	defer srv.Stop(5 * time.Second)
-	uri = srv.URI()
+	uri, server = srv.URI(), srv
 	return m.Run()
 }
 
@@ -72,6 +73,11 @@ func Store(t testing.TB) *mongodb.Store {
 	if err != nil {
 		t.Fatalf("open store: %v", err)
 	}
+	if server != nil {
+		if err := server.IndexIDs(ctx, s.Database().Name()); err != nil {
+			t.Fatalf("index ids: %v", err)
+		}
+	}
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
@@ -80,3 +86,7 @@ func Store(t testing.TB) *mongodb.Store {
 	})
 	return s
 }
+
+// Server is the embedded server the tests run on, or nil when they run on
+// FUHUA_TEST_MONGODB_URI.
+func Server() *embedded.Server { return server }

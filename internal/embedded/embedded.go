@@ -16,6 +16,7 @@ import (
 
 // Server is a running embedded database server.
 type Server struct {
+	dir    string
 	uri    string
 	cancel context.CancelFunc
 	done   chan struct{}
@@ -42,7 +43,7 @@ func Start(dir string) (*Server, error) {
 		return nil, fmt.Errorf("embedded database: %w", err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	s := &Server{cancel: cancel, done: make(chan struct{})}
+	s := &Server{dir: abs, cancel: cancel, done: make(chan struct{})}
 	go func() {
 		defer close(s.done)
 		_ = f.Run(ctx) // Run returns nil; it stops when ctx ends

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -57,6 +58,10 @@ func Open(ctx context.Context, uri, dbName string) (*Store, error) {
 		_ = client.Disconnect(context.Background())
 		return nil, err
 	}
+	if err := s.ensureCollections(ctx); err != nil {
+		_ = client.Disconnect(context.Background())
+		return nil, err
+	}
 	if err := s.ensureIndexes(ctx); err != nil {
 		_ = client.Disconnect(context.Background())
 		return nil, err
@@ -97,6 +102,34 @@ func (s *Store) Ping(ctx context.Context) error {
 
 // Close disconnects.
 func (s *Store) Close(ctx context.Context) error { return s.client.Disconnect(ctx) }
+
+// Collections names every collection the store writes. They are created when the
+// store opens, so the embedded server can index them all at once (see
+// embedded.Server.IndexIDs).
+var Collections = []string{"profiles", "changes", "seqs", "counters", "keys", "users", "introductions", "intro_events"}
+
+func (s *Store) ensureCollections(ctx context.Context) error {
+	have, err := s.db.ListCollectionNames(ctx, bson.D{})
+	if err != nil {
+		return fmt.Errorf("%w: list collections: %v", profile.ErrUnavailable, err)
+	}
+	for _, name := range Collections {
+		if slices.Contains(have, name) {
+			continue
+		}
+		if err := s.db.CreateCollection(ctx, name); err != nil && !isNamespaceExists(err) {
+			return fmt.Errorf("%w: create collection %s: %v", profile.ErrUnavailable, name, err)
+		}
+	}
+	return nil
+}
+
+// isNamespaceExists reports the error of creating a collection that a concurrent
+// opener just created.
+func isNamespaceExists(err error) bool {
+	var ce mongo.CommandError
+	return errors.As(err, &ce) && (ce.Code == 48 || ce.Name == "NamespaceExists")
+}
 
 func (s *Store) ensureIndexes(ctx context.Context) error {
 	// These serve a real MongoDB; the embedded backend accepts and ignores them for
