@@ -43,6 +43,7 @@ type Indexer interface {
 	Ready() bool
 	Search(ctx context.Context, r index.SearchRequest) (*index.SearchResult, error)
 	Match(ctx context.Context, from *profile.Profile, target profile.Kind, o index.MatchOptions) ([]match.Item, error)
+	ListIDs(ctx context.Context, f profile.ListFilter) (ids []string, next string, ok bool)
 }
 
 // Introductions stores introductions (see internal/intro) and tells whether a

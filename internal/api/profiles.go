@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -396,7 +397,7 @@ func (s *Server) listProfiles(k profile.Kind) func(c *gin.Context) error {
 			return profile.Invalid("cursor", "invalid_cursor", "cursor is not one this API gave out", "cursor 无效")
 		}
 		f.After = cursor
-		items, next, err := s.Store.ListProfiles(c.Request.Context(), f)
+		items, next, err := s.listPage(c.Request.Context(), f)
 		if err != nil {
 			return err
 		}
@@ -448,4 +449,31 @@ func (s *Server) listFilter(c *gin.Context, k profile.Kind) (profile.ListFilter,
 		f.OwnerID = currentUser(c).ID
 	}
 	return f, nil
+}
+
+// listPage returns one page of a list. The search index's in-memory copy picks the
+// ids when it holds every filter asked for, and the database supplies each profile
+// by _id (the one lookup the embedded database does without a scan); otherwise the
+// database answers the whole query. A profile the index still lists but the
+// database has archived or lost is skipped.
+func (s *Server) listPage(ctx context.Context, f profile.ListFilter) ([]profile.Profile, string, error) {
+	if s.Index != nil {
+		if ids, next, ok := s.Index.ListIDs(ctx, f); ok {
+			items := make([]profile.Profile, 0, len(ids))
+			for _, id := range ids {
+				p, err := s.Store.GetProfile(ctx, id)
+				if errors.Is(err, profile.ErrNotFound) {
+					continue
+				}
+				if err != nil {
+					return nil, "", err
+				}
+				if p.Kind == f.Kind && !p.Archived {
+					items = append(items, *p)
+				}
+			}
+			return items, next, nil
+		}
+	}
+	return s.Store.ListProfiles(ctx, f)
 }

@@ -1,0 +1,65 @@
+package index
+
+import (
+	"context"
+	"slices"
+	"strings"
+
+	"fuhua/internal/profile"
+)
+
+// ListIDs answers a list page from the in-memory copy: the ids of live profiles
+// that pass f, in id order after f.After, at most f.Limit of them, and the cursor
+// of the next page. ok is false when f uses a filter the copy does not hold
+// (status, owner, an investor's stages, archived profiles) or the index is not
+// ready; the caller then asks the database.
+//
+// Why: on the embedded database a filtered, sorted list is a scan and sort of
+// every profile (≈0.5 s at 5k); here it is a few bitset operations. The chain
+// filter matches chain_all — the declared chains plus those the prose names — as
+// search does.
+func (ix *Index) ListIDs(_ context.Context, f profile.ListFilter) (ids []string, next string, ok bool) {
+	if !ix.Ready() || f.Status != "" || f.OwnerID != "" || f.IncludeArchived || (f.Stage != "" && f.Kind == profile.Investor) {
+		return nil, "", false
+	}
+	limit := f.Limit
+	if limit <= 0 || limit > MaxPageSize {
+		limit = DefaultLimit
+	}
+	filters := [][2]string{{fKind, string(f.Kind)}, {fChainAll, f.Chain}, {fDistrict, f.District}, {fStage, f.Stage}, {fType, f.Type}}
+	ix.memory(func(m *memIndex) {
+		set := m.filter(filters, nil)
+		recs := m.after(set, f.After, limit+1)
+		for _, r := range recs {
+			ids = append(ids, r.id)
+		}
+	})
+	if len(ids) > limit {
+		ids = ids[:limit]
+		next = ids[limit-1]
+	}
+	return ids, next, true
+}
+
+// after is up to limit records of set whose ids sort after cursor, in id order.
+func (m *memIndex) after(set bitset, cursor string, limit int) []*record {
+	h := make([]*record, 0, limit)
+	above := func(a, b *record) bool { return a.id > b.id } // the largest id on top
+	set.each(func(s uint32) {
+		r := m.recs[s]
+		if r == nil || r.id <= cursor {
+			return
+		}
+		if len(h) < limit {
+			h = append(h, r)
+			heapUp(h, len(h)-1, above)
+			return
+		}
+		if r.id < h[0].id {
+			h[0] = r
+			heapDown(h, 0, above)
+		}
+	})
+	slices.SortFunc(h, func(a, b *record) int { return strings.Compare(a.id, b.id) })
+	return h
+}
