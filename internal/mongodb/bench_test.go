@@ -87,13 +87,13 @@ func BenchmarkFollowerPoll(b *testing.B) {
 				poll()
 				polls = append(polls, time.Since(t0))
 			}
-			for range 2 {
-				t0 := time.Now()
-				cnt, err := s.Database().Collection("profiles").CountDocuments(ctx, bson.D{{Key: "seq", Value: bson.D{{Key: "$gt", Value: int64(n - 1)}}}})
-				if err != nil || cnt != 1 {
-					b.Fatalf("range query: %d %v", cnt, err)
-				}
-				scans = append(scans, time.Since(t0))
+			// Once, and allowed to fail: at 100k the scan outlasts the driver's
+			// 30 s timeout, which is the point being made.
+			t0 := time.Now()
+			cnt, err := s.Database().Collection("profiles").CountDocuments(ctx, bson.D{{Key: "seq", Value: bson.D{{Key: "$gt", Value: int64(n - 1)}}}})
+			scans = append(scans, time.Since(t0))
+			if err != nil || cnt != 1 {
+				b.Logf("range filter on seq: %d, %v after %v", cnt, err, time.Since(t0))
 			}
 			b.ReportMetric(float64(percentile(polls, 0.5).Microseconds())/1000, "poll-p50-ms")
 			b.ReportMetric(float64(percentile(polls, 0.99).Microseconds())/1000, "poll-p99-ms")
