@@ -106,19 +106,24 @@ func checkName(name string) error {
 	return nil
 }
 
+// checkAccount checks what every new account needs, field by field in order.
+func checkAccount(email, password, name string) error {
+	if err := checkEmail(email); err != nil {
+		return err
+	}
+	if err := auth.CheckPolicy(password); err != nil {
+		return err
+	}
+	return checkName(name)
+}
+
 // register answers POST /api/v1/auth/register: a self-service account.
 func (s *Server) register(c *gin.Context) error {
 	var req registerRequest
 	if err := bindJSON(c, &req); err != nil {
 		return err
 	}
-	if err := checkEmail(req.Email); err != nil {
-		return err
-	}
-	if err := auth.CheckPolicy(req.Password); err != nil {
-		return err
-	}
-	if err := checkName(req.Name); err != nil {
+	if err := checkAccount(req.Email, req.Password, req.Name); err != nil {
 		return err
 	}
 	if !profile.SelfServiceRoles.Has(req.Role) {
@@ -212,13 +217,7 @@ func (s *Server) createUser(c *gin.Context) error {
 	if err := bindJSON(c, &req); err != nil {
 		return err
 	}
-	if err := checkEmail(req.Email); err != nil {
-		return err
-	}
-	if err := auth.CheckPolicy(req.Password); err != nil {
-		return err
-	}
-	if err := checkName(req.Name); err != nil {
+	if err := checkAccount(req.Email, req.Password, req.Name); err != nil {
 		return err
 	}
 	if !profile.AllRoles.Has(req.Role) {
