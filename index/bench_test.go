@@ -52,6 +52,12 @@ func benchData(b *testing.B, n int) *benchSet {
 			b.Fatal(err)
 		}
 		b.Logf("built %d profiles in %s", n, time.Since(start).Round(time.Millisecond))
+	} else {
+		start := time.Now()
+		if err := ix.WaitReady(context.Background()); err != nil {
+			b.Fatal(err)
+		}
+		b.Logf("loaded %d profiles in %s", n, time.Since(start).Round(time.Millisecond))
 	}
 	s := &benchSet{ix: ix, src: src, ps: ps}
 	benchSets[n] = s

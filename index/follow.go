@@ -348,6 +348,8 @@ func (ix *Index) rebuild(ctx context.Context, src Source) (int64, error) {
 	ix.memMu.Lock()
 	ix.mem = mem
 	ix.memMu.Unlock()
+	ix.memGen++ // a background load still running must not replace this copy
+	ix.loaded.Store(true)
 	os.RemoveAll(old)
 
 	pending := ix.pending

@@ -1,6 +1,7 @@
 package index
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -46,6 +47,11 @@ type Options struct {
 	ExposureTTL time.Duration
 	// Now is the clock (time.Now).
 	Now func() time.Time
+
+	// beforeLoadSwap, when set, runs after the background load has read every
+	// stored document and before it takes the write lock to swap the copy in:
+	// tests use it to land writes in that window.
+	beforeLoadSwap func()
 }
 
 func (o *Options) defaults() {
@@ -108,6 +114,21 @@ type Index struct {
 	// pending collects the changes applied while a rebuild runs, to be replayed
 	// on the new index before it replaces the old one.
 	pending []*profile.Profile
+	// loadPending collects, while the background load of the memory copy runs
+	// (nil otherwise), what each write did to the copy, in apply order, so the
+	// loaded copy can be brought up to date before it replaces the empty one.
+	loadPending []memOp
+	// memGen counts replacements of mem by a rebuild, so a background load
+	// that started before one does not overwrite the newer copy.
+	memGen uint64
+	// loadStop asks the background load to give up (Close); loadDone is closed
+	// when it has returned (nil when no load was started).
+	loadStop atomic.Bool
+	loadDone chan struct{}
+	loadErr  error // set before loadDone is closed
+	// loaded is false only while a background load is due to replace mem: the
+	// copy is then empty, so Search and Match refuse rather than answer wrong.
+	loaded atomic.Bool
 
 	rebuildMu sync.Mutex // one rebuild at a time
 
@@ -120,8 +141,12 @@ type Index struct {
 // Open opens the index in dir, creating it if missing. An index that cannot be
 // opened, was left half-built, or was written with another MappingVersion is
 // moved aside (to dir.broken-<time>) and replaced by an empty one. In those cases
-// NeedsRebuild reports true and Ready false until Rebuild has run; otherwise the
-// index is ready at once. Errors are of kind profile.ErrUnavailable.
+// NeedsRebuild reports true and Ready false until Rebuild has run. An intact
+// index returns at once too, but its in-memory copy is loaded in the background
+// (about half a minute at 100k profiles), so the process can start serving its
+// other routes and /readyz meanwhile: Ready is false until the load is done
+// (WaitReady waits for it). Writes applied during the load are kept. Errors are
+// of kind profile.ErrUnavailable.
 func Open(dir string, opts Options) (*Index, error) {
 	opts.defaults()
 	// A process-wide Bleve setting: set here because the index is what builds
@@ -141,22 +166,102 @@ func Open(dir string, opts Options) (*Index, error) {
 	}
 	ix.bi = bi
 	ix.mem = newMemIndex(ix.lex, ix.analyzer)
+	ix.loaded.Store(ix.needsRebuild.Load())
 	if !ix.needsRebuild.Load() {
-		if err := ix.loadMemory(); err != nil {
-			bi.Close()
-			return nil, fmt.Errorf("index: open %s: load: %w: %w", dir, profile.ErrUnavailable, err)
-		}
+		ix.loadPending = []memOp{}
+		ix.loadDone = make(chan struct{})
+		go ix.loadInBackground()
 	}
-	ix.ready.Store(!ix.needsRebuild.Load())
 	return ix, nil
 }
 
-// loadMemory fills the in-memory copy from the stored documents, a page at a
-// time in id order (about a second per 100k profiles).
-func (ix *Index) loadMemory() error {
+// memOp is what one write did to the memory copy: put rec, or delete id when
+// rec is nil.
+type memOp struct {
+	id  string
+	rec *record
+}
+
+// loadInBackground loads the memory copy, replays the writes applied while it
+// ran, swaps it in and turns Ready on. A rebuild that swapped in its own copy
+// meanwhile wins: the loaded copy is dropped.
+func (ix *Index) loadInBackground() {
+	defer close(ix.loadDone)
+	ix.applyMu.Lock()
+	gen := ix.memGen
+	ix.applyMu.Unlock()
+	mem, err := ix.loadMemory()
+	if ix.opts.beforeLoadSwap != nil {
+		ix.opts.beforeLoadSwap()
+	}
+	ix.applyMu.Lock()
+	defer ix.applyMu.Unlock()
+	ops := ix.loadPending
+	ix.loadPending = nil
+	if err != nil {
+		ix.loadErr = fmt.Errorf("index: load: %w: %w", profile.ErrUnavailable, err)
+		return
+	}
+	if gen != ix.memGen {
+		ix.loaded.Store(true) // the rebuild's copy is complete
+		return
+	}
+	// The load read pages at different moments, so a page read before a write
+	// may hold the old version: replaying every write in order fixes that.
+	for _, op := range ops {
+		if op.rec != nil {
+			mem.put(op.rec)
+		} else {
+			mem.del(op.id)
+		}
+	}
+	ix.memMu.Lock()
+	ix.mem = mem
+	ix.memMu.Unlock()
+	ix.loaded.Store(true)
+	if !ix.needsRebuild.Load() {
+		ix.ready.Store(true)
+	}
+}
+
+// WaitReady waits until the background load Open started has finished, or ctx
+// ends. It returns nil once the memory copy is loaded (or when Open needed no
+// load), ctx's error, or the load's error, of kind profile.ErrUnavailable.
+// Readiness after a rebuild is Ready's business, not WaitReady's.
+func (ix *Index) WaitReady(ctx context.Context) error {
+	if ix.loadDone == nil {
+		return nil
+	}
+	select {
+	case <-ix.loadDone:
+		return ix.loadErr
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// loading is an error of kind profile.ErrUnavailable while the memory copy
+// is still being loaded, nil after.
+func (ix *Index) loading() error {
+	if ix.loaded.Load() {
+		return nil
+	}
+	return &profile.Error{Kind: profile.ErrUnavailable, Code: "index_loading",
+		EN: "the search index is still loading; try again shortly", ZH: "检索索引正在加载，请稍后重试"}
+}
+
+// errLoadStopped ends a background load because the index is closing.
+var errLoadStopped = errors.New("index closed while loading")
+
+// loadMemory builds the in-memory copy from the stored documents, a page at a
+// time in id order.
+func (ix *Index) loadMemory() (*memIndex, error) {
 	mem := newMemIndex(ix.lex, ix.analyzer)
 	var after []string
 	for {
+		if ix.loadStop.Load() {
+			return nil, errLoadStopped
+		}
 		req := bleve.NewSearchRequestOptions(bleve.NewMatchAllQuery(), 2000, 0, false)
 		req.Fields = []string{fSource, fSeq}
 		req.SortBy([]string{"_id"})
@@ -164,15 +269,20 @@ func (ix *Index) loadMemory() error {
 		if after != nil {
 			req.SearchAfter = after
 		}
-		res, err := ix.bi.Search(req)
-		if err != nil {
+		var res *bleve.SearchResult
+		err := ix.reader(func(bi bleve.Index) error {
+			var err error
+			res, err = bi.Search(req)
 			return err
+		})
+		if err != nil {
+			return nil, err
 		}
 		for _, h := range res.Hits {
 			src, _ := h.Fields[fSource].(string)
 			p, err := fromPublic(src, int64(numberField(h, fSeq)))
 			if err != nil {
-				return fmt.Errorf("stored %s: %w", h.ID, err)
+				return nil, fmt.Errorf("stored %s: %w", h.ID, err)
 			}
 			p.ID = h.ID
 			mem.put(newRecord(p, ix.lex))
@@ -182,10 +292,7 @@ func (ix *Index) loadMemory() error {
 		}
 		after = []string{res.Hits[len(res.Hits)-1].ID}
 	}
-	ix.memMu.Lock()
-	ix.mem = mem
-	ix.memMu.Unlock()
-	return nil
+	return mem, nil
 }
 
 // memory runs fn with the in-memory copy under its read lock.
@@ -236,8 +343,13 @@ func (ix *Index) NeedsRebuild() bool { return ix.needsRebuild.Load() }
 // what they would have changed.
 func (ix *Index) Skipped() int64 { return ix.skipped.Load() }
 
-// Close closes the index. Errors are of kind profile.ErrInternal.
+// Close closes the index, stopping a background load first. Errors are of kind
+// profile.ErrInternal.
 func (ix *Index) Close() error {
+	if ix.loadDone != nil {
+		ix.loadStop.Store(true)
+		<-ix.loadDone
+	}
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
 	if ix.bi == nil {
@@ -299,6 +411,9 @@ func (ix *Index) applyLocked(p *profile.Profile) error {
 	}
 	if ix.pending != nil {
 		ix.pending = append(ix.pending, p)
+	}
+	if ix.loadPending != nil {
+		ix.loadPending = append(ix.loadPending, memOp{p.ID, rec})
 	}
 	return nil
 }

@@ -548,8 +548,14 @@ func TestRebuildGivesIdenticalResults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if err := reopened.WaitReady(context.Background()); err != nil {
+		t.Fatal(err)
+	}
 	if !reopened.Ready() || reopened.NeedsRebuild() {
 		t.Errorf("intact index: ready %v, needs rebuild %v", reopened.Ready(), reopened.NeedsRebuild())
+	}
+	if diff := cmp.Diff(computeGolden(t, reopened, ps), before); diff != "" {
+		t.Errorf("results differ after reopening (-reopened +before):\n%s", diff)
 	}
 	reopened.Close()
 
@@ -573,6 +579,79 @@ func TestRebuildGivesIdenticalResults(t *testing.T) {
 	after := computeGolden(t, ix2, ps)
 	if diff := cmp.Diff(after, before); diff != "" {
 		t.Errorf("results differ after rebuild (-after +before):\n%s", diff)
+	}
+}
+
+// TestOpenLoadsInBackground: reopening an intact index returns before its
+// memory copy is loaded, refuses searches and matches until then rather than
+// answering from an empty copy, and keeps the writes applied meanwhile.
+func TestOpenLoadsInBackground(t *testing.T) {
+	ps := loadDataset(t)
+	ix, src, dir := build(t, ps)
+	ix.Close()
+
+	opts := testOptions(t)
+	inWindow, release := make(chan struct{}), make(chan struct{})
+	opts.beforeLoadSwap = func() {
+		close(inWindow)
+		<-release
+	}
+	re, err := Open(dir, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer re.Close()
+	<-inWindow
+	if re.Ready() {
+		t.Error("ready before the memory copy is loaded")
+	}
+	if _, err := re.Search(context.Background(), SearchRequest{Q: "电池"}); !errors.Is(err, profile.ErrUnavailable) {
+		t.Errorf("search while loading: %v, want ErrUnavailable", err)
+	}
+	// Writes in the window between the last page read and the swap: a new
+	// profile, a changed one, an archived one.
+	added := src.write(&profile.Profile{ID: "loading-new", Kind: profile.Startup, Name: "射阳钠电科技", Summary: "钠离子电池正极材料"})
+	changed := *ps[0]
+	changed.Name, changed.Summary = "东台氢燃料装备", "碱性电解槽制氢装备"
+	archived := *ps[1]
+	archived.Archived = true
+	for _, p := range []*profile.Profile{added, src.write(&changed), src.write(&archived)} {
+		if err := re.Apply(p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	close(release)
+	if err := re.WaitReady(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if !re.Ready() {
+		t.Fatal("not ready after the load")
+	}
+	if got := hitIDs(search(t, re, SearchRequest{Q: "钠离子"})); !contains(got, "loading-new") {
+		t.Errorf("profile added while loading not found: %v", got)
+	}
+	if got := hitIDs(search(t, re, SearchRequest{Q: "东台氢燃料装备", Limit: 100})); !contains(got, changed.ID) {
+		t.Errorf("profile changed while loading not found by its new name: %v", got)
+	}
+	// Filter-only searches and facets come from the memory copy alone.
+	res := search(t, re, SearchRequest{Kind: archived.Kind, Limit: 100})
+	if contains(hitIDs(res), archived.ID) {
+		t.Errorf("profile archived while loading still listed: %v", hitIDs(res))
+	}
+	var want uint64
+	for _, p := range ps[2:] {
+		if p.Kind == archived.Kind && !p.Archived {
+			want++
+		}
+	}
+	if archived.Kind == profile.Startup {
+		want++ // loading-new
+	}
+	if changed.Kind == archived.Kind && !ps[0].Archived {
+		want++
+	}
+	if res.Total != want {
+		t.Errorf("total of kind %s after loading: %d, want %d", archived.Kind, res.Total, want)
 	}
 }
 

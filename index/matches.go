@@ -43,7 +43,8 @@ type MatchOptions struct {
 // top 3 of more startups than their free capacity.
 //
 // Errors: *profile.Error of kind profile.ErrInvalid naming "target", "limit",
-// "chain" or "stage"; profile.ErrUnavailable on a deadline; profile.ErrInternal.
+// "chain" or "stage"; profile.ErrUnavailable on a deadline or while Open's
+// background load runs; profile.ErrInternal.
 func (ix *Index) Match(ctx context.Context, from *profile.Profile, target profile.Kind, o MatchOptions) ([]match.Item, error) {
 	if !match.Allowed(from.Kind, target) {
 		var ts []string
@@ -74,6 +75,9 @@ func (ix *Index) Match(ctx context.Context, from *profile.Profile, target profil
 	}
 	if from.Archived {
 		return []match.Item{}, nil
+	}
+	if err := ix.loading(); err != nil {
+		return nil, err
 	}
 
 	cands := ix.candidates(from, target, o)

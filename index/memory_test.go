@@ -55,6 +55,9 @@ func TestMemoryAgreesWithBleve(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer reopened.Close()
+	if err := reopened.WaitReady(context.Background()); err != nil {
+		t.Fatal(err)
+	}
 	check(reopened)
 }
 

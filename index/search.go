@@ -81,10 +81,13 @@ var searchFields = []struct {
 // it never reaches Bleve's query-string parser, so `*`, `/.*/`, `~5` and
 // `email:x` are plain text. Input errors are *profile.Error of kind
 // profile.ErrInvalid naming the field; a search past its deadline is of kind
-// profile.ErrUnavailable.
+// profile.ErrUnavailable, as is a search while Open's background load runs.
 func (ix *Index) Search(ctx context.Context, r SearchRequest) (*SearchResult, error) {
 	offset, err := ix.checkSearch(&r)
 	if err != nil {
+		return nil, err
+	}
+	if err := ix.loading(); err != nil {
 		return nil, err
 	}
 	filters := [][2]string{{fKind, string(r.Kind)}, {fChainAll, r.Chain}, {fDistrict, r.District}, {fStage, r.Stage}, {fType, r.Type}}
