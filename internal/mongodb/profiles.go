@@ -34,23 +34,28 @@ const seqCounter = "profile_seq"
 //
 // Numbers are claimed without gaps: a writer starts from a hint that is never above
 // the highest claimed number plus one and steps up by one on each duplicate. The
-// hint is the counter document (raised with $max after each claim; a lost update
-// only leaves it low) or this process's own last claim, whichever is higher.
+// hint is this process's own last claim, or the counter document (raised with $max
+// after each claim; a lost update only leaves it low) when there is none or when
+// other writers are ahead.
 
 // seqKey is the _id of sequence n: zero-padded, so string order is number order.
 func seqKey(n int64) string { return fmt.Sprintf("%020d", n) }
 
 // claimSeq claims the next free sequence and returns it.
 func (s *Store) claimSeq(ctx context.Context) (int64, error) {
-	hint, err := s.counterHint(ctx)
-	if err != nil {
-		return 0, err
-	}
-	if local := s.lastClaim.Load(); local > hint {
-		hint = local
+	// This process's own last claim is a good first guess and costs no lookup; the
+	// counter is read when there is none yet, or when another process has claimed
+	// ahead of it (a duplicate), so a busy second writer does not step up one
+	// number at a time.
+	hint := s.lastClaim.Load()
+	if hint == 0 {
+		var err error
+		if hint, err = s.counterHint(ctx); err != nil {
+			return 0, err
+		}
 	}
 	ctx = context.WithoutCancel(ctx) // a claimed number must be completed, whatever the client does
-	for seq := hint + 1; ; seq++ {
+	for seq, dups := hint+1, 0; ; seq++ {
 		_, err := s.seqs.InsertOne(ctx, bson.D{{Key: "_id", Value: seqKey(seq)}, {Key: "at", Value: s.now()}})
 		if err == nil {
 			s.raiseLocal(seq)
@@ -61,6 +66,11 @@ func (s *Store) claimSeq(ctx context.Context) (int64, error) {
 		}
 		if !mongo.IsDuplicateKeyError(err) {
 			return 0, translate(err, "sequence")
+		}
+		if dups++; dups == 2 {
+			if c, err := s.counterHint(ctx); err == nil && c > seq {
+				seq = c // the loop's seq++ tries c+1 next
+			}
 		}
 	}
 }
