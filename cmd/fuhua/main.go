@@ -13,6 +13,8 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/debug"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -76,6 +78,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	log := slog.New(slog.NewJSONHandler(stdout, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	switch cmd {
 	case "serve":
+		if err := setGCPercent(getenv("FUHUA_GOGC")); err != nil {
+			return err
+		}
 		return serve(ctx, cfg, log)
 	case "seed":
 		n := cfg.DemoSize
@@ -187,6 +192,22 @@ func ensureAdmin(ctx context.Context, st *mongodb.Store, h *auth.Hasher, cfg con
 	u.TokenVersion++
 	log.Info("admin updated", "user", u.ID)
 	return st.UpdateUser(ctx, u)
+}
+
+// setGCPercent sets the garbage-collection target from FUHUA_GOGC (a percentage
+// as in GOGC), index.GCPercent when unset: the index keeps a large long-lived
+// copy in memory, and collecting less often shortens request tails.
+func setGCPercent(v string) error {
+	pct := index.GCPercent
+	if v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 25 || n > 1000 {
+			return fmt.Errorf("FUHUA_GOGC must be a whole number from 25 to 1000, got %q", v)
+		}
+		pct = n
+	}
+	debug.SetGCPercent(pct)
+	return nil
 }
 
 func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
