@@ -2,6 +2,8 @@ package index
 
 import (
 	"context"
+	"fmt"
+	"math"
 	"sort"
 	"testing"
 
@@ -119,6 +121,51 @@ func TestPublicViewKeepsIndexedFields(t *testing.T) {
 		}
 		if diff := cmp.Diff(textValues(pub), textValues(p)); diff != "" {
 			t.Errorf("%s: text differs (-public +full):\n%s", p.ID, diff)
+		}
+	}
+}
+
+// TestSearchOrderMatchesBleveSort: Search ranks with its own collector that
+// reads ids only for ties; every page must be exactly the page of a plain Bleve
+// request sorted by score, then id, with the same scores. The generated
+// profiles share template phrases, so many hits tie.
+func TestSearchOrderMatchesBleveSort(t *testing.T) {
+	ix, _, _ := build(t, genProfiles(480, 11))
+	reqs := []SearchRequest{
+		{Q: "盐城"}, {Q: "芯片"}, {Q: "盐城 储能系统"}, {Q: "hydrogen"}, {Q: "碳化硅", Kind: profile.Startup},
+		{Q: "工业软件", District: "yandu"}, {Q: "半导体", Stage: "angel"},
+	}
+	for _, r := range reqs {
+		for _, page := range []struct{ offset, limit int }{{0, 20}, {20, 20}, {40, 7}, {100, 100}} {
+			r := r
+			r.Limit = page.limit
+			if page.offset > 0 {
+				r.Cursor = encodeCursor(page.offset)
+			}
+			got := search(t, ix, r)
+			textQ, _, _ := ix.textQuery(r.Q)
+			must := []query.Query{textQ}
+			for _, f := range [][2]string{{fKind, string(r.Kind)}, {fDistrict, r.District}, {fStage, r.Stage}} {
+				if f[1] != "" {
+					must = append(must, termQ(f[0], f[1]))
+				}
+			}
+			req := bleve.NewSearchRequestOptions(bleve.NewConjunctionQuery(must...), page.limit, page.offset, false)
+			req.SortBy([]string{"-_score", "_id"})
+			var want *bleve.SearchResult
+			if err := ix.reader(func(bi bleve.Index) (err error) { want, err = bi.Search(req); return err }); err != nil {
+				t.Fatal(err)
+			}
+			var gotHits, wantHits []string
+			for _, h := range got.Hits {
+				gotHits = append(gotHits, fmt.Sprintf("%s %.3f", h.ID, h.Score))
+			}
+			for _, h := range want.Hits {
+				wantHits = append(wantHits, fmt.Sprintf("%s %.3f", h.ID, math.Round(h.Score*1000)/1000))
+			}
+			if diff := cmp.Diff(gotHits, wantHits); diff != "" || got.Total != want.Total {
+				t.Errorf("%q %+v: total %d, Bleve %d; page (-got +want):\n%s", r.Q, page, got.Total, want.Total, diff)
+			}
 		}
 	}
 }

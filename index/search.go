@@ -1,18 +1,22 @@
 package index
 
 import (
+	"cmp"
 	"context"
 	"encoding/base64"
 	"fmt"
 	"html"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis/lang/cjk"
+	bsearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
+	bleveindex "github.com/blevesearch/bleve_index_api"
 
 	"fuhua/internal/profile"
 )
@@ -128,17 +132,28 @@ func (ix *Index) Search(ctx context.Context, r SearchRequest) (*SearchResult, er
 			must = append(must, termQ(f[0], f[1]))
 		}
 	}
-	req := bleve.NewSearchRequestOptions(bleve.NewConjunctionQuery(must...), r.Limit, offset, false)
-	req.SortBy([]string{"-_score", "_id"})
-	req.Fields = []string{fName, fSummary}
-	req.Highlight = bleve.NewHighlightWithStyle("html")
-	req.Highlight.AddField(fSummary)
-	req.Highlight.AddField(fName)
-
 	ctx, cancel := context.WithTimeout(ctx, ix.opts.SearchTimeout)
 	defer cancel()
+	var ranked []scoredHit
+	var total uint64
 	var res *bleve.SearchResult
 	err = ix.reader(func(bi bleve.Index) error {
+		var err error
+		if ranked, total, err = rankPage(ctx, bi, bleve.NewConjunctionQuery(must...), offset, r.Limit); err != nil || len(ranked) == 0 {
+			return err
+		}
+		// Only the page's documents are loaded and highlighted: the same query
+		// (so the same words are marked) restricted to their ids.
+		ids := make([]string, len(ranked))
+		for i, h := range ranked {
+			ids[i] = h.id
+		}
+		req := bleve.NewSearchRequestOptions(bleve.NewConjunctionQuery(append(must, bleve.NewDocIDQuery(ids))...), len(ids), 0, false)
+		req.SortBy([]string{"_id"})
+		req.Fields = []string{fName, fSummary}
+		req.Highlight = bleve.NewHighlightWithStyle("html")
+		req.Highlight.AddField(fSummary)
+		req.Highlight.AddField(fName)
 		res, err = bi.SearchInContext(ctx, req)
 		return err
 	})
@@ -152,24 +167,116 @@ func (ix *Index) Search(ctx context.Context, r SearchRequest) (*SearchResult, er
 
 	// Bleve's total is the one its pages are drawn from; it equals the memory
 	// count unless a write landed between the two reads.
-	out.Total = res.Total
-	kinds := make([]profile.Kind, len(res.Hits))
+	out.Total = total
+	loaded := map[string]*bsearch.DocumentMatch{}
+	if res != nil {
+		for _, h := range res.Hits {
+			loaded[h.ID] = h
+		}
+	}
+	kinds := make([]profile.Kind, len(ranked))
 	ix.memory(func(m *memIndex) { // kind is a keyword field, not stored
-		for i, h := range res.Hits {
-			if s, ok := m.slot[h.ID]; ok {
+		for i, h := range ranked {
+			if s, ok := m.slot[h.id]; ok {
 				kinds[i] = m.recs[s].p.Kind
 			}
 		}
 	})
-	for i, h := range res.Hits {
-		name, _ := h.Fields[fName].(string)
-		out.Hits = append(out.Hits, Hit{ID: h.ID, Kind: kinds[i], Name: name,
-			Snippet: snippet(h.Fragments, h.Fields), Score: math.Round(h.Score*1000) / 1000})
+	for i, h := range ranked {
+		d := loaded[h.id]
+		if d == nil { // deleted between ranking and loading
+			continue
+		}
+		name, _ := d.Fields[fName].(string)
+		out.Hits = append(out.Hits, Hit{ID: h.id, Kind: kinds[i], Name: name,
+			Snippet: snippet(d.Fragments, d.Fields), Score: math.Round(h.score*1000) / 1000})
 	}
-	if next := offset + len(res.Hits); len(res.Hits) == r.Limit && uint64(next) < res.Total && next+r.Limit <= MaxDepth {
+	if next := offset + len(ranked); len(ranked) == r.Limit && uint64(next) < total && next+r.Limit <= MaxDepth {
 		out.NextCursor = encodeCursor(next)
 	}
 	return out, nil
+}
+
+// scoredHit is one hit of rankPage: Bleve's score and, once a tie or the page
+// needs it, the external id.
+type scoredHit struct {
+	score float64
+	doc   bleveindex.IndexInternalID // valid only during the search
+	id    string
+}
+
+// rankPage scores every hit of q and returns those at [offset, offset+limit)
+// ordered by score descending, then id ascending, with the total.
+//
+// Why not a plain request sorted by "-_score, _id": Bleve's collector then
+// loads the external id of every hit to compare it, ≈40% of a broad search
+// at 100k. Here a hit's id is read only when its score ties with the worst of
+// the offset+limit best kept so far, and for those kept at the end, so the
+// order is the same for a fraction of the id reads. The hook is Bleve's own
+// for custom collection (search.MakeDocumentMatchHandlerKey).
+func rankPage(ctx context.Context, bi bleve.Index, q query.Query, offset, limit int) ([]scoredHit, uint64, error) {
+	k := offset + limit
+	best := make([]*scoredHit, 0, k)
+	var reader bleveindex.IndexReader
+	var idErr error
+	idOf := func(h *scoredHit) string {
+		if h.id == "" && idErr == nil {
+			h.id, idErr = reader.ExternalID(h.doc)
+		}
+		return h.id
+	}
+	// The worst kept hit on top, so a better one replaces it.
+	worse := func(a, b *scoredHit) bool {
+		if a.score != b.score {
+			return a.score < b.score
+		}
+		return idOf(a) > idOf(b)
+	}
+	var page []scoredHit
+	makeHandler := func(sctx *bsearch.SearchContext) (bsearch.DocumentMatchHandler, bool, error) {
+		reader = sctx.IndexReader
+		return func(d *bsearch.DocumentMatch) error {
+			if d == nil { // the end, while the reader is still open
+				for _, h := range best {
+					idOf(h)
+				}
+				if idErr != nil {
+					return idErr
+				}
+				slices.SortFunc(best, func(a, b *scoredHit) int {
+					if a.score != b.score {
+						return cmp.Compare(b.score, a.score)
+					}
+					return strings.Compare(a.id, b.id)
+				})
+				for _, h := range best[min(offset, len(best)):] {
+					page = append(page, scoredHit{score: h.score, id: h.id})
+				}
+				return nil
+			}
+			defer sctx.DocumentMatchPool.Put(d)
+			h := &scoredHit{score: d.Score, doc: d.IndexInternalID}
+			if len(best) == k {
+				if !worse(best[0], h) {
+					return idErr
+				}
+				h.doc = slices.Clone(h.doc)
+				best[0] = h
+				heapDown(best, 0, worse)
+				return idErr
+			}
+			h.doc = slices.Clone(h.doc)
+			best = append(best, h)
+			heapUp(best, len(best)-1, worse)
+			return idErr
+		}, false, nil
+	}
+	req := bleve.NewSearchRequestOptions(q, k, 0, false)
+	res, err := bi.SearchInContext(context.WithValue(ctx, bsearch.MakeDocumentMatchHandlerKey, bsearch.MakeDocumentMatchHandler(makeHandler)), req)
+	if err != nil {
+		return nil, 0, err
+	}
+	return page, res.Total, nil
 }
 
 func emptyFacets() map[string][]Facet {
