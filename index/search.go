@@ -14,6 +14,7 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis/lang/cjk"
+	bdoc "github.com/blevesearch/bleve/v2/document"
 	bsearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 	bleveindex "github.com/blevesearch/bleve_index_api"
@@ -142,18 +143,17 @@ func (ix *Index) Search(ctx context.Context, r SearchRequest) (*SearchResult, er
 		if ranked, total, err = rankPage(ctx, bi, bleve.NewConjunctionQuery(must...), offset, r.Limit); err != nil || len(ranked) == 0 {
 			return err
 		}
-		// Only the page's documents are loaded and highlighted: the same query
-		// (so the same words are marked) restricted to their ids.
+		// Only the page's documents are matched again, for the positions of the
+		// words in them: the same query (so the same words count) restricted
+		// to their ids. Their text comes from the memory copy, so Bleve never
+		// loads a stored document (≈0.3 ms each at 100k).
 		ids := make([]string, len(ranked))
 		for i, h := range ranked {
 			ids[i] = h.id
 		}
 		req := bleve.NewSearchRequestOptions(bleve.NewConjunctionQuery(append(must, bleve.NewDocIDQuery(ids))...), len(ids), 0, false)
 		req.SortBy([]string{"_id"})
-		req.Fields = []string{fName, fSummary}
-		req.Highlight = bleve.NewHighlightWithStyle("html")
-		req.Highlight.AddField(fSummary)
-		req.Highlight.AddField(fName)
+		req.IncludeLocations = true
 		res, err = bi.SearchInContext(ctx, req)
 		return err
 	})
@@ -168,28 +168,44 @@ func (ix *Index) Search(ctx context.Context, r SearchRequest) (*SearchResult, er
 	// Bleve's total is the one its pages are drawn from; it equals the memory
 	// count unless a write landed between the two reads.
 	out.Total = total
-	loaded := map[string]*bsearch.DocumentMatch{}
+	located := map[string]*bsearch.DocumentMatch{}
 	if res != nil {
 		for _, h := range res.Hits {
-			loaded[h.ID] = h
+			located[h.ID] = h
 		}
 	}
-	kinds := make([]profile.Kind, len(ranked))
-	ix.memory(func(m *memIndex) { // kind is a keyword field, not stored
+	recs := make([]*record, len(ranked))
+	ix.memory(func(m *memIndex) {
 		for i, h := range ranked {
 			if s, ok := m.slot[h.id]; ok {
-				kinds[i] = m.recs[s].p.Kind
+				recs[i] = m.recs[s]
 			}
 		}
 	})
+	hl, err := bleve.Config.Cache.HighlighterNamed("html")
+	if err != nil {
+		return nil, fmt.Errorf("index: search: %w: %w", profile.ErrInternal, err)
+	}
 	for i, h := range ranked {
-		d := loaded[h.id]
-		if d == nil { // deleted between ranking and loading
+		d, rec := located[h.id], recs[i]
+		if d == nil || rec == nil { // deleted between ranking and loading
 			continue
 		}
-		name, _ := d.Fields[fName].(string)
-		out.Hits = append(out.Hits, Hit{ID: h.id, Kind: kinds[i], Name: name,
-			Snippet: snippet(d.Fragments, d.Fields), Score: math.Round(h.score*1000) / 1000})
+		// The stored name and summary are these texts (see document), so
+		// Bleve's own highlighter marks exactly what it marked on the stored
+		// document.
+		texts := textValues(rec.p)
+		doc := bdoc.NewDocument(h.id)
+		for _, f := range []string{fName, fSummary} {
+			if texts[f] != "" {
+				doc.AddField(bdoc.NewTextField(f, nil, []byte(texts[f])))
+			}
+		}
+		for _, f := range []string{fSummary, fName} {
+			hl.BestFragmentsInField(d, doc, f, 1)
+		}
+		out.Hits = append(out.Hits, Hit{ID: h.id, Kind: rec.p.Kind, Name: texts[fName],
+			Snippet: snippet(d.Fragments, map[string]any{fSummary: texts[fSummary]}), Score: math.Round(h.score*1000) / 1000})
 	}
 	if next := offset + len(ranked); len(ranked) == r.Limit && uint64(next) < total && next+r.Limit <= MaxDepth {
 		out.NextCursor = encodeCursor(next)
