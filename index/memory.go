@@ -279,7 +279,11 @@ func (m *memIndex) filter(filters [][2]string, ws []word) bitset {
 	return res
 }
 
-// intersect is the slots in every list (each ascending), ascending.
+// intersect is the slots in every list (each ascending), ascending. Lists of
+// similar length are merged in one pass; a much longer list is searched
+// (binary search from the last position) for each slot of the shorter, so the
+// cost is near the shorter list's length either way. Match resolves a few
+// such intersections of common terms per request.
 func intersect(lists [][]uint32) []uint32 {
 	if len(lists) == 0 {
 		return nil
@@ -287,12 +291,28 @@ func intersect(lists [][]uint32) []uint32 {
 	slices.SortFunc(lists, func(a, b []uint32) int { return len(a) - len(b) })
 	out := lists[0]
 	for _, l := range lists[1:] {
-		var next []uint32
-		j := 0
-		for _, s := range out {
-			j += sortSearch(l[j:], s)
-			if j < len(l) && l[j] == s {
-				next = append(next, s)
+		next := make([]uint32, 0, len(out))
+		if len(l) <= 8*len(out) {
+			i, j := 0, 0
+			for i < len(out) && j < len(l) {
+				switch {
+				case out[i] < l[j]:
+					i++
+				case out[i] > l[j]:
+					j++
+				default:
+					next = append(next, out[i])
+					i++
+					j++
+				}
+			}
+		} else {
+			j := 0
+			for _, s := range out {
+				j += sortSearch(l[j:], s)
+				if j < len(l) && l[j] == s {
+					next = append(next, s)
+				}
 			}
 		}
 		out = next
