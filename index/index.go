@@ -140,6 +140,9 @@ type Index struct {
 
 	rebuildMu sync.Mutex // one rebuild at a time
 
+	// scorePool holds *[]float64 pre-score buffers for Match (see scoreBuf).
+	scorePool sync.Pool
+
 	cursor       atomic.Int64 // the follower's position: last sequence handled
 	ready        atomic.Bool
 	needsRebuild atomic.Bool
