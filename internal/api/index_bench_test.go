@@ -70,6 +70,10 @@ func BenchmarkIndexHandlers(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+	// An existing index loads its in-memory copy in the background.
+	if err := ix.WaitReady(context.Background()); err != nil {
+		b.Fatal(err)
+	}
 	h := newHarness(b, func(d *api.Deps) { d.Index = ix })
 	_, admin := h.user(profile.RoleAdmin)
 
