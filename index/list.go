@@ -41,7 +41,8 @@ func (ix *Index) ListIDs(_ context.Context, f profile.ListFilter) (ids []string,
 	return ids, next, true
 }
 
-// after is up to limit records of set whose ids sort after cursor, in id order.
+// after is up to limit records of set whose ids sort after cursor, in id order. A
+// bounded max-heap keeps the work near linear in the set's size.
 func (m *memIndex) after(set bitset, cursor string, limit int) []*record {
 	h := make([]*record, 0, limit)
 	above := func(a, b *record) bool { return a.id > b.id } // the largest id on top

@@ -361,27 +361,9 @@ func (m *memIndex) facets(set bitset) map[string][]Facet {
 }
 
 // firstByID is the records of set at positions [offset, offset+limit) in id
-// order. A bounded max-heap keeps the work near linear in the set's size.
+// order.
 func (m *memIndex) firstByID(set bitset, offset, limit int) []*record {
-	k := offset + limit
-	h := make([]*record, 0, k)
-	above := func(a, b *record) bool { return a.id > b.id } // the largest id on top
-	set.each(func(s uint32) {
-		r := m.recs[s]
-		if r == nil {
-			return
-		}
-		if len(h) < k {
-			h = append(h, r)
-			heapUp(h, len(h)-1, above)
-			return
-		}
-		if r.id < h[0].id {
-			h[0] = r
-			heapDown(h, 0, above)
-		}
-	})
-	slices.SortFunc(h, func(a, b *record) int { return strings.Compare(a.id, b.id) })
+	h := m.after(set, "", offset+limit)
 	if offset >= len(h) {
 		return nil
 	}
