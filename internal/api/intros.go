@@ -212,40 +212,52 @@ func (s *Server) answerIntro(action string) func(c *gin.Context) error {
 			return err
 		}
 		u := currentUser(c)
-		for attempt := 0; ; attempt++ {
-			next := cloneIntro(in)
-			var ev intro.Event
-			var changed bool
+		saved, changed, err := s.saveIntro(c, st, in, func(next *intro.Introduction) (intro.Event, bool, error) {
 			switch action {
 			case "accept":
-				ev, changed, err = next.Accept(u, note, s.Now().UTC())
+				return next.Accept(u, note, s.Now().UTC())
 			case "decline":
-				ev, changed, err = next.Decline(u, note, s.Now().UTC())
-			default:
-				ev, changed, err = next.Withdraw(u, note, s.Now().UTC())
+				return next.Decline(u, note, s.Now().UTC())
 			}
-			if err != nil {
+			return next.Withdraw(u, note, s.Now().UTC())
+		})
+		if err != nil {
+			return err
+		}
+		if !changed && saved.State == intro.Accepted {
+			// Repairs contacts if a crash came between the state and the grant.
+			if err := st.GrantContacts(c.Request.Context(), saved); err != nil {
 				return err
 			}
-			if !changed {
-				if in.State == intro.Accepted {
-					// Repairs contacts if a crash came between the state and the grant.
-					if err := st.GrantContacts(c.Request.Context(), in); err != nil {
-						return err
-					}
-				}
-				return s.renderIntro(c, http.StatusOK, in, from, to)
-			}
-			err = st.SaveIntro(c.Request.Context(), next, in.Version, ev)
-			if err == nil {
-				return s.renderIntro(c, http.StatusOK, next, from, to)
-			}
-			if !errors.Is(err, profile.ErrPrecondition) || attempt >= 3 {
-				return err
-			}
-			if in, err = st.GetIntro(c.Request.Context(), in.ID); err != nil {
-				return err
-			}
+		}
+		return s.renderIntro(c, http.StatusOK, saved, from, to)
+	}
+}
+
+// saveIntro applies change to a copy of in and stores it. When another writer
+// moved the introduction first, it re-reads it and judges the change again, up to
+// three times, so racing answers end in one transition and the others see what
+// won. It returns the introduction as stored and whether change did anything.
+func (s *Server) saveIntro(c *gin.Context, st Introductions, in *intro.Introduction,
+	change func(next *intro.Introduction) (intro.Event, bool, error)) (*intro.Introduction, bool, error) {
+	for attempt := 0; ; attempt++ {
+		next := cloneIntro(in)
+		ev, changed, err := change(next)
+		if err != nil {
+			return nil, false, err
+		}
+		if !changed {
+			return in, false, nil
+		}
+		err = st.SaveIntro(c.Request.Context(), next, in.Version, ev)
+		if err == nil {
+			return next, true, nil
+		}
+		if !errors.Is(err, profile.ErrPrecondition) || attempt >= 3 {
+			return nil, false, err
+		}
+		if in, err = st.GetIntro(c.Request.Context(), in.ID); err != nil {
+			return nil, false, err
 		}
 	}
 }
@@ -265,23 +277,14 @@ func (s *Server) addOutcome(c *gin.Context) error {
 	if err := bindJSON(c, &req); err != nil {
 		return err
 	}
-	for attempt := 0; ; attempt++ {
-		next := cloneIntro(in)
+	saved, _, err := s.saveIntro(c, st, in, func(next *intro.Introduction) (intro.Event, bool, error) {
 		ev, err := next.AddOutcome(currentUser(c), req.Kind, req.Date, req.Note, s.Now().UTC())
-		if err != nil {
-			return err
-		}
-		err = st.SaveIntro(c.Request.Context(), next, in.Version, ev)
-		if err == nil {
-			return s.renderIntro(c, http.StatusCreated, next, from, to)
-		}
-		if !errors.Is(err, profile.ErrPrecondition) || attempt >= 3 {
-			return err
-		}
-		if in, err = st.GetIntro(c.Request.Context(), in.ID); err != nil {
-			return err
-		}
+		return ev, err == nil, err
+	})
+	if err != nil {
+		return err
 	}
+	return s.renderIntro(c, http.StatusCreated, saved, from, to)
 }
 
 // introEvents answers GET /api/v1/introductions/{id}/events: the audit trail, for
