@@ -1,9 +1,6 @@
 package profile
 
-import (
-	"sort"
-	"strings"
-)
+import "strings"
 
 // CodeSet is a closed list of codes with their Chinese names, used for validation
 // and in error messages that list the valid codes.
@@ -69,14 +66,4 @@ var (
 type Catalog struct {
 	Districts CodeSet
 	Chains    CodeSet
-}
-
-// SortedCodes returns the keys of m in order; a small helper for deterministic output.
-func SortedCodes(m map[string]int) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }

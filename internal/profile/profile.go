@@ -99,9 +99,6 @@ type Contact struct {
 	WeChat string `json:"wechat,omitempty" bson:"wechat,omitempty"`
 }
 
-// IsZero reports whether no contact detail is set.
-func (c Contact) IsZero() bool { return c == Contact{} }
-
 // YearResult is the outcome of a yearly evaluation (tech-SME, high-tech enterprise).
 type YearResult struct {
 	Year   int  `json:"year" bson:"year"`
