@@ -252,31 +252,80 @@ func (m *memIndex) words(q string) []word {
 // Search builds: a word matches when all its terms are in one of the text
 // fields, or when the record is in a chain the word names.
 func (m *memIndex) filter(filters [][2]string, ws []word) bitset {
+	res := m.filtered(filters)
+	for _, w := range ws {
+		res.and(m.wordSet(w, len(res)))
+	}
+	return res
+}
+
+// filtered is the set of live records that pass the keyword filters.
+func (m *memIndex) filtered(filters [][2]string) bitset {
 	res := slices.Clone(m.live)
 	for _, f := range filters {
 		if f[1] != "" {
 			res.and(m.kw[f[0]][f[1]])
 		}
 	}
-	for _, w := range ws {
-		ok := make(bitset, len(res))
-		for f := range nText {
-			lists := make([][]uint32, 0, len(w.terms))
-			for _, t := range w.terms {
-				lists = append(lists, m.postings[postingKey(f, t)])
-			}
-			for _, s := range intersect(lists) {
-				if int(s>>6) < len(ok) {
-					ok[s>>6] |= 1 << (s & 63)
-				}
-			}
-		}
-		for _, c := range w.chains {
-			ok.or(m.kw[fChainAll][c])
-		}
-		res.and(ok)
-	}
 	return res
+}
+
+// wordSet is the records (within the first n words of a bitset) that contain
+// w: all its terms in one text field, or in a chain it names.
+func (m *memIndex) wordSet(w word, n int) bitset {
+	ok := make(bitset, n)
+	for f := range nText {
+		lists := make([][]uint32, 0, len(w.terms))
+		for _, t := range w.terms {
+			lists = append(lists, m.postings[postingKey(f, t)])
+		}
+		for _, s := range intersect(lists) {
+			if int(s>>6) < len(ok) {
+				ok[s>>6] |= 1 << (s & 63)
+			}
+		}
+	}
+	for _, c := range w.chains {
+		ok.or(m.kw[fChainAll][c])
+	}
+	return ok
+}
+
+// filterRedundant is filter(filters, ws) and, per word, whether it removes
+// nothing from what the filters and the other words leave: a word such as 盐城
+// that every remaining record contains. Such a word still selects (a record
+// without it does not match) but says nothing about which hit is better, and
+// scoring it is most of the cost of a search at 100k. At most len(ws)-1 words
+// are redundant: if each would be, none is, so a search keeps a word to rank by.
+func (m *memIndex) filterRedundant(filters [][2]string, ws []word) (bitset, []bool) {
+	base := m.filtered(filters)
+	sets := make([]bitset, len(ws))
+	set := slices.Clone(base)
+	for i, w := range ws {
+		sets[i] = m.wordSet(w, len(base))
+		set.and(sets[i])
+	}
+	redundant := make([]bool, len(ws))
+	if len(ws) < 2 {
+		return set, redundant
+	}
+	n, kept := set.count(), 0
+	others := make(bitset, len(base))
+	for i := range ws {
+		copy(others, base)
+		for j, s := range sets {
+			if j != i {
+				others.and(s)
+			}
+		}
+		if redundant[i] = others.count() == n; !redundant[i] {
+			kept++
+		}
+	}
+	if kept == 0 {
+		clear(redundant)
+	}
+	return set, redundant
 }
 
 // intersect is the slots in every list (each ascending), ascending. Lists of

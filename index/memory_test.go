@@ -126,9 +126,11 @@ func TestPublicViewKeepsIndexedFields(t *testing.T) {
 }
 
 // TestSearchOrderMatchesBleveSort: Search ranks with its own collector that
-// reads ids only for ties; every page must be exactly the page of a plain Bleve
-// request sorted by score, then id, with the same scores. The generated
-// profiles share template phrases, so many hits tie.
+// reads ids only for ties, by the words that remove some hit; every page must
+// be exactly the page of a plain Bleve request for those words sorted by
+// score, then id, with the same scores, and find what every word finds. The
+// generated profiles share template phrases, so many hits tie, and 盐城 is in
+// every name, so it ranks nothing in "盐城 储能系统".
 func TestSearchOrderMatchesBleveSort(t *testing.T) {
 	ix, _, _ := build(t, genProfiles(480, 11))
 	reqs := []SearchRequest{
@@ -143,18 +145,39 @@ func TestSearchOrderMatchesBleveSort(t *testing.T) {
 				r.Cursor = encodeCursor(page.offset)
 			}
 			got := search(t, ix, r)
-			textQ, _, _ := ix.textQuery(r.Q)
-			must := []query.Query{textQ}
-			for _, f := range [][2]string{{fKind, string(r.Kind)}, {fDistrict, r.District}, {fStage, r.Stage}} {
-				if f[1] != "" {
-					must = append(must, termQ(f[0], f[1]))
+			// Ranked by the words that remove some hit; found by all of them.
+			filters := [][2]string{{fKind, string(r.Kind)}, {fDistrict, r.District}, {fStage, r.Stage}}
+			var redundant []bool
+			ix.memory(func(m *memIndex) { _, redundant = m.filterRedundant(filters, m.words(r.Q)) })
+			wordQs, _ := ix.wordQueries(r.Q)
+			var scored []query.Query
+			for i, q := range wordQs {
+				if !redundant[i] {
+					scored = append(scored, q)
 				}
 			}
-			req := bleve.NewSearchRequestOptions(bleve.NewConjunctionQuery(must...), page.limit, page.offset, false)
+			textQ, _, _ := ix.textQuery(r.Q)
+			must, rankMust := []query.Query{textQ}, []query.Query{bleve.NewConjunctionQuery(scored...)}
+			for _, f := range filters {
+				if f[1] != "" {
+					must = append(must, termQ(f[0], f[1]))
+					rankMust = append(rankMust, termQ(f[0], f[1]))
+				}
+			}
+			req := bleve.NewSearchRequestOptions(bleve.NewConjunctionQuery(rankMust...), page.limit, page.offset, false)
 			req.SortBy([]string{"-_score", "_id"})
-			var want *bleve.SearchResult
-			if err := ix.reader(func(bi bleve.Index) (err error) { want, err = bi.Search(req); return err }); err != nil {
+			var want, all *bleve.SearchResult
+			if err := ix.reader(func(bi bleve.Index) (err error) {
+				if want, err = bi.Search(req); err != nil {
+					return err
+				}
+				all, err = bi.Search(bleve.NewSearchRequestOptions(bleve.NewConjunctionQuery(must...), 0, 0, false))
+				return err
+			}); err != nil {
 				t.Fatal(err)
+			}
+			if all.Total != want.Total {
+				t.Errorf("%q: %d hits with every word, %d with the words that rank", r.Q, all.Total, want.Total)
 			}
 			var gotHits, wantHits []string
 			for _, h := range got.Hits {
@@ -167,5 +190,34 @@ func TestSearchOrderMatchesBleveSort(t *testing.T) {
 				t.Errorf("%q %+v: total %d, Bleve %d; page (-got +want):\n%s", r.Q, page, got.Total, want.Total, diff)
 			}
 		}
+	}
+}
+
+// TestRedundantWords: a word is left out of ranking only when it removes no
+// hit that the filters and the other words leave, and one word always ranks.
+func TestRedundantWords(t *testing.T) {
+	ix, _, _ := build(t, genProfiles(480, 11))
+	for _, c := range []struct {
+		q       string
+		filters [][2]string
+		want    []bool
+	}{
+		{"盐城 储能系统", nil, []bool{true, false}},
+		{"储能系统 盐城", nil, []bool{false, true}},
+		{"盐城", nil, []bool{false}},
+		{"盐城 盐城", nil, []bool{false, false}}, // each alone would be redundant: both rank
+		{"芯片 储能系统", nil, []bool{false, false}},
+		{"盐城 储能系统", [][2]string{{fKind, "startup"}}, []bool{true, false}},
+	} {
+		ix.memory(func(m *memIndex) {
+			ws := m.words(c.q)
+			set, got := m.filterRedundant(c.filters, ws)
+			if diff := cmp.Diff(got, c.want); diff != "" {
+				t.Errorf("%q %v: redundant (-got +want):\n%s", c.q, c.filters, diff)
+			}
+			if diff := cmp.Diff(set, m.filter(c.filters, ws)); diff != "" {
+				t.Errorf("%q %v: set differs from filter's", c.q, c.filters)
+			}
+		})
 	}
 }

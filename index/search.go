@@ -96,8 +96,8 @@ func (ix *Index) Search(ctx context.Context, r SearchRequest) (*SearchResult, er
 		return nil, err
 	}
 	filters := [][2]string{{fKind, string(r.Kind)}, {fChainAll, r.Chain}, {fDistrict, r.District}, {fStage, r.Stage}, {fType, r.Type}}
-	textQ, hasText, empty := ix.textQuery(r.Q)
-	if empty {
+	wordQs, hasText := ix.wordQueries(r.Q)
+	if hasText && len(wordQs) == 0 {
 		return &SearchResult{Hits: []Hit{}, Facets: emptyFacets()}, nil
 	}
 
@@ -106,8 +106,10 @@ func (ix *Index) Search(ctx context.Context, r SearchRequest) (*SearchResult, er
 	// Bleve's facet builder visiting every hit's doc values.
 	out := &SearchResult{Hits: []Hit{}}
 	var page []*record
+	var redundant []bool
 	ix.memory(func(m *memIndex) {
-		set := m.filter(filters, m.words(r.Q))
+		set, red := m.filterRedundant(filters, m.words(r.Q))
+		redundant = red
 		out.Total = uint64(set.count())
 		out.Facets = m.facets(set)
 		if !hasText {
@@ -127,10 +129,23 @@ func (ix *Index) Search(ctx context.Context, r SearchRequest) (*SearchResult, er
 		return out, nil
 	}
 
-	must := []query.Query{textQ}
+	// A word every other hit contains anyway (盐城 in every name at 100k) is
+	// left out of the query that ranks: the hits are the same (the memory copy
+	// says it removes none), and Bleve no longer scores all its postings. It
+	// is still in the query that finds the words' positions, so it is marked.
+	// Scores then leave out its share, which is about the same for every hit.
+	var scored []query.Query
+	for i, q := range wordQs {
+		if i >= len(redundant) || !redundant[i] {
+			scored = append(scored, q)
+		}
+	}
+	must := []query.Query{bleve.NewConjunctionQuery(wordQs...)}
+	rankMust := []query.Query{bleve.NewConjunctionQuery(scored...)}
 	for _, f := range filters {
 		if f[1] != "" {
 			must = append(must, termQ(f[0], f[1]))
+			rankMust = append(rankMust, termQ(f[0], f[1]))
 		}
 	}
 	ctx, cancel := context.WithTimeout(ctx, ix.opts.SearchTimeout)
@@ -140,7 +155,7 @@ func (ix *Index) Search(ctx context.Context, r SearchRequest) (*SearchResult, er
 	var res *bleve.SearchResult
 	err = ix.reader(func(bi bleve.Index) error {
 		var err error
-		if ranked, total, err = rankPage(ctx, bi, bleve.NewConjunctionQuery(must...), offset, r.Limit); err != nil || len(ranked) == 0 {
+		if ranked, total, err = rankPage(ctx, bi, bleve.NewConjunctionQuery(rankMust...), offset, r.Limit); err != nil || len(ranked) == 0 {
 			return err
 		}
 		// Only the page's documents are matched again, for the positions of the
@@ -386,9 +401,22 @@ func termQ(field, value string) query.Query {
 // blank input; empty is true when there were words but none that analysis keeps
 // (only punctuation, say), which finds nothing rather than everything.
 func (ix *Index) textQuery(q string) (_ query.Query, hasText, empty bool) {
+	conj, hasText := ix.wordQueries(q)
+	if !hasText {
+		return nil, false, false
+	}
+	if len(conj) == 0 {
+		return nil, false, true
+	}
+	return bleve.NewConjunctionQuery(conj...), true, false
+}
+
+// wordQueries is textQuery's query for each word analysis keeps, in order
+// (the words memIndex.words returns); hasText is false for blank input.
+func (ix *Index) wordQueries(q string) (_ []query.Query, hasText bool) {
 	words := strings.Fields(q)
 	if len(words) == 0 {
-		return nil, false, false
+		return nil, false
 	}
 	var conj []query.Query
 	for _, w := range words {
@@ -412,10 +440,7 @@ func (ix *Index) textQuery(q string) (_ query.Query, hasText, empty bool) {
 		}
 		conj = append(conj, bleve.NewDisjunctionQuery(dis...))
 	}
-	if len(conj) == 0 {
-		return nil, false, true
-	}
-	return bleve.NewConjunctionQuery(conj...), true, false
+	return conj, true
 }
 
 // snippet is the highlighted summary (or name), or the summary's start when no
