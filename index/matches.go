@@ -141,6 +141,9 @@ func (ix *Index) candidates(from *profile.Profile, target profile.Kind, o MatchO
 	pool := make([]cand, 0, k)
 	ix.memory(func(m *memIndex) {
 		set := m.filter([][2]string{{fKind, string(target)}, {fChainAll, o.Chain}, {fStage, o.Stage}, {fDistrict, o.District}}, nil)
+		if from.Kind == profile.Investor {
+			m.investorConstraints(from, set)
+		}
 		clauses := soft.bitsets(m)
 		// Candidates in no clause score 0 and only fill a pool the others left
 		// short, so they are visited last and only then: for deal flow that
@@ -305,4 +308,32 @@ func (ix *Index) softTerms(from *profile.Profile, target profile.Kind) soft {
 		text(tSummary, tag, 1, true)
 	}
 	return q
+}
+
+// investorConstraints removes from set the startups that inv's stages, regions
+// or instruments exclude (match.Exclude's ExcludeStage, ExcludeRegion and
+// ExcludeInstrument), with a few bitset operations. Most of an investor's deal
+// flow fails one of them, and otherwise the pool would take the best
+// pre-scored startups one by one, check each and drop most. Exclude still
+// decides (tickets are checked only there); this only removes what it would.
+func (m *memIndex) investorConstraints(inv *profile.Profile, set bitset) {
+	allowed := func(field string, values []string, orNone bool) {
+		ok := make(bitset, len(set))
+		for _, v := range values {
+			ok.or(m.kw[field][strOrNone(v)])
+		}
+		if orNone {
+			ok.or(m.kw[field][none])
+		}
+		set.and(ok)
+	}
+	if len(inv.Stages) > 0 {
+		allowed(fStage, inv.Stages, true) // a startup without a stage passes
+	}
+	if len(inv.Regions) > 0 {
+		allowed(fDistrict, inv.Regions, false) // one without a district does not
+	}
+	if len(inv.Instruments) > 0 {
+		allowed(fFundingKinds, inv.Instruments, true) // one seeking no kind in particular passes
+	}
 }

@@ -38,8 +38,9 @@ const (
 
 var textFieldNames = [nText]string{tName: fName, tTags: fTags, tTopics: fTopics, tSummary: fSummary}
 
-// Keyword fields kept as bitsets: the five facets plus what pre-scoring reads.
-var memKeywordFields = []string{fKind, fChainAll, fDistrict, fStage, fType, fServices, fNeedServices, fHomeDistrict}
+// Keyword fields kept as bitsets: the five facets plus what pre-scoring and an
+// investor's hard constraints read.
+var memKeywordFields = []string{fKind, fChainAll, fDistrict, fStage, fType, fServices, fNeedServices, fHomeDistrict, fFundingKinds}
 
 // record is one indexed profile as the memory side needs it. It is never changed
 // after it is built, so readers may keep it after releasing the lock. It holds

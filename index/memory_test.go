@@ -11,6 +11,7 @@ import (
 	"github.com/blevesearch/bleve/v2/search/query"
 	"github.com/google/go-cmp/cmp"
 
+	"fuhua/internal/match"
 	"fuhua/internal/profile"
 )
 
@@ -219,5 +220,64 @@ func TestRedundantWords(t *testing.T) {
 				t.Errorf("%q %v: set differs from filter's", c.q, c.filters)
 			}
 		})
+	}
+}
+
+// TestInvestorConstraintsOnlyRemoveExcluded: the bitsets that narrow an
+// investor's deal flow remove only startups match.Exclude excludes, and keep
+// every startup it does not.
+func TestInvestorConstraintsOnlyRemoveExcluded(t *testing.T) {
+	ps := genProfiles(480, 11)
+	// Startups without a stage, a district or funding kinds (the generator
+	// gives every startup all three).
+	for i, clear := range []func(*profile.Profile){
+		func(p *profile.Profile) { p.Stage = "" },
+		func(p *profile.Profile) { p.District = "" },
+		func(p *profile.Profile) { p.Needs.FundingKinds = nil },
+		func(p *profile.Profile) { p.Needs = nil },
+	} {
+		for j, p := range ps[:60] {
+			if p.Kind == profile.Startup {
+				q := *p
+				q.ID = fmt.Sprintf("startup-x%d-%d", i, j)
+				if p.Needs != nil {
+					n := *p.Needs
+					q.Needs = &n
+				}
+				clear(&q)
+				ps = append(ps, &q)
+			}
+		}
+	}
+	ix, _, _ := build(t, ps)
+	env := match.Env{Lex: ix.lex, Accepted: map[string]int{}}
+	removed := 0
+	ix.memory(func(m *memIndex) {
+		for _, inv := range ps {
+			if inv.Kind != profile.Investor {
+				continue
+			}
+			set := m.filter([][2]string{{fKind, string(profile.Startup)}}, nil)
+			m.investorConstraints(inv, set)
+			for id, s := range m.slot {
+				r := m.recs[s]
+				if r.p.Kind != profile.Startup {
+					continue
+				}
+				why := match.Exclude(inv, r.p, env)
+				switch {
+				case !set.has(s) && why == "":
+					t.Errorf("%s: %s removed but not excluded", inv.ID, id)
+				case !set.has(s):
+					removed++
+				}
+				if set.has(s) && (why == match.ExcludeStage || why == match.ExcludeRegion || why == match.ExcludeInstrument) {
+					t.Errorf("%s: %s kept but excluded (%s)", inv.ID, id, why)
+				}
+			}
+		}
+	})
+	if removed == 0 {
+		t.Error("no startup removed: the test data exercises nothing")
 	}
 }
