@@ -254,7 +254,7 @@ func (s *Store) SaveIntro(ctx context.Context, next *intro.Introduction, expect 
 		if slot != "" {
 			s.releaseKey(context.WithoutCancel(ctx), slot, next.ID)
 		}
-		return translate2(err, "introduction")
+		return translate(err, "introduction")
 	}
 	ok = true
 	*next = write

@@ -264,7 +264,7 @@ func (s *Store) UpdateProfile(ctx context.Context, p *profile.Profile, expect in
 		if newCode {
 			s.releaseCredit(ctx, p.CreditCode, p.ID)
 		}
-		return translate2(err, "profile")
+		return translate(err, "profile")
 	}
 	if oldCreditCode != "" && oldCreditCode != p.CreditCode {
 		s.releaseCredit(ctx, oldCreditCode, p.ID)
@@ -281,19 +281,6 @@ func (s *Store) missOrStale(ctx context.Context, id string) error {
 		return err
 	}
 	return profile.StaleVersion(cur.Version)
-}
-
-// translate2 passes domain errors through and translates driver errors.
-func translate2(err error, what string) error {
-	if _, ok := profile.AsError(err); ok {
-		return err
-	}
-	for _, k := range []error{profile.ErrNotFound, profile.ErrConflict, profile.ErrUnavailable, profile.ErrInternal} {
-		if errors.Is(err, k) {
-			return err
-		}
-	}
-	return translate(err, what)
 }
 
 // listFilter builds the query of a list page.

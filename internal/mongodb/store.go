@@ -186,6 +186,8 @@ func translate(err error, what string) error {
 	switch {
 	case err == nil:
 		return nil
+	case isDomain(err):
+		return err // already translated, or a domain error of the store's own
 	case errors.Is(err, mongo.ErrNoDocuments):
 		return profile.NotFound(what)
 	case mongo.IsDuplicateKeyError(err):
@@ -194,6 +196,19 @@ func translate(err error, what string) error {
 		return fmt.Errorf("%w: %s: %v", profile.ErrUnavailable, what, err)
 	}
 	return fmt.Errorf("%w: %s: %v", profile.ErrInternal, what, err)
+}
+
+// isDomain reports whether err already carries one of the domain's error kinds.
+func isDomain(err error) bool {
+	if _, ok := profile.AsError(err); ok {
+		return true
+	}
+	for _, k := range []error{profile.ErrNotFound, profile.ErrConflict, profile.ErrPrecondition, profile.ErrUnavailable, profile.ErrInternal} {
+		if errors.Is(err, k) {
+			return true
+		}
+	}
+	return false
 }
 
 // claimKey makes key point at ref; a key already taken gives ErrConflict. Keys carry
