@@ -218,21 +218,32 @@ func ifMatch(c *gin.Context) (int64, bool, error) {
 	return v, true, nil
 }
 
+// editable opens a profile for a change: it reads If-Match (the version, when
+// sent), loads the profile named in the path and checks that the caller may edit
+// it. verb and verbZH name the change in the refusal.
+func (s *Server) editable(c *gin.Context, k profile.Kind, verb, verbZH string) (*profile.Profile, int64, bool, error) {
+	version, has, err := ifMatch(c)
+	if err != nil {
+		return nil, 0, false, err
+	}
+	p, err := s.loadProfile(c, k)
+	if err != nil {
+		return nil, 0, false, err
+	}
+	if !auth.CanEdit(currentUser(c), p) {
+		return nil, 0, false, profile.Forbidden("only the profile's owner, a manager of its district or an admin may "+verb+" it",
+			"只有资料所有者、所在区县管理员或系统管理员可以"+verbZH)
+	}
+	return p, version, has, nil
+}
+
 // patchProfile answers PATCH /api/v1/{path}/{id}: the fields sent replace the stored
 // ones (lists whole), if the version sent (If-Match or "version") is current.
 func (s *Server) patchProfile(k profile.Kind) func(c *gin.Context) error {
 	return func(c *gin.Context) error {
-		headerVersion, hasHeader, err := ifMatch(c)
+		p, headerVersion, hasHeader, err := s.editable(c, k, "change", "修改")
 		if err != nil {
 			return err
-		}
-		p, err := s.loadProfile(c, k)
-		if err != nil {
-			return err
-		}
-		if !auth.CanEdit(currentUser(c), p) {
-			return profile.Forbidden("only the profile's owner, a manager of its district or an admin may change it",
-				"只有资料所有者、所在区县管理员或系统管理员可以修改")
 		}
 		stored := *p
 		next := *p
@@ -300,17 +311,9 @@ func clonePtr[T any](p *T) *T {
 // but gone from lists, search and matches). If-Match is honoured when sent.
 func (s *Server) archiveProfile(k profile.Kind) func(c *gin.Context) error {
 	return func(c *gin.Context) error {
-		want, has, err := ifMatch(c)
+		p, want, has, err := s.editable(c, k, "archive", "归档")
 		if err != nil {
 			return err
-		}
-		p, err := s.loadProfile(c, k)
-		if err != nil {
-			return err
-		}
-		if !auth.CanEdit(currentUser(c), p) {
-			return profile.Forbidden("only the profile's owner, a manager of its district or an admin may archive it",
-				"只有资料所有者、所在区县管理员或系统管理员可以归档")
 		}
 		if has && want != p.Version {
 			return staleError(true, p.Version)
