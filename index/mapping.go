@@ -25,7 +25,7 @@ import (
 // MappingVersion names the shape of Mapping and of the documents built by
 // document. Open rebuilds an index written with another version, so changing
 // either only needs this constant bumped.
-const MappingVersion = "fuhua-3"
+const MappingVersion = "fuhua-4"
 
 // none is indexed in a keyword field that is empty, so that a filter can say
 // "this value, or no restriction at all" with two terms instead of a negation.
@@ -41,6 +41,7 @@ const (
 	fTopics       = "topics"
 	fChains       = "chains"
 	fChainAll     = "chain_all"
+	fSegAll       = "segment_all"
 	fDistrict     = "district"
 	fStage        = "stage"
 	fType         = "type"
@@ -66,7 +67,7 @@ const (
 	fSource       = "src"
 )
 
-var keywordFields = []string{fKind, fChains, fChainAll, fDistrict, fStage, fType, fStatus, fStages, fInstruments,
+var keywordFields = []string{fKind, fChains, fChainAll, fSegAll, fDistrict, fStage, fType, fStatus, fStages, fInstruments,
 	fRegions, fServices, fNeedServices, fFundingKinds, fHomeDistrict, fHostRegion}
 
 var numericFields = []string{fFunding, fTicketMin, fTicketMax, fCapacity, fEmployees, fSeats, fAreaSqm}
@@ -258,6 +259,7 @@ func keywordValues(p *profile.Profile, lex *match.Lexicon) map[string][]string {
 		fKind:         {string(p.Kind)},
 		fChains:       orNone(p.Chains),
 		fChainAll:     orNone(chainAll),
+		fSegAll:       orNone(lex.SegmentsOf(p)),
 		fDistrict:     one(p.District),
 		fStage:        one(p.Stage),
 		fType:         one(p.Type),

@@ -272,6 +272,12 @@ func (ix *Index) softTerms(from *profile.Profile, target profile.Kind) soft {
 	for code := range ix.lex.EffectiveChains(from) {
 		kw(fChainAll, code, 5)
 	}
+	for _, seg := range ix.lex.SegmentsOf(from) {
+		kw(fSegAll, seg, 4)
+		for _, adj := range ix.lex.AdjacentSegments(seg) {
+			kw(fSegAll, adj, 2)
+		}
+	}
 	if from.District != "" {
 		kw(fDistrict, from.District, 1)
 		if target == profile.Enclave {

@@ -40,7 +40,7 @@ var textFieldNames = [nText]string{tName: fName, tTags: fTags, tTopics: fTopics,
 
 // Keyword fields kept as bitsets: the five facets plus what pre-scoring and an
 // investor's hard constraints read.
-var memKeywordFields = []string{fKind, fChainAll, fDistrict, fStage, fType, fServices, fNeedServices, fHomeDistrict, fFundingKinds}
+var memKeywordFields = []string{fKind, fChainAll, fSegAll, fDistrict, fStage, fType, fServices, fNeedServices, fHomeDistrict, fFundingKinds}
 
 // record is one indexed profile as the memory side needs it. It is never changed
 // after it is built, so readers may keep it after releasing the lock. It holds
@@ -232,8 +232,10 @@ func (m *memIndex) compact() {
 // chains it names. A word the analyser reduces to nothing is left out, as
 // textQuery leaves it out.
 type word struct {
-	terms  []string
-	chains []string
+	terms     []string
+	chains    []string
+	segments  []string
+	districts []string
 }
 
 func (m *memIndex) words(q string) []word {
@@ -243,7 +245,7 @@ func (m *memIndex) words(q string) []word {
 		if len(ts) == 0 {
 			continue
 		}
-		out = append(out, word{terms: ts, chains: m.lex.Codes(w)})
+		out = append(out, word{terms: ts, chains: m.lex.SearchChains(w), segments: m.lex.SegmentsFor(w), districts: m.lex.DistrictsFor(w)})
 	}
 	return out
 }
@@ -288,6 +290,12 @@ func (m *memIndex) wordSet(w word, n int) bitset {
 	}
 	for _, c := range w.chains {
 		ok.or(m.kw[fChainAll][c])
+	}
+	for _, c := range w.segments {
+		ok.or(m.kw[fSegAll][c])
+	}
+	for _, c := range w.districts {
+		ok.or(m.kw[fDistrict][c])
 	}
 	return ok
 }

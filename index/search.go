@@ -37,6 +37,7 @@ type SearchRequest struct {
 	Q        string       // the user's words; never parsed as query syntax
 	Kind     profile.Kind // filter: one kind
 	Chain    string       // filter: a chain code (declared, or named in the prose)
+	Segment  string       // filter: a segment code of the chain map (declared, or read from the prose)
 	District string
 	Stage    string
 	Type     string
@@ -95,7 +96,7 @@ func (ix *Index) Search(ctx context.Context, r SearchRequest) (*SearchResult, er
 	if err := ix.loading(); err != nil {
 		return nil, err
 	}
-	filters := [][2]string{{fKind, string(r.Kind)}, {fChainAll, r.Chain}, {fDistrict, r.District}, {fStage, r.Stage}, {fType, r.Type}}
+	filters := [][2]string{{fKind, string(r.Kind)}, {fChainAll, r.Chain}, {fSegAll, r.Segment}, {fDistrict, r.District}, {fStage, r.Stage}, {fType, r.Type}}
 	wordQs, hasText := ix.wordQueries(r.Q)
 	if hasText && len(wordQs) == 0 {
 		return &SearchResult{Hits: []Hit{}, Facets: emptyFacets()}, nil
@@ -432,11 +433,20 @@ func (ix *Index) wordQueries(q string) (_ []query.Query, hasText bool) {
 			m.SetBoost(f.boost)
 			dis = append(dis, m)
 		}
-		for _, code := range ix.lex.Codes(w) {
-			t := bleve.NewTermQuery(code)
-			t.SetField(fChainAll)
-			t.SetBoost(2)
-			dis = append(dis, t)
+		// The chains, segments and districts the word names: 膜电极 finds a
+		// fuel-cell firm whose summary says MEA, 氢 the hydrogen chain, 盐南高新区
+		// the district. memIndex.wordSet mirrors this.
+		for _, kw := range []struct {
+			field string
+			codes []string
+			boost float64
+		}{{fChainAll, ix.lex.SearchChains(w), 2}, {fSegAll, ix.lex.SegmentsFor(w), 2}, {fDistrict, ix.lex.DistrictsFor(w), 1.5}} {
+			for _, code := range kw.codes {
+				t := bleve.NewTermQuery(code)
+				t.SetField(kw.field)
+				t.SetBoost(kw.boost)
+				dis = append(dis, t)
+			}
 		}
 		conj = append(conj, bleve.NewDisjunctionQuery(dis...))
 	}

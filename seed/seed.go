@@ -78,8 +78,15 @@ func Catalog() profile.Catalog {
 	for _, x := range Chains() {
 		c = append(c, x.Code, x.ZH)
 	}
+	var sg []string
+	for _, ch := range Map().Chains {
+		for _, x := range ch.Segments {
+			sg = append(sg, x.Code, x.ZH)
+		}
+	}
 	return profile.Catalog{
 		Districts: profile.NewCodeSet("district", d...),
 		Chains:    profile.NewCodeSet("chain", c...),
+		Segments:  profile.NewCodeSet("segment", sg...),
 	}
 }

@@ -16,6 +16,8 @@ func (s *Server) routes() {
 	in.GET("/me", s.handle(s.me))
 	in.POST("/users", s.handle(s.createUser))
 	in.GET("/search", s.handle(s.search))
+	in.GET("/chains", s.handle(s.chainList))
+	in.GET("/chains/:code", s.handle(s.chainDetail))
 	for _, k := range profile.Kinds {
 		g := in.Group("/" + k.Path())
 		g.POST("", s.handle(s.createProfile(k)))

@@ -41,6 +41,13 @@ func (s *Server) search(c *gin.Context) error {
 	if r.District, err = queryCode(c, "district", s.Catalog.Districts); err != nil {
 		return err
 	}
+	if r.Segment, err = queryOne(c, "segment"); err != nil {
+		return err
+	}
+	if r.Segment != "" && !s.Catalog.Segments.Has(r.Segment) {
+		return profile.Invalid("segment", "unknown_code", "segment is not a segment of the chain map; GET /api/v1/chains lists them",
+			"segment（产业链环节）不在产业图谱中，可用的环节见 GET /api/v1/chains")
+	}
 	if r.Stage, err = queryCode(c, "stage", profile.Stages); err != nil {
 		return err
 	}

@@ -26,6 +26,8 @@ type Lexicon struct {
 	// exact maps a lower-cased keyword, code or chain name to its chain codes, for
 	// query expansion.
 	exact map[string][]string
+	// tm is the industry technology map: segments, their words and links.
+	tm *techMap
 }
 
 // keyword is one synonym of one chain.
@@ -42,9 +44,12 @@ type Hit struct {
 	Word string
 }
 
-// NewLexicon builds a lexicon from the chain list and the districts in seed/.
+// NewLexicon builds a lexicon from the chain list and the districts in seed/,
+// with the chain map, the need words and the enclave hosts of seed/ for the
+// chains in the list.
 func NewLexicon(chains []seed.Chain, districts []seed.District) *Lexicon {
 	l := &Lexicon{
+		tm:        buildTechMap(chains, seed.Map(), seed.Needs(), seed.Hosts()),
 		chains:    make(map[string]seed.Chain, len(chains)),
 		districts: make(map[string]seed.District, len(districts)),
 		byRune:    map[rune][]keyword{},
@@ -179,16 +184,15 @@ func (l *Lexicon) ChainCodes() []string {
 	return out
 }
 
-// EffectiveChains is the set of chains a profile belongs to: those it declares
-// plus those its name, summary, tags and topics name. The value tells how it was
-// found: "" when declared, otherwise the keyword found in the text.
+// EffectiveChains is the set of chains a profile belongs to (see Read): those it
+// declares, those of the segments it declares, and those its text shows it works
+// in. The value tells how it was found: "" when declared, otherwise the keyword
+// found in the text.
 func (l *Lexicon) EffectiveChains(p *profile.Profile) map[string]string {
-	out := make(map[string]string, len(p.Chains)+2)
-	for _, h := range l.Detect(ProseOf(p)) {
-		out[h.Code] = h.Word
-	}
-	for _, c := range p.Chains {
-		out[c] = ""
+	r := l.Read(p)
+	out := make(map[string]string, len(r.Chains))
+	for c, e := range r.Chains {
+		out[c] = e.Word
 	}
 	return out
 }

@@ -36,6 +36,7 @@ const (
 	ReasonTopics   = "topics"
 	ReasonServices = "services"
 	ReasonText     = "text"
+	ReasonHost     = "host_strength"
 )
 
 // Why a candidate is removed before scoring (the result of Exclude).

@@ -17,10 +17,10 @@ import (
 // criterion can earn. Every row adds up to 100, so a perfect match scores 100.
 var weights = map[profile.Kind]map[string]float64{
 	profile.Investor: {ReasonChain: 35, ReasonStage: 15, ReasonTicket: 15, ReasonPlace: 10, ReasonHardTech: 10, ReasonText: 15},
-	profile.Mentor:   {ReasonChain: 25, ReasonTopics: 35, ReasonPlace: 15, ReasonText: 25},
-	profile.Carrier:  {ReasonChain: 25, ReasonServices: 25, ReasonStage: 15, ReasonPlace: 20, ReasonText: 15},
-	profile.Enclave:  {ReasonChain: 25, ReasonServices: 20, ReasonPlace: 30, ReasonText: 25},
-	profile.Provider: {ReasonChain: 15, ReasonServices: 45, ReasonPlace: 20, ReasonText: 20},
+	profile.Mentor:   {ReasonChain: 40, ReasonTopics: 30, ReasonPlace: 15, ReasonText: 15},
+	profile.Carrier:  {ReasonChain: 30, ReasonStage: 25, ReasonPlace: 25, ReasonServices: 10, ReasonText: 10},
+	profile.Enclave:  {ReasonChain: 25, ReasonPlace: 35, ReasonHost: 15, ReasonServices: 10, ReasonText: 15},
+	profile.Provider: {ReasonServices: 50, ReasonChain: 20, ReasonPlace: 20, ReasonText: 10},
 }
 
 // hardTech are the chains counted as hard tech (投硬) for investors that prefer it.
@@ -37,12 +37,18 @@ var hardTech = map[string]bool{
 type prepared struct {
 	p      *profile.Profile
 	chains map[string]string // code → "" if declared, else the keyword found
+	r      *Reading
 	grams  []uint64          // sorted hashes of the text's units (see grams)
 	tags   map[string]string // lower-cased → as written
 }
 
 func prepare(p *profile.Profile, lex *Lexicon) *prepared {
-	q := &prepared{p: p, chains: lex.EffectiveChains(p), tags: map[string]string{}}
+	r := lex.Read(p)
+	chains := make(map[string]string, len(r.Chains))
+	for c, e := range r.Chains {
+		chains[c] = e.Word
+	}
+	q := &prepared{p: p, chains: chains, r: r, tags: map[string]string{}}
 	var b strings.Builder
 	b.WriteString(p.Summary)
 	for _, t := range append(append([]string(nil), p.Tags...), p.Topics...) {
@@ -139,9 +145,10 @@ func score(from, cand *prepared, env Env) Item {
 		chainPart(s, o, env.Lex),
 		stagePart(s.p, o.p),
 		ticketPart(s.p, o.p),
-		topicsPart(s.p, o.p),
-		servicesPart(s.p, o.p),
+		topicsPart(s, o, env.Lex),
+		servicesPart(s, o),
 		placePart(s.p, o.p, env.Lex),
+		hostPart(s, o, env.Lex),
 		hardTechPart(s, o, env.Lex),
 		textPart(s, o),
 	}
@@ -152,52 +159,7 @@ func score(from, cand *prepared, env Env) Item {
 }
 
 func chainPart(s, o *prepared, lex *Lexicon) part {
-	var codes []string
-	declaredBoth := false
-	for c, sw := range s.chains {
-		if ow, ok := o.chains[c]; ok {
-			codes = append(codes, c)
-			if sw == "" && ow == "" {
-				declaredBoth = true
-			}
-		}
-	}
-	if len(codes) == 0 {
-		return part{code: ReasonChain}
-	}
-	sort.Strings(codes)
-	m := min(len(s.chains), len(o.chains))
-	frac := 1.0
-	if m > 1 {
-		frac = 0.7 + 0.3*float64(len(codes)-1)/float64(m-1)
-	}
-	if !declaredBoth {
-		frac *= 0.8 // found only in prose: likely, not certain
-	}
-	var zh, en []string
-	for i, c := range codes {
-		if i == 3 {
-			break
-		}
-		czh, cen := lex.ChainNames(c)
-		word := o.chains[c]
-		if word == "" {
-			word = s.chains[c]
-		}
-		if word != "" && !strings.EqualFold(word, czh) && !strings.EqualFold(word, cen) {
-			czh += "（" + word + "）"
-			cen += " (" + word + ")"
-		}
-		zh = append(zh, czh)
-		en = append(en, cen)
-	}
-	chainWord := "chain"
-	if len(en) > 1 {
-		chainWord = "chains"
-	}
-	return part{code: ReasonChain, frac: frac,
-		zh: "同属" + strings.Join(zh, "、") + "产业链",
-		en: "Both in the " + joinEN(en) + " " + chainWord}
+	return lex.relate(s, o)
 }
 
 var stageEN = map[string]string{"idea": "idea", "seed": "seed", "angel": "angel", "pre_a": "pre-A",
@@ -236,12 +198,17 @@ func stagePart(s, o *profile.Profile) part {
 			p.en = "Invests at the startup's stage (" + stageEN[s.Stage] + ")"
 		}
 	case profile.Carrier:
-		if s.Status == "graduated" && o.Type == "industrial_park" {
-			p.frac, p.zh, p.en = 1, "产业园区是毕业企业落地的去处", "An industrial park is where a graduated startup lands"
+		if s.Status == "graduated" {
+			switch o.Type {
+			case "industrial_park":
+				p.frac, p.zh, p.en = 1, "产业园区是毕业企业落地的去处", "An industrial park is where a graduated startup lands"
+			case "accelerator":
+				p.frac, p.zh, p.en = 0.9, "加速器承接毕业企业加速成长", "An accelerator takes graduated startups on to scale up"
+			}
 			return p
 		}
-		if s.Stage != "" && contains(carrierFit[s.Stage], o.Type) {
-			p.frac = 1
+		if i := slices.Index(carrierFit[s.Stage], o.Type); s.Stage != "" && i >= 0 {
+			p.frac = []float64{1, 0.8, 0.6, 0.6}[min(i, 3)]
 			p.zh = profile.CarrierTypes.ZH(o.Type) + "适合处于" + profile.Stages.ZH(s.Stage) + "阶段的企业"
 			p.en = carrierEN[o.Type] + " suits a startup at the " + stageEN[s.Stage] + " stage"
 		}
@@ -284,56 +251,142 @@ func ticketPart(s, o *profile.Profile) part {
 	return p
 }
 
-func topicsPart(s, o *profile.Profile) part {
+// topicsPart earns what a mentor covers of what the startup asked for: the
+// topics it wrote (matched as words) and those read from its prose (matched as
+// topic codes against the mentor's topics and summary).
+func topicsPart(s, o *prepared, lex *Lexicon) part {
 	p := part{code: ReasonTopics}
-	if o.Kind != profile.Mentor || s.Needs == nil || len(s.Needs.Mentoring) == 0 {
+	if o.p.Kind != profile.Mentor {
 		return p
 	}
+	var asked []string
+	if s.p.Needs != nil {
+		asked = s.p.Needs.Mentoring
+	}
 	var hit []string
-	for _, need := range s.Needs.Mentoring {
+	var ev []sideEvidence
+	covered := map[string]bool{}
+	total := 0.0
+	got := 0.0
+	for _, need := range asked {
 		n := strings.ToLower(strings.TrimSpace(need))
-		for _, t := range o.Topics {
+		if n == "" {
+			continue
+		}
+		total++
+		for _, t := range o.p.Topics {
 			tl := strings.ToLower(strings.TrimSpace(t))
-			if n != "" && tl != "" && (strings.Contains(tl, n) || strings.Contains(n, tl)) {
+			if tl != "" && (strings.Contains(tl, n) || strings.Contains(n, tl)) {
 				hit = append(hit, need)
+				got++
+				lex.tm.needs.each(need, func(_ int, ph *phrase) { covered[ph.code] = true })
 				break
 			}
 		}
 	}
-	if len(hit) == 0 {
+	codes := make([]string, 0, len(s.r.Topics))
+	for c := range s.r.Topics {
+		codes = append(codes, c)
+	}
+	sort.Strings(codes)
+	for _, c := range codes {
+		es := s.r.Topics[c]
+		if covered[c] {
+			continue
+		}
+		if es.Where == FromDeclared && len(asked) > 0 {
+			continue // counted above as the words the startup wrote
+		}
+		total += es.Weight
+		if eo, found := o.r.Topics[c]; found {
+			got += es.Weight
+			zh, _ := lex.TopicNames(c)
+			hit = append(hit, zh)
+			ev = append(ev, sideEvidence{profile.Startup, es}, sideEvidence{profile.Mentor, eo})
+		}
+	}
+	if len(hit) == 0 || total == 0 {
 		return p
 	}
-	p.frac = float64(len(hit)) / float64(len(s.Needs.Mentoring))
-	p.zh = "导师擅长企业需要的" + strings.Join(hit, "、")
-	p.en = "The mentor covers what the startup asked for: " + strings.Join(hit, ", ")
+	p.frac = got / total
+	p.zh, p.en = because("导师擅长企业需要的"+strings.Join(hit, "、"),
+		"The mentor covers what the startup asked for: "+strings.Join(hit, ", "), ev...)
 	return p
 }
 
 var serviceEN = map[string]string{"law": "legal", "accounting": "accounting", "ip": "IP", "testing": "testing",
 	"tech_transfer": "technology-transfer", "finance": "finance"}
 
-func servicesPart(s, o *profile.Profile) part {
+// servicesPart earns the share of a startup's service needs, declared or read
+// from its prose, that the other side offers; a carrier's space counts for a
+// startup that needs space.
+func servicesPart(s, o *prepared) part {
 	p := part{code: ReasonServices}
-	if s.Needs == nil || len(s.Needs.Services) == 0 {
-		return p
+	codes := make([]string, 0, len(s.r.Services))
+	for c := range s.r.Services {
+		codes = append(codes, c)
 	}
-	offered := o.Services
-	if o.Kind == profile.Provider && o.Type != "" {
-		offered = append(append([]string(nil), offered...), o.Type)
-	}
+	sort.Strings(codes)
+	total, got := 0.0, 0.0
 	var zh, en []string
-	for _, need := range s.Needs.Services {
-		if contains(offered, need) {
+	var ev []sideEvidence
+	for _, need := range codes {
+		es := s.r.Services[need]
+		total += es.Weight
+		if eo, found := o.r.Services[need]; found {
+			got += es.Weight
 			zh = append(zh, profile.NeedServices.ZH(need))
 			en = append(en, serviceEN[need])
+			ev = append(ev, sideEvidence{profile.Startup, es}, sideEvidence{o.p.Kind, eo})
 		}
 	}
-	if len(zh) == 0 {
+	if sp := s.r.Space; sp != nil && o.p.Kind == profile.Carrier {
+		total += sp.Weight
+		if offersSpace[o.p.Type] {
+			got += sp.Weight
+			zh = append(zh, "场地")
+			en = append(en, "space")
+			ev = append(ev, sideEvidence{profile.Startup, *sp})
+		}
+	}
+	if len(zh) == 0 || total == 0 {
 		return p
 	}
-	p.frac = float64(len(zh)) / float64(len(s.Needs.Services))
-	p.zh = "提供企业需要的" + strings.Join(zh, "、") + "服务"
-	p.en = "Offers the " + joinEN(en) + " services the startup needs"
+	p.frac = got / total
+	p.zh, p.en = because("提供企业需要的"+strings.Join(zh, "、")+"服务",
+		"Offers the "+joinEN(en)+" services the startup needs", ev...)
+	return p
+}
+
+// offersSpace are the carrier types that have space to let.
+var offersSpace = map[string]bool{"maker_space": true, "incubator": true, "accelerator": true,
+	"university_park": true, "industrial_park": true}
+
+// hostPart earns when an enclave's host city is strong in the startup's
+// segments or chains, as seed/hosts.json records it.
+func hostPart(s, o *prepared, lex *Lexicon) part {
+	p := part{code: ReasonHost}
+	if o.p.Kind != profile.Enclave || o.p.HostCity == "" {
+		return p
+	}
+	for _, c := range s.r.SegmentList() {
+		if lex.HostStrong(o.p.HostCity, c) && s.r.Segments[c].Weight > wContext {
+			sg := lex.Segment(c)
+			p.frac = 1
+			p.zh = o.p.HostCity + "在" + sg.ZH + "环节有产业和人才优势，适合在此孵化"
+			p.en = o.p.HostCity + " is strong in " + sg.EN + ", a good place to incubate the project"
+			return p
+		}
+	}
+	for _, c := range s.r.Members() {
+		if lex.HostStrong(o.p.HostCity, c) {
+			zh, en := lex.ChainNames(c)
+			p.frac = 0.7
+			p.zh = o.p.HostCity + "在" + zh + "产业有优势，适合在此孵化"
+			p.en = o.p.HostCity + " is strong in " + en + ", a good place to incubate the project"
+			return p
+		}
+	}
 	return p
 }
 

@@ -66,4 +66,6 @@ var (
 type Catalog struct {
 	Districts CodeSet
 	Chains    CodeSet
+	// Segments are the chain map's segment codes ("hydrogen.fuel_cell").
+	Segments CodeSet
 }

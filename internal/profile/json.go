@@ -14,7 +14,7 @@ func (p Profile) MarshalJSON() ([]byte, error) { return p.View(true) }
 // key is absent otherwise, not empty).
 func (p Profile) View(withContact bool) ([]byte, error) {
 	q := plain(p)
-	for _, s := range []*[]string{&q.Chains, &q.Tags, &q.Topics, &q.Languages, &q.Stages, &q.Instruments, &q.Regions, &q.Services} {
+	for _, s := range []*[]string{&q.Chains, &q.Segments, &q.Tags, &q.Topics, &q.Languages, &q.Stages, &q.Instruments, &q.Regions, &q.Services} {
 		if *s == nil {
 			*s = []string{}
 		}

@@ -41,7 +41,7 @@ var kinds = map[Kind]kindInfo{
 }
 
 // CommonFields are the fields every profile has that a client may set.
-var CommonFields = []string{"name", "summary", "chains", "tags", "district", "city", "contact"}
+var CommonFields = []string{"name", "summary", "chains", "segments", "tags", "district", "city", "contact"}
 
 // ServerFields are set by the server only; a client that sends them is refused.
 var ServerFields = []string{"id", "kind", "owner_id", "created_at", "updated_at", "version", "archived"}
@@ -118,11 +118,14 @@ type Needs struct {
 // JSON output (see json.go) writes only the common fields and the kind's own.
 // Money is in 万元 (10,000 CNY).
 type Profile struct {
-	ID        string    `json:"id" bson:"_id"`
-	Kind      Kind      `json:"kind" bson:"kind"`
-	Name      string    `json:"name" bson:"name"`
-	Summary   string    `json:"summary" bson:"summary"`
-	Chains    []string  `json:"chains" bson:"chains"`
+	ID      string   `json:"id" bson:"_id"`
+	Kind    Kind     `json:"kind" bson:"kind"`
+	Name    string   `json:"name" bson:"name"`
+	Summary string   `json:"summary" bson:"summary"`
+	Chains  []string `json:"chains" bson:"chains"`
+	// Segments are links of its chains the profile declares it works in
+	// ("hydrogen.fuel_cell"); matching also infers them from the text.
+	Segments  []string  `json:"segments" bson:"segments,omitempty"`
 	Tags      []string  `json:"tags" bson:"tags"`
 	District  string    `json:"district" bson:"district"`
 	City      string    `json:"city" bson:"city"`

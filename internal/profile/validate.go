@@ -16,7 +16,9 @@ const (
 	MaxTag     = 30
 	MaxTags    = 20
 	MaxChains  = 12
-	MaxList    = 20 // topics, languages, services, stages, regions …
+	// MaxSegments is how many segments a profile may declare.
+	MaxSegments = 20
+	MaxList     = 20 // topics, languages, services, stages, regions …
 )
 
 // creditCharset is the alphabet of the 统一社会信用代码 (GB 32100-2015): digits and
@@ -118,6 +120,34 @@ func (v *validator) codes(field string, list []string, set CodeSet, max int) {
 	}
 }
 
+// segments checks segment codes; there are too many to list in a message, so it
+// points at the chain map instead.
+func (v *validator) segments(list []string, set CodeSet) {
+	clip := func(s string) string {
+		if r := []rune(s); len(r) > 40 {
+			return string(r[:40]) + "…"
+		}
+		return s
+	}
+	if len(list) > MaxSegments {
+		v.fail("segments", "too_many", fmt.Sprintf("segments has %d entries; at most %d are allowed", len(list), MaxSegments),
+			fmt.Sprintf("产业链环节（segments）有 %d 项，最多 %d 项", len(list), MaxSegments))
+		return
+	}
+	seen := map[string]bool{}
+	for _, c := range list {
+		switch {
+		case !set.Has(c):
+			v.fail("segments", "unknown_code",
+				fmt.Sprintf("segments: %q is not a segment of the chain map; GET /api/v1/chains lists them (e.g. hydrogen.fuel_cell)", clip(c)),
+				fmt.Sprintf("产业链环节（segments）：%q 不在产业图谱中，可用的环节见 GET /api/v1/chains（例如 hydrogen.fuel_cell）", clip(c)))
+		case seen[c]:
+			v.fail("segments", "duplicate", fmt.Sprintf("segments lists %q twice", c), fmt.Sprintf("产业链环节（segments）重复填写了 %q", c))
+		}
+		seen[c] = true
+	}
+}
+
 func (v *validator) texts(field string, list []string, maxItems, maxLen int) {
 	if len(list) > maxItems {
 		v.fail(field, "too_many", fmt.Sprintf("%s has %d entries; at most %d are allowed", field, len(list), maxItems),
@@ -174,6 +204,7 @@ func (p *Profile) Validate(cat Catalog) error {
 	v.text("name", p.Name, MaxName, true)
 	v.text("summary", p.Summary, MaxSummary, false)
 	v.codes("chains", p.Chains, cat.Chains, MaxChains)
+	v.segments(p.Segments, cat.Segments)
 	v.texts("tags", p.Tags, MaxTags, MaxTag)
 	v.code("district", p.District, cat.Districts, false)
 	v.text("city", p.City, MaxShort, false)

@@ -1,0 +1,325 @@
+package match
+
+import (
+	"sort"
+	"strings"
+
+	"fuhua/internal/profile"
+)
+
+// Where a piece of evidence was found.
+const (
+	FromDeclared = "declared"
+	FromName     = "name"
+	FromTags     = "tags"
+	FromTopics   = "topics"
+	FromSummary  = "summary"
+)
+
+// Evidence is how fuhua knows one thing about a profile: declared by it, or
+// read from its text, with the word that was the evidence.
+type Evidence struct {
+	// Word is the word found in the text; empty when declared.
+	Word string `json:"word,omitempty"`
+	// Where is FromDeclared or the field the word was found in.
+	Where string `json:"where"`
+	// Weight is how sure the reading is: 1 declared, less when inferred.
+	Weight float64 `json:"weight"`
+}
+
+// Inferred reports whether the evidence was read from text, not declared.
+func (e Evidence) Inferred() bool { return e.Where != FromDeclared }
+
+// Reading is what fuhua understands of a profile: the chains and segments it
+// works in, the chains it only mentions, and, for a startup, the needs its
+// structured fields and its prose state; for others, what they offer.
+type Reading struct {
+	// Chains the profile belongs to.
+	Chains map[string]Evidence
+	// Mentions are chains the text names without making the profile a member:
+	// one incidental word (an application, a customer) in a profile that
+	// declares other chains.
+	Mentions map[string]Evidence
+	// Segments the profile works in (codes "<chain>.<segment>").
+	Segments map[string]Evidence
+	// Services a startup needs, or a carrier, enclave or provider offers.
+	Services map[string]Evidence
+	// Funding kinds a startup seeks.
+	Funding map[string]Evidence
+	// Topics a startup seeks mentoring on, or a mentor advises on.
+	Topics map[string]Evidence
+	// Space is set when a startup needs space.
+	Space *Evidence
+}
+
+// Inference weights. A word in a profile's name, tags or a mentor's topics is
+// chosen by its author to describe it; a word in the summary may be about a
+// customer.
+const (
+	wTagged  = 0.85
+	wSummary = 0.75
+	wSingle  = 0.6  // a chain known from one summary word of a profile with no declared chain
+	wContext = 0.35 // a segment known only from an application word
+	wProse   = 0.6  // a need named in prose without a marker such as 需要
+)
+
+type hitSet struct {
+	words map[string]bool
+	first Evidence
+}
+
+func (h *hitSet) add(word, where string, w float64) {
+	if h.words == nil {
+		h.words = map[string]bool{}
+		h.first = Evidence{Word: word, Where: where, Weight: w}
+	} else if w > h.first.Weight {
+		h.first = Evidence{Word: word, Where: where, Weight: w}
+	}
+	h.words[strings.ToLower(word)] = true
+}
+
+// Read is what fuhua understands of p. Declared chains and segments are taken as
+// they are. A chain is inferred from text when a profile declares none, or when
+// the words are strong: in its name, tags or topics, or two different words of
+// that chain in its summary; otherwise it is only a mention. Segments are
+// inferred within the chains the profile belongs to. Needs are read from a
+// startup's prose clause by clause: a clause that says it is done (已完成) states
+// no need.
+func (l *Lexicon) Read(p *profile.Profile) *Reading {
+	r := &Reading{Chains: map[string]Evidence{}, Mentions: map[string]Evidence{}, Segments: map[string]Evidence{},
+		Services: map[string]Evidence{}, Funding: map[string]Evidence{}, Topics: map[string]Evidence{}}
+	declared := Evidence{Where: FromDeclared, Weight: 1}
+	for _, c := range p.Chains {
+		r.Chains[c] = declared
+	}
+	for _, s := range p.Segments {
+		if seg := l.Segment(s); seg != nil {
+			r.Segments[s] = declared
+			r.Chains[seg.Chain] = declared
+		}
+	}
+	if l == nil || l.tm == nil {
+		return r
+	}
+	fields := [][2]string{{FromName, p.Name}, {FromTags, strings.Join(p.Tags, "\n")},
+		{FromTopics, strings.Join(p.Topics, "\n")}, {FromSummary, p.Summary}}
+	chainHits := map[string]*hitSet{}
+	segHits := map[string]*hitSet{}
+	ctxHits := map[string]*hitSet{}
+	get := func(m map[string]*hitSet, k string) *hitSet {
+		if m[k] == nil {
+			m[k] = &hitSet{}
+		}
+		return m[k]
+	}
+	for _, f := range fields {
+		w := wTagged
+		if f[0] == FromSummary {
+			w = wSummary
+		}
+		l.tm.words.each(f[1], func(_ int, ph *phrase) {
+			switch ph.class {
+			case pChain:
+				get(chainHits, ph.code).add(ph.orig, f[0], w)
+			case pSegment:
+				get(segHits, ph.code).add(ph.orig, f[0], w)
+				get(chainHits, l.tm.segs[ph.code].Chain).add(ph.orig, f[0], w)
+			case pContext:
+				get(ctxHits, ph.code).add(ph.orig, f[0], w)
+			}
+		})
+	}
+	noneDeclared := len(r.Chains) == 0
+	codes := make([]string, 0, len(chainHits))
+	for c := range chainHits {
+		codes = append(codes, c)
+	}
+	sort.Strings(codes)
+	for _, c := range codes {
+		h := chainHits[c]
+		if _, ok := r.Chains[c]; ok {
+			continue
+		}
+		strong := h.first.Where != FromSummary || len(h.words) >= 2
+		switch {
+		case strong:
+			r.Chains[c] = h.first
+		case noneDeclared:
+			e := h.first
+			e.Weight = wSingle
+			r.Chains[c] = e
+		default:
+			r.Mentions[c] = h.first
+		}
+	}
+	for code, h := range segHits {
+		if _, ok := r.Segments[code]; ok {
+			continue
+		}
+		if _, ok := r.Chains[l.tm.segs[code].Chain]; ok {
+			r.Segments[code] = h.first
+		}
+	}
+	for code, h := range ctxHits {
+		if _, ok := r.Segments[code]; ok {
+			continue
+		}
+		if _, ok := r.Chains[l.tm.segs[code].Chain]; ok {
+			e := h.first
+			e.Weight = wContext
+			r.Segments[code] = e
+		}
+	}
+	l.readOffersAndNeeds(p, r)
+	return r
+}
+
+func (l *Lexicon) readOffersAndNeeds(p *profile.Profile, r *Reading) {
+	declared := Evidence{Where: FromDeclared, Weight: 1}
+	switch p.Kind {
+	case profile.Startup:
+		if n := p.Needs; n != nil {
+			for _, s := range n.Services {
+				r.Services[s] = declared
+			}
+			for _, k := range n.FundingKinds {
+				r.Funding[k] = declared
+			}
+			if n.FundingWan > 0 && len(n.FundingKinds) == 0 {
+				r.Funding["equity"] = Evidence{Where: FromDeclared, Weight: 0.5}
+			}
+			for _, m := range n.Mentoring {
+				l.tm.needs.each(m, func(_ int, ph *phrase) {
+					if ph.class == pTopic {
+						r.Topics[ph.code] = declared
+					}
+				})
+			}
+			if n.SpaceSqm > 0 {
+				e := declared
+				r.Space = &e
+			}
+		}
+		for _, f := range [][2]string{{FromTags, strings.Join(p.Tags, "\n")}, {FromSummary, p.Summary}} {
+			for _, clause := range clauses(f[1]) {
+				l.readNeedClause(clause, f[0], r)
+			}
+		}
+	case profile.Mentor:
+		for _, f := range [][2]string{{FromTopics, strings.Join(p.Topics, "\n")}, {FromTags, strings.Join(p.Tags, "\n")}, {FromSummary, p.Summary}} {
+			w := wTagged
+			if f[0] == FromSummary {
+				w = wSummary
+			}
+			l.tm.needs.each(f[1], func(_ int, ph *phrase) {
+				if ph.class == pTopic {
+					if _, ok := r.Topics[ph.code]; !ok {
+						r.Topics[ph.code] = Evidence{Word: ph.orig, Where: f[0], Weight: w}
+					}
+				}
+			})
+		}
+	case profile.Carrier, profile.Enclave, profile.Provider:
+		for _, s := range p.Services {
+			r.Services[s] = declared
+		}
+		if p.Kind == profile.Provider && p.Type != "" {
+			r.Services[p.Type] = declared
+		}
+		for _, f := range [][2]string{{FromName, p.Name}, {FromTags, strings.Join(p.Tags, "\n")}, {FromSummary, p.Summary}} {
+			w := wTagged
+			if f[0] == FromSummary {
+				w = wSummary
+			}
+			l.tm.needs.each(f[1], func(_ int, ph *phrase) {
+				if ph.class == pService {
+					if _, ok := r.Services[ph.code]; !ok {
+						r.Services[ph.code] = Evidence{Word: ph.orig, Where: f[0], Weight: w}
+					}
+				}
+			})
+		}
+	}
+}
+
+// readNeedClause reads one clause of a startup's prose for needs. A clause with
+// a marker (需要, 寻求, looking for) states needs; one that says it is done
+// (已完成) states none; need words in a clause with neither count less.
+func (l *Lexicon) readNeedClause(clause, where string, r *Reading) {
+	type hit struct {
+		code  string
+		class phraseClass
+		word  string
+	}
+	var hits []hit
+	marked, negated := false, false
+	l.tm.needs.each(clause, func(_ int, ph *phrase) {
+		switch ph.class {
+		case pMarker:
+			marked = true
+		case pNegation:
+			negated = true
+		default:
+			hits = append(hits, hit{ph.code, ph.class, ph.orig})
+		}
+	})
+	if negated && !marked || len(hits) == 0 {
+		return
+	}
+	w := wProse
+	if marked {
+		w = wSummary
+	}
+	for _, h := range hits {
+		e := Evidence{Word: h.word, Where: where, Weight: w}
+		put := func(m map[string]Evidence) {
+			if old, ok := m[h.code]; !ok || old.Weight < e.Weight {
+				m[h.code] = e
+			}
+		}
+		switch h.class {
+		case pService:
+			put(r.Services)
+		case pFunding:
+			put(r.Funding)
+		case pTopic:
+			put(r.Topics)
+		case pSpace:
+			if r.Space == nil || r.Space.Weight < e.Weight {
+				r.Space = &e
+			}
+		}
+	}
+}
+
+// clauses splits prose at the punctuation that ends a clause in Chinese or
+// English.
+func clauses(text string) []string {
+	return strings.FieldsFunc(text, func(r rune) bool {
+		switch r {
+		case '。', '；', ';', '！', '!', '？', '?', '\n', '，', ',', '.':
+			return true
+		}
+		return false
+	})
+}
+
+// Members is the set of chains a reading belongs to, sorted.
+func (r *Reading) Members() []string {
+	out := make([]string, 0, len(r.Chains))
+	for c := range r.Chains {
+		out = append(out, c)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// SegmentList is the reading's segments, sorted.
+func (r *Reading) SegmentList() []string {
+	out := make([]string, 0, len(r.Segments))
+	for c := range r.Segments {
+		out = append(out, c)
+	}
+	sort.Strings(out)
+	return out
+}

@@ -1,0 +1,245 @@
+package match
+
+import (
+	"sort"
+
+	"fuhua/internal/profile"
+)
+
+// How much of the chain criterion each relation on the map earns, before the
+// certainty of the evidence: the same segment beats a supplier or customer
+// segment, which beats the same chain, which beats a linked chain. A profile
+// that names a chain but no segment of it (an investor's thesis, a generalist
+// mentor) covers the whole chain, so it earns more than a specialist in an
+// unrelated segment of the same chain.
+const (
+	relSameSegment   = 1.0
+	relAdjacent      = 0.75
+	relChainWhole    = 0.8
+	relChainOther    = 0.55
+	relLinkedChain   = 0.3
+	relMentionedOnly = 0.12
+	relBreadth       = 0.05 // each further shared chain, at most two
+)
+
+// conf is how sure a relation is from the certainty of its two pieces of
+// evidence: declared on both sides 1, one inferred from a summary 0.875.
+func conf(a, b Evidence) float64 { return 0.5 + 0.5*min(a.Weight, b.Weight) }
+
+// whoZH and whoEN name the side of a pair in a reason.
+func whoZH(k profile.Kind) string {
+	switch k {
+	case profile.Startup:
+		return "企业"
+	case profile.Mentor:
+		return "导师"
+	case profile.Investor:
+		return "投资机构"
+	case profile.Carrier:
+		return "载体"
+	case profile.Enclave:
+		return "飞地"
+	case profile.Provider:
+		return "服务机构"
+	}
+	return string(k)
+}
+
+func whoEN(k profile.Kind) string {
+	if k == profile.Carrier {
+		return "carrier"
+	}
+	return string(k)
+}
+
+// evidenceZH and evidenceEN say how fuhua knows a thing it inferred: "企业简介提到“膜电极”".
+func evidenceZH(k profile.Kind, e Evidence) string {
+	w := "“" + e.Word + "”"
+	switch e.Where {
+	case FromName:
+		return whoZH(k) + "名称含" + w
+	case FromTags:
+		return whoZH(k) + "标签含" + w
+	case FromTopics:
+		return whoZH(k) + "专长含" + w
+	case FromSummary:
+		return whoZH(k) + "简介提到" + w
+	}
+	return ""
+}
+
+func evidenceEN(k profile.Kind, e Evidence) string {
+	w := "“" + e.Word + "”"
+	switch e.Where {
+	case FromName:
+		return "the " + whoEN(k) + "'s name contains " + w
+	case FromTags:
+		return "the " + whoEN(k) + "'s tags include " + w
+	case FromTopics:
+		return "the " + whoEN(k) + "'s topics include " + w
+	case FromSummary:
+		return "the " + whoEN(k) + "'s summary mentions " + w
+	}
+	return ""
+}
+
+// because appends to a reason how fuhua knows its inferred parts, in brackets.
+func because(zh, en string, sides ...sideEvidence) (string, string) {
+	var bz, be []string
+	for _, s := range sides {
+		if s.e.Inferred() && s.e.Word != "" {
+			bz = append(bz, evidenceZH(s.k, s.e))
+			be = append(be, evidenceEN(s.k, s.e))
+		}
+	}
+	if len(bz) == 0 {
+		return zh, en
+	}
+	z, e := "（", " ("
+	for i := range bz {
+		if i > 0 {
+			z += "；"
+			e += "; "
+		}
+		z += bz[i]
+		e += be[i]
+	}
+	return zh + z + "）", en + e + ")"
+}
+
+type sideEvidence struct {
+	k profile.Kind
+	e Evidence
+}
+
+// specialistIn reports whether a reading names a segment of chain with more than
+// an application word.
+func specialistIn(r *Reading, chain string, lex *Lexicon) bool {
+	for code, e := range r.Segments {
+		if e.Weight > wContext && lex.tm.segs[code].Chain == chain {
+			return true
+		}
+	}
+	return false
+}
+
+type relation struct {
+	v      float64
+	zh, en string
+	key    string // for a deterministic choice between equal relations
+}
+
+// relate scores how startup s and o stand on the chain map, with the reason.
+func (l *Lexicon) relate(s, o *prepared) part {
+	p := part{code: ReasonChain}
+	if l.tm == nil {
+		return p
+	}
+	sk, ok := s.p.Kind, o.p.Kind
+	best := relation{}
+	consider := func(r relation) {
+		if r.v > best.v || r.v == best.v && r.v > 0 && r.key < best.key {
+			best = r
+		}
+	}
+	segName := func(code string, withChain bool) (string, string) {
+		sg := l.tm.segs[code]
+		if !withChain {
+			return sg.ZH, sg.EN
+		}
+		czh, cen := l.ChainNames(sg.Chain)
+		return czh + "·" + sg.ZH, sg.EN + " (" + cen + ")"
+	}
+	for code, es := range s.r.Segments {
+		if eo, found := o.r.Segments[code]; found {
+			sg := l.tm.segs[code]
+			czh, cen := l.ChainNames(sg.Chain)
+			zh, en := because("同属"+czh+"产业链的"+sg.ZH+"环节", "Both work in "+sg.EN+" in the "+cen+" chain",
+				sideEvidence{sk, es}, sideEvidence{ok, eo})
+			consider(relation{relSameSegment * conf(es, eo), zh, en, "1" + code})
+		}
+		for other, dir := range l.tm.adjacent[code] {
+			eo, found := o.r.Segments[other]
+			if !found {
+				continue
+			}
+			cross := l.tm.segs[code].Chain != l.tm.segs[other].Chain
+			az, ae := segName(code, cross)
+			bz, be := segName(other, cross)
+			var zh, en string
+			if dir > 0 {
+				zh = "上下游相接：企业的" + az + "环节供应" + whoZH(ok) + "的" + bz + "环节"
+				en = "Supplier and customer: the startup's " + ae + " supplies the " + whoEN(ok) + "'s " + be
+			} else {
+				zh = "上下游相接：" + whoZH(ok) + "的" + bz + "环节供应企业的" + az + "环节"
+				en = "Supplier and customer: the " + whoEN(ok) + "'s " + be + " supplies the startup's " + ae
+			}
+			zh, en = because(zh, en, sideEvidence{sk, es}, sideEvidence{ok, eo})
+			consider(relation{relAdjacent * conf(es, eo), zh, en, "2" + code + other})
+		}
+	}
+	shared := 0
+	for c, es := range s.r.Chains {
+		eo, found := o.r.Chains[c]
+		if !found {
+			continue
+		}
+		shared++
+		v := relChainWhole
+		if specialistIn(s.r, c, l) && specialistIn(o.r, c, l) {
+			v = relChainOther
+		}
+		czh, cen := l.ChainNames(c)
+		zh, en := because("同属"+czh+"产业链", "Both in the "+cen+" chain", sideEvidence{sk, es}, sideEvidence{ok, eo})
+		consider(relation{v * conf(es, eo), zh, en, "3" + c})
+	}
+	if best.v < relLinkedChain {
+		for c, es := range s.r.Chains {
+			for d, eo := range o.r.Chains {
+				if c == d || !l.tm.linked[c][d] {
+					continue
+				}
+				czh, cen := l.ChainNames(c)
+				dzh, den := l.ChainNames(d)
+				zh, en := because("产业链相关：企业所在的"+czh+"与"+whoZH(ok)+"所在的"+dzh+"上下游相连",
+					"Linked chains: the startup's "+cen+" and the "+whoEN(ok)+"'s "+den+" supply each other",
+					sideEvidence{sk, es}, sideEvidence{ok, eo})
+				consider(relation{relLinkedChain * conf(es, eo), zh, en, "4" + c + d})
+			}
+		}
+	}
+	if best.v < relMentionedOnly {
+		mention := func(member, mentioner *Reading, k profile.Kind) {
+			for c := range member.Chains {
+				if e, found := mentioner.Mentions[c]; found {
+					czh, cen := l.ChainNames(c)
+					zh, en := because(whoZH(k)+"提到"+czh, "The "+whoEN(k)+" mentions "+cen, sideEvidence{k, e})
+					consider(relation{relMentionedOnly, zh, en, "5" + c})
+				}
+			}
+		}
+		mention(s.r, o.r, ok)
+		mention(o.r, s.r, sk)
+	}
+	if best.v == 0 {
+		return p
+	}
+	if best.v >= relChainOther*0.5 && shared > 1 {
+		best.v += relBreadth * float64(min(shared-1, 2))
+	}
+	p.frac, p.zh, p.en = min(best.v, 1), best.zh, best.en
+	return p
+}
+
+// SegmentsOf lists the segments a profile works in, declared or inferred, sorted.
+func (l *Lexicon) SegmentsOf(p *profile.Profile) []string {
+	r := l.Read(p)
+	out := make([]string, 0, len(r.Segments))
+	for c, e := range r.Segments {
+		if e.Weight > wContext {
+			out = append(out, c)
+		}
+	}
+	sort.Strings(out)
+	return out
+}

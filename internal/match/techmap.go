@@ -1,0 +1,388 @@
+package match
+
+import (
+	"sort"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"fuhua/seed"
+)
+
+// This file is the industry technology map (产业技术图谱) as matching reasons on
+// it: each chain's segments from upstream to downstream, the words that reveal a
+// segment in free text, which segment supplies which (within and across
+// chains), the words that state a need, and the places enclaves are hosted in
+// with the segments those places are strong in. The data is seed/chainmap.json,
+// seed/needs.json and seed/hosts.json; this only indexes it.
+
+// Segment is one link of a chain as the lexicon holds it.
+type Segment struct {
+	seed.Segment
+	// Pos is the segment's place in its chain, 0 upstream.
+	Pos int
+}
+
+// phrase is one word the scanner looks for, with what it reveals.
+type phrase struct {
+	word  string // lower-cased
+	orig  string // as written in the data
+	code  string // chain, segment, service, funding kind or topic code
+	class phraseClass
+	latin bool // Latin phrases match only as whole words: "IC" is not in "ICT"
+}
+
+type phraseClass uint8
+
+const (
+	pChain    phraseClass = iota // a chain synonym
+	pSegment                     // an identifying keyword of a segment
+	pContext                     // a weak word of a segment (an application, a customer)
+	pService                     // a service need or offer
+	pFunding                     // a funding kind
+	pTopic                       // a mentoring topic
+	pSpace                       // a need for space
+	pMarker                      // a word that marks a clause as a need
+	pNegation                    // a word that marks a clause as done, not needed
+)
+
+// scanner finds phrases in text, longest first and without overlaps, in one
+// pass over the text.
+type scanner struct {
+	byRune map[rune][]phrase
+}
+
+func (s *scanner) add(word, code string, class phraseClass) {
+	lw := strings.ToLower(strings.TrimSpace(word))
+	if lw == "" {
+		return
+	}
+	r, _ := utf8.DecodeRuneInString(lw)
+	for _, p := range s.byRune[r] {
+		if p.word == lw && p.code == code && p.class == class {
+			return
+		}
+	}
+	s.byRune[r] = append(s.byRune[r], phrase{word: lw, orig: strings.TrimSpace(word), code: code, class: class, latin: isLatinWord(lw)})
+}
+
+func (s *scanner) seal() {
+	for r, ps := range s.byRune {
+		sort.SliceStable(ps, func(i, j int) bool { return len(ps[i].word) > len(ps[j].word) })
+		s.byRune[r] = ps
+	}
+}
+
+// each calls fn for every phrase found in text, at the position of its first
+// byte. Where phrases overlap the longest one starting first wins; phrases of
+// the same word (a keyword that is also a chain synonym) are all reported.
+func (s *scanner) each(text string, fn func(at int, p *phrase)) {
+	if s == nil || text == "" {
+		return
+	}
+	low := strings.ToLower(text)
+	prev := rune(0)
+	skipTo := 0
+	for i, r := range low {
+		if i < skipTo {
+			prev = r
+			continue
+		}
+		var won string
+		for k := range s.byRune[r] {
+			p := &s.byRune[r][k]
+			if won != "" && p.word != won {
+				if len(p.word) < len(won) {
+					break
+				}
+				continue
+			}
+			if !strings.HasPrefix(low[i:], p.word) {
+				continue
+			}
+			if p.latin {
+				next, _ := utf8.DecodeRuneInString(low[i+len(p.word):])
+				if isWordRune(prev) || isWordRune(next) {
+					continue
+				}
+			}
+			won = p.word
+			fn(i, p)
+		}
+		if won != "" {
+			skipTo = i + len(won)
+		}
+		prev = r
+	}
+}
+
+// techMap is the map's index inside a Lexicon.
+type techMap struct {
+	segs     map[string]*Segment
+	byChain  map[string][]string       // chain → its segment codes, upstream first
+	adjacent map[string]map[string]int // segment → segment → +1 it supplies it, -1 it is supplied by it
+	linked   map[string]map[string]bool
+	words    scanner // chain synonyms, segment keywords and context words
+	needs    scanner // service, funding, topic and space words, markers and negations
+	topics   map[string]seed.Topic
+	hosts    map[string]map[string]bool // host city → segments and chains it is strong in
+}
+
+// negations mark a clause as already done ("已完成天使轮融资"), so the need words
+// in it are not needs. They are grammar, not domain data, so they live here.
+var negations = []string{"已完成", "已获", "已获得", "已拥有", "已有", "已取得", "已通过", "完成了", "获得了", "拥有",
+	"completed", "closed", "raised", "holds", "has obtained"}
+
+func buildTechMap(chains []seed.Chain, cm seed.ChainMap, needs seed.NeedsLexicon, hosts []seed.Host) *techMap {
+	known := make(map[string]seed.Chain, len(chains))
+	for _, c := range chains {
+		known[c.Code] = c
+	}
+	t := &techMap{
+		segs: map[string]*Segment{}, byChain: map[string][]string{}, adjacent: map[string]map[string]int{},
+		linked: map[string]map[string]bool{}, words: scanner{byRune: map[rune][]phrase{}},
+		needs: scanner{byRune: map[rune][]phrase{}}, topics: map[string]seed.Topic{}, hosts: map[string]map[string]bool{},
+	}
+	link := func(a, b string) {
+		if a == b || a == "" || b == "" {
+			return
+		}
+		for _, x := range [][2]string{{a, b}, {b, a}} {
+			if t.linked[x[0]] == nil {
+				t.linked[x[0]] = map[string]bool{}
+			}
+			t.linked[x[0]][x[1]] = true
+		}
+	}
+	for _, c := range chains {
+		for _, w := range append([]string{c.ZH}, c.Synonyms...) {
+			t.words.add(w, c.Code, pChain)
+		}
+		for _, r := range c.Related {
+			if _, ok := known[r]; ok {
+				link(c.Code, r)
+			}
+		}
+		if _, ok := known[c.Parent]; ok {
+			link(c.Code, c.Parent)
+		}
+	}
+	for _, ch := range cm.Chains {
+		if _, ok := known[ch.Chain]; !ok {
+			continue
+		}
+		for i, s := range ch.Segments {
+			s.Chain = ch.Chain
+			t.segs[s.Code] = &Segment{Segment: s, Pos: i}
+			t.byChain[ch.Chain] = append(t.byChain[ch.Chain], s.Code)
+			for _, w := range s.Keywords {
+				t.words.add(w, s.Code, pSegment)
+			}
+			for _, w := range s.Context {
+				t.words.add(w, s.Code, pContext)
+			}
+		}
+	}
+	for code, s := range t.segs {
+		for _, to := range s.Supplies {
+			if _, ok := t.segs[to]; !ok || to == code {
+				continue
+			}
+			if t.adjacent[code] == nil {
+				t.adjacent[code] = map[string]int{}
+			}
+			if t.adjacent[to] == nil {
+				t.adjacent[to] = map[string]int{}
+			}
+			t.adjacent[code][to] = 1
+			if t.adjacent[to][code] == 0 {
+				t.adjacent[to][code] = -1
+			}
+			link(s.Chain, t.segs[to].Chain)
+		}
+	}
+	for code, ws := range needs.Services {
+		for _, w := range ws {
+			t.needs.add(w, code, pService)
+		}
+	}
+	for code, ws := range needs.FundingKinds {
+		for _, w := range ws {
+			t.needs.add(w, code, pFunding)
+		}
+	}
+	for code, ws := range needs.Mentoring {
+		for _, w := range ws {
+			t.needs.add(w, code, pTopic)
+		}
+	}
+	for _, tp := range needs.Topics {
+		t.topics[tp.Code] = tp
+		t.needs.add(tp.ZH, tp.Code, pTopic)
+		t.needs.add(tp.EN, tp.Code, pTopic)
+	}
+	for _, w := range needs.Space {
+		t.needs.add(w, "space", pSpace)
+	}
+	for _, w := range needs.NeedMarkers {
+		t.needs.add(w, "", pMarker)
+	}
+	for _, w := range negations {
+		t.needs.add(w, "", pNegation)
+	}
+	for _, h := range hosts {
+		set := t.hosts[h.HostCity]
+		if set == nil {
+			set = map[string]bool{}
+			t.hosts[h.HostCity] = set
+		}
+		for _, s := range h.StrongIn {
+			if seg, ok := t.segs[s]; ok {
+				set[s] = true
+				set[seg.Chain] = true
+			} else if _, ok := known[s]; ok {
+				set[s] = true
+			}
+		}
+	}
+	t.words.seal()
+	t.needs.seal()
+	return t
+}
+
+// Segment returns the segment with code, or nil.
+func (l *Lexicon) Segment(code string) *Segment {
+	if l == nil || l.tm == nil {
+		return nil
+	}
+	return l.tm.segs[code]
+}
+
+// ChainSegments lists a chain's segment codes, upstream first.
+func (l *Lexicon) ChainSegments(chain string) []string {
+	if l == nil || l.tm == nil {
+		return nil
+	}
+	return append([]string(nil), l.tm.byChain[chain]...)
+}
+
+// SegmentCodes lists every segment code, sorted.
+func (l *Lexicon) SegmentCodes() []string {
+	out := make([]string, 0, len(l.tm.segs))
+	for c := range l.tm.segs {
+		out = append(out, c)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Adjacent tells how segment a relates to b: +1 when a supplies b, -1 when b
+// supplies a, 0 when neither.
+func (l *Lexicon) Adjacent(a, b string) int { return l.tm.adjacent[a][b] }
+
+// Linked reports whether two different chains are linked: one's segments
+// supply the other's, or the chain list relates them.
+func (l *Lexicon) Linked(a, b string) bool { return l.tm.linked[a][b] }
+
+// SegmentsFor returns the segments a search word names: those it is an
+// identifying keyword of, or whose code or name it is.
+func (l *Lexicon) SegmentsFor(word string) []string {
+	lw := strings.ToLower(strings.TrimSpace(word))
+	if lw == "" {
+		return nil
+	}
+	var out []string
+	r, _ := utf8.DecodeRuneInString(lw)
+	for _, p := range l.tm.words.byRune[r] {
+		if p.word == lw && p.class == pSegment {
+			out = append(out, p.code)
+		}
+	}
+	for code, s := range l.tm.segs {
+		if code == lw || strings.ToLower(s.ZH) == lw || strings.ToLower(s.EN) == lw {
+			out = append(out, code)
+		}
+	}
+	sort.Strings(out)
+	return compactStrings(out)
+}
+
+// HostStrong reports whether an enclave's host city is strong in the segment or
+// chain code.
+func (l *Lexicon) HostStrong(city, code string) bool { return l.tm.hosts[city][code] }
+
+// TopicNames returns a mentoring topic's names (the code when unknown).
+func (l *Lexicon) TopicNames(code string) (zh, en string) {
+	if t, ok := l.tm.topics[code]; ok {
+		return t.ZH, t.EN
+	}
+	return code, code
+}
+
+func compactStrings(s []string) []string {
+	out := s[:0]
+	for i, x := range s {
+		if i == 0 || x != s[i-1] {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// AdjacentSegments lists the segments that supply seg or that it supplies, sorted.
+func (l *Lexicon) AdjacentSegments(seg string) []string {
+	out := make([]string, 0, len(l.tm.adjacent[seg]))
+	for c := range l.tm.adjacent[seg] {
+		out = append(out, c)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// SearchChains returns the chains a search word names: those Codes finds, and
+// for a single Chinese character (氢), which the index's character pairs cannot
+// find, the chains whose names or synonyms contain it — when there are at most
+// three, so that a character in every chain's name (电) names none.
+func (l *Lexicon) SearchChains(word string) []string {
+	out := l.Codes(word)
+	w := strings.TrimSpace(word)
+	r, size := utf8.DecodeRuneInString(w)
+	if size != len(w) || !unicode.Is(unicode.Han, r) {
+		return out
+	}
+	var found []string
+	for code, c := range l.chains {
+		for _, s := range append([]string{c.ZH}, c.Synonyms...) {
+			if strings.ContainsRune(s, r) {
+				found = append(found, code)
+				break
+			}
+		}
+	}
+	if len(found) == 0 || len(found) > 3 {
+		return out
+	}
+	out = append(out, found...)
+	sort.Strings(out)
+	return compactStrings(out)
+}
+
+// DistrictsFor returns the district a search word names: its code, its Chinese
+// or English name, its full name, or its Chinese name without 区, 县 or 市
+// (盐都 for 盐都区).
+func (l *Lexicon) DistrictsFor(word string) []string {
+	w := strings.ToLower(strings.TrimSpace(word))
+	if w == "" {
+		return nil
+	}
+	var out []string
+	for code, d := range l.districts {
+		short := strings.TrimRight(d.ZH, "区县市")
+		if w == code || w == strings.ToLower(d.ZH) || w == strings.ToLower(d.EN) || d.FullZH != "" && w == d.FullZH ||
+			utf8.RuneCountInString(short) >= 2 && w == short {
+			out = append(out, code)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
