@@ -13,7 +13,7 @@ const hits = document.getElementById('hits');
 const facets = document.getElementById('facets');
 const total = document.getElementById('total');
 const more = document.getElementById('more');
-const filters = { kind: 'f-kind', chain: 'f-chain', district: 'f-district', stage: 'f-stage', type: 'f-type' };
+const filters = { kind: 'f-kind', chain: 'f-chain', district: 'f-district', stage: 'f-stage', type: 'f-type', segment: 'f-segment' };
 
 options(document.getElementById('f-kind'), cat.kinds.map((k) => ({ code: k.code, zh: k.zh })));
 options(document.getElementById('f-chain'), cat.chains.map((c) => ({ code: c.code, zh: c.zh })));
