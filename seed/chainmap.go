@@ -72,6 +72,10 @@ type ChainMap struct {
 	Note string `json:"note,omitempty"`
 	// Sources maps the source ids cited in Basis ("P1", "Y10") to what they are.
 	Sources map[string]string `json:"sources"`
+	// ApplicationMarkers introduce a firm's customers and applications (面向, 用于,
+	// customers include): a segment named right after one, outside the firm's own
+	// chains, is a customer's segment, not the firm's.
+	ApplicationMarkers []string `json:"application_markers"`
 	Chains  []ChainSegments   `json:"chains"`
 }
 

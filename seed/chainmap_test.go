@@ -144,6 +144,14 @@ func TestChainMapCoversEveryChain(t *testing.T) {
 	if m.Version == "" {
 		t.Error("map has no version")
 	}
+	if len(m.ApplicationMarkers) < 5 {
+		t.Errorf("map has %d application markers", len(m.ApplicationMarkers))
+	}
+	for _, w := range m.ApplicationMarkers {
+		if p := wordProblem(w); p != "" {
+			t.Errorf("application marker %q is %s", w, p)
+		}
+	}
 }
 
 func TestSegmentsWellFormed(t *testing.T) {
@@ -313,7 +321,7 @@ func TestKeywordIdentifiesOneSegment(t *testing.T) {
 // lookup finds the segments a text names, the way a matcher should: keywords and
 // context words together, longest first (identifying before context), so that a context word (港口物流车)
 // shields an identifying word inside it (港口物流); ASCII words only as whole
-// words, case-insensitively. It returns the segments with an identifying hit.
+// words, case-insensitively, a plural -s or -es allowed. It returns the segments with an identifying hit.
 func lookup(m ChainMap, text string) []string {
 	type entry struct {
 		word, seg string
@@ -350,8 +358,17 @@ func lookup(m ChainMap, text string) []string {
 			i += from
 			end := i + len(w)
 			from = i + 1
-			if ascii && (i > 0 && isWord(low[i-1]) || end < len(low) && isWord(low[end])) {
-				continue
+			if ascii {
+				// An English plural (substrates, chargers) is the same word.
+				for _, suffix := range []string{"es", "s"} {
+					if strings.HasPrefix(low[end:], suffix) && (end+len(suffix) == len(low) || !isWord(low[end+len(suffix)])) {
+						end += len(suffix)
+						break
+					}
+				}
+				if i > 0 && isWord(low[i-1]) || end < len(low) && isWord(low[end]) {
+					continue
+				}
 			}
 			if slices.Contains(taken[i:end], true) {
 				continue
@@ -386,8 +403,14 @@ func TestLookupSamples(t *testing.T) {
 		{"BMS", []string{"power_battery.pack_bms"}},
 		{"公司专注氢燃料电池膜电极与双极板研发", []string{"hydrogen.fuel_cell"}},
 		{"采用PVT法生长6英寸碳化硅单晶", []string{"semi3.substrate"}},
+		{"We grow SiC substrates by physical vapor transport.", []string{"semi3.substrate"}},
 		// "SiC" alone is the general word of the sub-chain, held by the group chain's segment.
-		{"We grow SiC substrates by physical vapor transport.", []string{"ngit.wbg", "semi3.substrate"}},
+		{"SiC wafers", []string{"ngit.wbg"}},
+		{"Type IV tanks with carbon fibre winding", []string{"hydrogen.storage_transport", "materials.fibers_composites"}},
+		// PEM alone is both an electrolyser and a fuel cell: it identifies neither.
+		{"PEM", nil},
+		{"开发PEM电解水制氢设备", []string{"hydrogen.production"}},
+		{"PEM燃料电池电堆", []string{"hydrogen.fuel_cell"}},
 		{"Our membrane electrode assembly lines supply PEMFC stack makers.", []string{"hydrogen.fuel_cell"}},
 		{"提供ALK与PEM电解槽", []string{"hydrogen.production"}},
 		{"氢燃料电池系统，已用于港口物流车", []string{"hydrogen.fc_system"}},
@@ -404,6 +427,12 @@ func TestLookupSamples(t *testing.T) {
 		got := lookup(m, tc.text)
 		if !slices.Equal(got, tc.want) {
 			t.Errorf("lookup(%q) = %v, want %v", tc.text, got, tc.want)
+		}
+	}
+	// The demo's product and customer phrases are written by firms of every chain.
+	for _, phrase := range append(slices.Clone(products), markets...) {
+		if got := lookup(m, phrase); len(got) > 0 {
+			t.Errorf("generic phrase %q identifies %v", phrase, got)
 		}
 	}
 }
