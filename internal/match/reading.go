@@ -112,22 +112,55 @@ func (l *Lexicon) Read(p *profile.Profile) *Reading {
 		}
 		return m[k]
 	}
-	for _, f := range fields {
-		w := wTagged
-		if f[0] == FromSummary {
-			w = wSummary
-		}
-		l.tm.words.each(f[1], func(_ int, ph *phrase) {
+	// Words after a marker such as 面向 or 用于 in the same clause name the
+	// firm's customers and applications: they never make it a member of a
+	// chain, and within its own chains they count as application words.
+	appChains := map[string]*hitSet{}
+	scan := func(text, where string, w float64) {
+		// An application runs from its marker to the clause's end, or to 的 in
+		// "面向新能源汽车的碳化硅器件", where what follows is the firm's own.
+		var applied [][2]int
+		l.tm.apps.each(text, func(at int, ph *phrase) {
+			end := len(text)
+			if i := strings.Index(text[at+len(ph.word):], "的"); i >= 0 {
+				end = at + len(ph.word) + i
+			}
+			applied = append(applied, [2]int{at, end})
+		})
+		l.tm.words.each(text, func(at int, ph *phrase) {
+			inApp := false
+			for _, a := range applied {
+				inApp = inApp || at >= a[0] && at < a[1]
+			}
+			if inApp {
+				switch ph.class {
+				case pChain:
+					get(appChains, ph.code).add(ph.orig, where, w)
+				case pSegment, pContext:
+					get(appChains, l.tm.segs[ph.code].Chain).add(ph.orig, where, w)
+					get(ctxHits, ph.code).add(ph.orig, where, w)
+				}
+				return
+			}
 			switch ph.class {
 			case pChain:
-				get(chainHits, ph.code).add(ph.orig, f[0], w)
+				get(chainHits, ph.code).add(ph.orig, where, w)
 			case pSegment:
-				get(segHits, ph.code).add(ph.orig, f[0], w)
-				get(chainHits, l.tm.segs[ph.code].Chain).add(ph.orig, f[0], w)
+				get(segHits, ph.code).add(ph.orig, where, w)
+				get(chainHits, l.tm.segs[ph.code].Chain).add(ph.orig, where, w)
 			case pContext:
-				get(ctxHits, ph.code).add(ph.orig, f[0], w)
+				get(ctxHits, ph.code).add(ph.orig, where, w)
 			}
 		})
+	}
+	for _, f := range fields {
+		if f[0] != FromSummary {
+			scan(f[1], f[0], wTagged)
+			continue
+		}
+		for _, c := range clauses(f[1]) {
+			scan(c, f[0], wSummary)
+		}
 	}
 	noneDeclared := len(r.Chains) == 0
 	codes := make([]string, 0, len(chainHits))
@@ -152,6 +185,13 @@ func (l *Lexicon) Read(p *profile.Profile) *Reading {
 			r.Mentions[c] = h.first
 		}
 	}
+	for c, h := range appChains {
+		if _, ok := r.Chains[c]; !ok {
+			if _, ok := r.Mentions[c]; !ok {
+				r.Mentions[c] = h.first
+			}
+		}
+	}
 	for code, h := range segHits {
 		if _, ok := r.Segments[code]; ok {
 			continue
@@ -168,6 +208,20 @@ func (l *Lexicon) Read(p *profile.Profile) *Reading {
 			e := h.first
 			e.Weight = wContext
 			r.Segments[code] = e
+		}
+	}
+	// A segment of a 5+2 group chain that sums up a sub-chain (new_energy.storage
+	// → energy_storage) makes the profile a member of that sub-chain too.
+	for code, e := range r.Segments {
+		if e.Weight <= wContext {
+			continue
+		}
+		for _, n := range l.tm.segs[code].Narrower {
+			if sub := l.tm.segs[n]; sub != nil {
+				if _, ok := r.Chains[sub.Chain]; !ok {
+					r.Chains[sub.Chain] = e
+				}
+			}
 		}
 	}
 	l.readOffersAndNeeds(p, r)

@@ -100,17 +100,27 @@ func (s *scanner) each(text string, fn func(at int, p *phrase)) {
 			if !strings.HasPrefix(low[i:], p.word) {
 				continue
 			}
+			end := i + len(p.word)
 			if p.latin {
-				next, _ := utf8.DecodeRuneInString(low[i+len(p.word):])
-				if isWordRune(prev) || isWordRune(next) {
+				if isWordRune(prev) {
 					continue
 				}
+				// English plurals: "substrates" is the keyword "substrate".
+				rest := low[end:]
+				for _, suffix := range []string{"", "s", "es"} {
+					if strings.HasPrefix(rest, suffix) {
+						if next, _ := utf8.DecodeRuneInString(rest[len(suffix):]); !isWordRune(next) {
+							end += len(suffix)
+							goto whole
+						}
+					}
+				}
+				continue
 			}
+		whole:
 			won = p.word
+			skipTo = max(skipTo, end)
 			fn(i, p)
-		}
-		if won != "" {
-			skipTo = i + len(won)
 		}
 		prev = r
 	}
@@ -123,6 +133,7 @@ type techMap struct {
 	adjacent map[string]map[string]int // segment → segment → +1 it supplies it, -1 it is supplied by it
 	linked   map[string]map[string]bool
 	words    scanner // chain synonyms, segment keywords and context words
+	apps     scanner // words that introduce customers and applications (面向, 用于)
 	needs    scanner // service, funding, topic and space words, markers and negations
 	topics   map[string]seed.Topic
 	hosts    map[string]map[string]bool // host city → segments and chains it is strong in
@@ -141,7 +152,7 @@ func buildTechMap(chains []seed.Chain, cm seed.ChainMap, needs seed.NeedsLexicon
 	t := &techMap{
 		segs: map[string]*Segment{}, byChain: map[string][]string{}, adjacent: map[string]map[string]int{},
 		linked: map[string]map[string]bool{}, words: scanner{byRune: map[rune][]phrase{}},
-		needs: scanner{byRune: map[rune][]phrase{}}, topics: map[string]seed.Topic{}, hosts: map[string]map[string]bool{},
+		needs: scanner{byRune: map[rune][]phrase{}}, apps: scanner{byRune: map[rune][]phrase{}}, topics: map[string]seed.Topic{}, hosts: map[string]map[string]bool{},
 	}
 	link := func(a, b string) {
 		if a == b || a == "" || b == "" {
@@ -166,6 +177,9 @@ func buildTechMap(chains []seed.Chain, cm seed.ChainMap, needs seed.NeedsLexicon
 		if _, ok := known[c.Parent]; ok {
 			link(c.Code, c.Parent)
 		}
+	}
+	for _, w := range cm.ApplicationMarkers {
+		t.apps.add(w, "", pMarker)
 	}
 	for _, ch := range cm.Chains {
 		if _, ok := known[ch.Chain]; !ok {
@@ -247,6 +261,7 @@ func buildTechMap(chains []seed.Chain, cm seed.ChainMap, needs seed.NeedsLexicon
 	}
 	t.words.seal()
 	t.needs.seal()
+	t.apps.seal()
 	return t
 }
 
