@@ -28,15 +28,16 @@ type Reason struct {
 
 // Reason codes.
 const (
-	ReasonChain    = "chain"
-	ReasonStage    = "stage"
-	ReasonTicket   = "ticket"
-	ReasonPlace    = "place"
-	ReasonHardTech = "hard_tech"
-	ReasonTopics   = "topics"
-	ReasonServices = "services"
-	ReasonText     = "text"
-	ReasonHost     = "host_strength"
+	ReasonChain      = "chain"
+	ReasonStage      = "stage"
+	ReasonTicket     = "ticket"
+	ReasonPlace      = "place"
+	ReasonHardTech   = "hard_tech"
+	ReasonTopics     = "topics"
+	ReasonServices   = "services"
+	ReasonText       = "text"
+	ReasonHost       = "host_strength"
+	ReasonInstrument = "instrument"
 )
 
 // Why a candidate is removed before scoring (the result of Exclude).

@@ -24,9 +24,9 @@ func TestReadKeepsIncidentalWordsAsMentions(t *testing.T) {
 func TestReadNeedsFromProse(t *testing.T) {
 	lex := testLex()
 	for _, tc := range []struct {
-		summary      string
+		summary       string
 		service, fund string
-		none         bool
+		none          bool
 	}{
 		{summary: "公司急需专利布局，同时寻求天使轮融资。", service: "ip", fund: "equity"},
 		{summary: "产品需要检测认证后才能进入整车厂。", service: "testing"},

@@ -16,7 +16,7 @@ import (
 // weights gives, for each kind a startup is matched with, the most points each
 // criterion can earn. Every row adds up to 100, so a perfect match scores 100.
 var weights = map[profile.Kind]map[string]float64{
-	profile.Investor: {ReasonChain: 35, ReasonStage: 15, ReasonTicket: 15, ReasonPlace: 10, ReasonHardTech: 10, ReasonText: 15},
+	profile.Investor: {ReasonChain: 35, ReasonStage: 12, ReasonTicket: 13, ReasonInstrument: 10, ReasonPlace: 8, ReasonHardTech: 8, ReasonText: 14},
 	profile.Mentor:   {ReasonChain: 40, ReasonTopics: 30, ReasonPlace: 15, ReasonText: 15},
 	profile.Carrier:  {ReasonChain: 30, ReasonStage: 25, ReasonPlace: 25, ReasonServices: 10, ReasonText: 10},
 	profile.Enclave:  {ReasonChain: 25, ReasonPlace: 35, ReasonHost: 15, ReasonServices: 10, ReasonText: 15},
@@ -145,6 +145,7 @@ func score(from, cand *prepared, env Env) Item {
 		chainPart(s, o, env.Lex),
 		stagePart(s.p, o.p),
 		ticketPart(s.p, o.p),
+		instrumentPart(s, o),
 		topicsPart(s, o, env.Lex),
 		servicesPart(s, o),
 		placePart(s.p, o.p, env.Lex),
@@ -155,7 +156,80 @@ func score(from, cand *prepared, env Env) Item {
 	for i := range parts {
 		parts[i].max = w[parts[i].code]
 	}
+	// A side that works in named chains (an investor's thesis, a professional
+	// carrier, a specialised lab) is relevant for its chains: with no relation
+	// on the map its other criteria — the same district, a fitting stage, the
+	// right kind of service — count for less. A side with no chain is open to
+	// every chain and is not discounted.
+	if g := gate(s, o, parts[0].frac); g < 1 {
+		for i := 1; i < len(parts); i++ {
+			parts[i].frac *= g
+		}
+	}
 	return finish(cand, parts)
+}
+
+// Gating: how much of the other criteria a specialised side keeps with no
+// relation on the map, and the relation at which it keeps them all.
+const (
+	gateFloor = 0.3
+	gateStart = relLinkedChain * 0.85
+	gateFull  = relChainOther
+)
+
+// gate is the share of the non-chain criteria a pair keeps given the chain
+// relation rel (the chain part's fraction): 1 when either side names no chain.
+func gate(s, o *prepared, rel float64) float64 {
+	if len(o.r.Chains) == 0 || len(s.r.Chains) == 0 {
+		return 1
+	}
+	return gateFloor + (1-gateFloor)*max(0, min(1, (rel-gateStart)/(gateFull-gateStart)))
+}
+
+var instrumentZH = map[string]string{"equity": "股权投资", "debt": "贷款", "grant": "补助资金"}
+var instrumentEN = map[string]string{"equity": "equity", "debt": "loans", "grant": "grants"}
+
+// instrumentPart earns when an investor offers the kinds of money the startup
+// seeks, declared or read from its prose. A startup that needs its research
+// turned into a business (成果转化) is served by grants too.
+func instrumentPart(s, o *prepared) part {
+	p := part{code: ReasonInstrument}
+	if o.p.Kind != profile.Investor || len(o.p.Instruments) == 0 {
+		return p
+	}
+	want := map[string]Evidence{}
+	for k, e := range s.r.Funding {
+		want[k] = e
+	}
+	if e, ok := s.r.Services["tech_transfer"]; ok {
+		if _, has := want["grant"]; !has {
+			want["grant"] = Evidence{Word: e.Word, Where: e.Where, Weight: min(e.Weight, wProse)}
+		}
+	}
+	kinds := make([]string, 0, len(want))
+	for k := range want {
+		kinds = append(kinds, k)
+	}
+	sort.Strings(kinds)
+	total, got := 0.0, 0.0
+	var zh, en []string
+	var ev []sideEvidence
+	for _, k := range kinds {
+		e := want[k]
+		total += e.Weight
+		if contains(o.p.Instruments, k) {
+			got += e.Weight
+			zh = append(zh, instrumentZH[k])
+			en = append(en, instrumentEN[k])
+			ev = append(ev, sideEvidence{profile.Startup, e})
+		}
+	}
+	if len(zh) == 0 || total == 0 {
+		return p
+	}
+	p.frac = got / total
+	p.zh, p.en = because("提供企业需要的"+strings.Join(zh, "、"), "Offers the "+joinEN(en)+" the startup seeks", ev...)
+	return p
 }
 
 func chainPart(s, o *prepared, lex *Lexicon) part {
