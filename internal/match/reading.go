@@ -254,9 +254,23 @@ func (l *Lexicon) readOffersAndNeeds(p *profile.Profile, r *Reading) {
 				r.Space = &e
 			}
 		}
+		declared := [3]int{len(r.Services), len(r.Funding), len(r.Topics)}
 		for _, f := range [][2]string{{FromTags, strings.Join(p.Tags, "\n")}, {FromSummary, p.Summary}} {
 			for _, clause := range clauses(f[1]) {
 				l.readNeedClause(clause, f[0], r)
+			}
+		}
+		// What the startup declared outweighs what fuhua reads: beside declared
+		// needs of a sort, needs of that sort read from prose count half.
+		for i, m := range []map[string]Evidence{r.Services, r.Funding, r.Topics} {
+			if declared[i] == 0 {
+				continue
+			}
+			for k, e := range m {
+				if e.Inferred() {
+					e.Weight /= 2
+					m[k] = e
+				}
 			}
 		}
 	case profile.Mentor:

@@ -151,6 +151,11 @@ func (l *Lexicon) relate(s, o *prepared) part {
 		return czh + "·" + sg.ZH, sg.EN + " (" + cen + ")"
 	}
 	for code, es := range s.r.Segments {
+		// A 5+2 group's segments only say which sub-chain a profile is in
+		// (Read makes it a member of it); they are not a place on a chain.
+		if l.chains[l.tm.segs[code].Chain].Group {
+			continue
+		}
 		if eo, found := o.r.Segments[code]; found {
 			sg := l.tm.segs[code]
 			czh, cen := l.ChainNames(sg.Chain)
@@ -188,6 +193,11 @@ func (l *Lexicon) relate(s, o *prepared) part {
 		v := relChainWhole
 		if specialistIn(s.r, c, l) && specialistIn(o.r, c, l) {
 			v = relChainOther
+		}
+		// A 5+2 group (新能源) shared by two sides whose own chains differ (晶硅光伏
+		// and 风电装备) says they are neighbours, not in the same chain.
+		if l.chains[c].Group && apartBelow(s.r, o.r, l) {
+			v = relLinkedChain
 		}
 		czh, cen := l.ChainNames(c)
 		zh, en := because("同属"+czh+"产业链", "Both in the "+cen+" chain", sideEvidence{sk, es}, sideEvidence{ok, eo})
@@ -242,4 +252,28 @@ func (l *Lexicon) SegmentsOf(p *profile.Profile) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// apartBelow reports whether both readings name chains that are not 5+2 groups
+// and share none of them.
+func apartBelow(a, b *Reading, l *Lexicon) bool {
+	own := func(r *Reading) map[string]bool {
+		out := map[string]bool{}
+		for c := range r.Chains {
+			if !l.chains[c].Group {
+				out[c] = true
+			}
+		}
+		return out
+	}
+	oa, ob := own(a), own(b)
+	if len(oa) == 0 || len(ob) == 0 {
+		return false
+	}
+	for c := range oa {
+		if ob[c] {
+			return false
+		}
+	}
+	return true
 }

@@ -166,6 +166,16 @@ func score(from, cand *prepared, env Env) Item {
 			parts[i].frac *= g
 		}
 	}
+	// A carrier is a place: one in another district serves a startup only when
+	// it is of the startup's chain, so its stage and services count for less.
+	if o.p.Kind == profile.Carrier && s.p.District != "" && o.p.District != s.p.District {
+		reach := reachFloor + (1-reachFloor)*min(1, parts[0].frac/gateFull)
+		for i := range parts {
+			if c := parts[i].code; c == ReasonStage || c == ReasonServices || c == ReasonText {
+				parts[i].frac *= reach
+			}
+		}
+	}
 	return finish(cand, parts)
 }
 
@@ -175,6 +185,9 @@ const (
 	gateFloor = 0.3
 	gateStart = relLinkedChain * 0.85
 	gateFull  = relChainOther
+	// reachFloor is what a carrier in another district with no relation on
+	// the map keeps of its stage and services.
+	reachFloor = 0.5
 )
 
 // gate is the share of the non-chain criteria a pair keeps given the chain
