@@ -10,7 +10,6 @@ package index
 
 import (
 	"encoding/json"
-	"sort"
 	"strings"
 
 	"github.com/blevesearch/bleve/v2"
@@ -213,7 +212,7 @@ func document(p *profile.Profile, lex *match.Lexicon) (map[string]any, *profile.
 	for f, v := range textValues(p) {
 		doc[f] = v
 	}
-	for f, v := range keywordValues(p, lex) {
+	for f, v := range keywordValues(p, lex.Read(p)) {
 		if f == fKind || f == fDistrict || f == fStage || f == fType || f == fHomeDistrict || f == fHostRegion || f == fStatus {
 			doc[f] = v[0]
 		} else {
@@ -238,14 +237,10 @@ func textValues(p *profile.Profile) map[string]string {
 }
 
 // keywordValues is the value list of every keyword field of p, with none for an
-// empty one. Single-valued fields have a list of one.
-func keywordValues(p *profile.Profile, lex *match.Lexicon) map[string][]string {
-	all := lex.EffectiveChains(p)
-	chainAll := make([]string, 0, len(all))
-	for c := range all {
-		chainAll = append(chainAll, c)
-	}
-	sort.Strings(chainAll)
+// empty one. Single-valued fields have a list of one. r is what the lexicon reads
+// of p (match.Lexicon.Read): its chains and segments, declared or inferred.
+func keywordValues(p *profile.Profile, r *match.Reading) map[string][]string {
+	chainAll := r.Members()
 	var needServices, fundingKinds []string
 	if n := p.Needs; n != nil {
 		needServices, fundingKinds = n.Services, n.FundingKinds
@@ -259,7 +254,7 @@ func keywordValues(p *profile.Profile, lex *match.Lexicon) map[string][]string {
 		fKind:         {string(p.Kind)},
 		fChains:       orNone(p.Chains),
 		fChainAll:     orNone(chainAll),
-		fSegAll:       orNone(lex.SegmentsOf(p)),
+		fSegAll:       orNone(r.Placed()),
 		fDistrict:     one(p.District),
 		fStage:        one(p.Stage),
 		fType:         one(p.Type),

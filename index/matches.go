@@ -269,10 +269,11 @@ func (q soft) bitsets(m *memIndex) []softClause {
 func (ix *Index) softTerms(from *profile.Profile, target profile.Kind) soft {
 	var q soft
 	kw := func(field, value string, w float64) { q.kw = append(q.kw, softKeyword{field, value, w}) }
-	for code := range ix.lex.EffectiveChains(from) {
+	r := ix.lex.Read(from)
+	for _, code := range r.Members() {
 		kw(fChainAll, code, 5)
 	}
-	for _, seg := range ix.lex.SegmentsOf(from) {
+	for _, seg := range r.Placed() {
 		kw(fSegAll, seg, 4)
 		for _, adj := range ix.lex.AdjacentSegments(seg) {
 			kw(fSegAll, adj, 2)

@@ -180,7 +180,7 @@ func (m *memIndex) put(r *record) {
 	m.recs = append(m.recs, r)
 	m.slot[r.id] = s
 	m.live.set(s)
-	kw := keywordValues(r.p, m.lex)
+	kw := keywordValues(r.p, r.prep.Reading())
 	for _, f := range memKeywordFields {
 		for _, v := range kw[f] {
 			b := m.kw[f][v]

@@ -166,6 +166,9 @@ type Prepared struct{ q *prepared }
 // Prepare derives what scoring needs from p.
 func Prepare(p *profile.Profile, lex *Lexicon) Prepared { return Prepared{prepare(p, lex)} }
 
+// Reading is what the lexicon read of the profile (see Lexicon.Read).
+func (p Prepared) Reading() *Reading { return p.q.r }
+
 // Profile is the profile p was prepared from.
 func (p Prepared) Profile() *profile.Profile { return p.q.p }
 

@@ -23,8 +23,9 @@ const (
 )
 
 // conf is how sure a relation is from the certainty of its two pieces of
-// evidence: declared on both sides 1, one inferred from a summary 0.875.
-func conf(a, b Evidence) float64 { return 0.5 + 0.5*min(a.Weight, b.Weight) }
+// evidence: declared on both sides 1, one inferred from a summary 0.85, one
+// known from an application word 0.61.
+func conf(a, b Evidence) float64 { return 0.4 + 0.6*min(a.Weight, b.Weight) }
 
 // whoZH and whoEN name the side of a pair in a reason.
 func whoZH(k profile.Kind) string {
@@ -165,7 +166,9 @@ func (l *Lexicon) relate(s, o *prepared) part {
 		}
 		for other, dir := range l.tm.adjacent[code] {
 			eo, found := o.r.Segments[other]
-			if !found {
+			// An application word places a firm too loosely to make it a
+			// supplier or a customer.
+			if !found || es.Weight <= wContext || eo.Weight <= wContext {
 				continue
 			}
 			cross := l.tm.segs[code].Chain != l.tm.segs[other].Chain
@@ -206,7 +209,7 @@ func (l *Lexicon) relate(s, o *prepared) part {
 	if best.v < relLinkedChain {
 		for c, es := range s.r.Chains {
 			for d, eo := range o.r.Chains {
-				if c == d || !l.tm.linked[c][d] {
+				if c == d || !l.linkedFor(s.r, c, o.r, d) {
 					continue
 				}
 				czh, cen := l.ChainNames(c)
@@ -242,8 +245,11 @@ func (l *Lexicon) relate(s, o *prepared) part {
 }
 
 // SegmentsOf lists the segments a profile works in, declared or inferred, sorted.
-func (l *Lexicon) SegmentsOf(p *profile.Profile) []string {
-	r := l.Read(p)
+func (l *Lexicon) SegmentsOf(p *profile.Profile) []string { return l.Read(p).Placed() }
+
+// Placed lists the segments the reading places the profile in, sorted: those
+// known from more than an application word.
+func (r *Reading) Placed() []string {
 	out := make([]string, 0, len(r.Segments))
 	for c, e := range r.Segments {
 		if e.Weight > wContext {
@@ -276,4 +282,25 @@ func apartBelow(a, b *Reading, l *Lexicon) bool {
 		}
 	}
 	return true
+}
+
+// linkedFor reports whether chain c of reading a and chain d of reading b are
+// linked for these two: the chain list relates them, or a segment one side
+// works in supplies (or is supplied by) the other's chain. That two chains
+// touch somewhere on the map is not enough: nearly every chain does.
+func (l *Lexicon) linkedFor(a *Reading, c string, b *Reading, d string) bool {
+	if l.tm.linked[c][d] {
+		return true
+	}
+	for seg, e := range a.Segments {
+		if e.Weight > wContext && l.tm.segs[seg].Chain == c && l.tm.reaches[seg][d] {
+			return true
+		}
+	}
+	for seg, e := range b.Segments {
+		if e.Weight > wContext && l.tm.segs[seg].Chain == d && l.tm.reaches[seg][c] {
+			return true
+		}
+	}
+	return false
 }

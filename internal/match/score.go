@@ -166,6 +166,21 @@ func score(from, cand *prepared, env Env) Item {
 			parts[i].frac *= g
 		}
 	}
+	// A carrier whose type does not suit the startup's stage (a finance station
+	// for a team that needs a workshop) is not the place for it, however near.
+	if o.p.Kind == profile.Carrier && s.p.Stage != "" {
+		fits := false
+		for _, p := range parts {
+			fits = fits || p.code == ReasonStage && p.frac > 0
+		}
+		if !fits {
+			for i := range parts {
+				if parts[i].code == ReasonPlace {
+					parts[i].frac *= 0.5
+				}
+			}
+		}
+	}
 	// A carrier is a place: one in another district serves a startup only when
 	// it is of the startup's chain, so its stage and services count for less.
 	if o.p.Kind == profile.Carrier && s.p.District != "" && o.p.District != s.p.District {

@@ -129,12 +129,13 @@ func (s *scanner) each(text string, fn func(at int, p *phrase)) {
 // techMap is the map's index inside a Lexicon.
 type techMap struct {
 	segs     map[string]*Segment
-	byChain  map[string][]string       // chain → its segment codes, upstream first
-	adjacent map[string]map[string]int // segment → segment → +1 it supplies it, -1 it is supplied by it
-	linked   map[string]map[string]bool
-	words    scanner // chain synonyms, segment keywords and context words
-	apps     scanner // words that introduce customers and applications (面向, 用于)
-	needs    scanner // service, funding, topic and space words, markers and negations
+	byChain  map[string][]string        // chain → its segment codes, upstream first
+	adjacent map[string]map[string]int  // segment → segment → +1 it supplies it, -1 it is supplied by it
+	linked   map[string]map[string]bool // chains the chain list relates (Related, Parent)
+	reaches  map[string]map[string]bool // segment → chains it supplies or is supplied by
+	words    scanner                    // chain synonyms, segment keywords and context words
+	apps     scanner                    // words that introduce customers and applications (面向, 用于)
+	needs    scanner                    // service, funding, topic and space words, markers and negations
 	topics   map[string]seed.Topic
 	hosts    map[string]map[string]bool // host city → segments and chains it is strong in
 }
@@ -151,7 +152,7 @@ func buildTechMap(chains []seed.Chain, cm seed.ChainMap, needs seed.NeedsLexicon
 	}
 	t := &techMap{
 		segs: map[string]*Segment{}, byChain: map[string][]string{}, adjacent: map[string]map[string]int{},
-		linked: map[string]map[string]bool{}, words: scanner{byRune: map[rune][]phrase{}},
+		linked: map[string]map[string]bool{}, reaches: map[string]map[string]bool{}, words: scanner{byRune: map[rune][]phrase{}},
 		needs: scanner{byRune: map[rune][]phrase{}}, apps: scanner{byRune: map[rune][]phrase{}}, topics: map[string]seed.Topic{}, hosts: map[string]map[string]bool{},
 	}
 	link := func(a, b string) {
@@ -212,7 +213,12 @@ func buildTechMap(chains []seed.Chain, cm seed.ChainMap, needs seed.NeedsLexicon
 			if t.adjacent[to][code] == 0 {
 				t.adjacent[to][code] = -1
 			}
-			link(s.Chain, t.segs[to].Chain)
+			for _, x := range [][2]string{{code, t.segs[to].Chain}, {to, s.Chain}} {
+				if t.reaches[x[0]] == nil {
+					t.reaches[x[0]] = map[string]bool{}
+				}
+				t.reaches[x[0]][x[1]] = true
+			}
 		}
 	}
 	for code, ws := range needs.Services {
@@ -295,8 +301,7 @@ func (l *Lexicon) SegmentCodes() []string {
 // supplies a, 0 when neither.
 func (l *Lexicon) Adjacent(a, b string) int { return l.tm.adjacent[a][b] }
 
-// Linked reports whether two different chains are linked: one's segments
-// supply the other's, or the chain list relates them.
+// Linked reports whether the chain list relates two chains (Related, Parent).
 func (l *Lexicon) Linked(a, b string) bool { return l.tm.linked[a][b] }
 
 // SegmentsFor returns the segments a search word names: those it is an
