@@ -366,6 +366,25 @@ func TestBrowserRegisterCreateSearch(t *testing.T) {
 	)
 	shot("kpi-1280")
 
+	// 产业图谱: the hydrogen chain drawn as a flow of its segments; the startup
+	// made above (tags 燃料电池，膜电极) is counted in the fuel-cell segment, and
+	// the count links to the search that lists it.
+	step("the chain map draws the hydrogen chain with the startup in its segment",
+		chromedp.Navigate(s.url+"/app/chains?chain=hydrogen"),
+		until(`document.querySelectorAll('#flow svg g.seg').length >= 5`),
+		until(`[...document.querySelectorAll('#seglist a')].some(a => a.href.includes('segment=hydrogen.fuel_cell') && a.href.includes('kind=startup') && /企业 [1-9]/.test(a.textContent))`),
+	)
+	shot("chains-1280")
+	step("on a phone the chain map is a list with no sideways scroll",
+		chromedp.EmulateViewport(390, 800, chromedp.EmulateMobile),
+		chromedp.Navigate(s.url+"/app/chains?chain=hydrogen"),
+		until(`document.querySelectorAll('#seglist .segitem').length >= 5`),
+		until(`getComputedStyle(document.getElementById('flow')).display === 'none'`),
+		until(`document.documentElement.scrollWidth <= 392`),
+	)
+	shot("chains-390")
+	step("back to a laptop's width", chromedp.EmulateViewport(1280, 900))
+
 	if shots != "" {
 		for _, p := range []string{"search?q=燃料电池", "me", "profile?kind=startup&id=" + id, "kpi", "login"} {
 			step("phone width "+p, chromedp.EmulateViewport(390, 800, chromedp.EmulateMobile), chromedp.Navigate(s.url+"/app/"+p), chromedp.Sleep(700*time.Millisecond))
