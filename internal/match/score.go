@@ -272,8 +272,8 @@ var stageEN = map[string]string{"idea": "idea", "seed": "seed", "angel": "angel"
 var carrierFit = map[string][]string{
 	"idea":   {"maker_space", "virtual", "university_park", "incubator"},
 	"seed":   {"maker_space", "virtual", "university_park", "incubator"},
-	"angel":  {"incubator", "university_park", "accelerator"},
-	"pre_a":  {"incubator", "university_park", "accelerator"},
+	"angel":  {"incubator", "university_park", "accelerator", "industrial_park"},
+	"pre_a":  {"incubator", "accelerator", "university_park", "industrial_park"},
 	"a":      {"accelerator", "incubator", "industrial_park"},
 	"b":      {"accelerator", "industrial_park"},
 	"c_plus": {"accelerator", "industrial_park"},
