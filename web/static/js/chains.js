@@ -22,7 +22,7 @@ const kinds = [['startup', '企业', 'startups'], ['investor', '投资机构', '
 const stageName = Object.fromEntries((cat.lists.stages || []).map((s) => [s.code, s.zh]));
 const streamName = { upstream: ['上游', 'upstream'], midstream: ['中游', 'midstream'], downstream: ['下游', 'downstream'] };
 
-const listed = await get('/api/v1/chains').then((r) => r.data.items).catch(() => []);
+const listed = await get('/chains').then((r) => r.data.items).catch(() => []);
 for (const c of listed) {
   if (!c.segments.length) continue;
   chainSel.append(el('option', { value: c.code, text: c.zh + ' · ' + c.en }));
@@ -117,7 +117,7 @@ async function show() {
   const q = { district: distSel.value || undefined };
   history.replaceState(null, '', '/app/chains' + query({ chain: chainSel.value, district: distSel.value || undefined }));
   try {
-    const r = await get('/api/v1/chains/' + encodeURIComponent(chainSel.value) + query(q));
+    const r = await get('/chains/' + encodeURIComponent(chainSel.value) + query(q));
     const v = r.data;
     view.hidden = false;
     const title = document.getElementById('chain-title');
