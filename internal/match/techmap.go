@@ -47,9 +47,17 @@ const (
 )
 
 // scanner finds phrases in text, longest first and without overlaps, in one
-// pass over the text.
+// pass over the text. Phrases are filed by their first two runes, so at each
+// position only the few phrases that can start there are tried (a first rune
+// such as 电 starts hundreds of them).
 type scanner struct {
-	byRune map[rune][]phrase
+	byPair map[[2]rune][]phrase // phrases of two runes or more, longest first
+	single map[rune][]phrase    // phrases of one rune
+	exact  map[string][]phrase  // every phrase by its lower-cased word
+}
+
+func newScanner() scanner {
+	return scanner{byPair: map[[2]rune][]phrase{}, single: map[rune][]phrase{}, exact: map[string][]phrase{}}
 }
 
 func (s *scanner) add(word, code string, class phraseClass) {
@@ -57,19 +65,26 @@ func (s *scanner) add(word, code string, class phraseClass) {
 	if lw == "" {
 		return
 	}
-	r, _ := utf8.DecodeRuneInString(lw)
-	for _, p := range s.byRune[r] {
-		if p.word == lw && p.code == code && p.class == class {
+	for _, p := range s.exact[lw] {
+		if p.code == code && p.class == class {
 			return
 		}
 	}
-	s.byRune[r] = append(s.byRune[r], phrase{word: lw, orig: strings.TrimSpace(word), code: code, class: class, latin: isLatinWord(lw)})
+	p := phrase{word: lw, orig: strings.TrimSpace(word), code: code, class: class, latin: isLatinWord(lw)}
+	s.exact[lw] = append(s.exact[lw], p)
+	r, n := utf8.DecodeRuneInString(lw)
+	if n == len(lw) {
+		s.single[r] = append(s.single[r], p)
+		return
+	}
+	r2, _ := utf8.DecodeRuneInString(lw[n:])
+	s.byPair[[2]rune{r, r2}] = append(s.byPair[[2]rune{r, r2}], p)
 }
 
 func (s *scanner) seal() {
-	for r, ps := range s.byRune {
+	for k, ps := range s.byPair {
 		sort.SliceStable(ps, func(i, j int) bool { return len(ps[i].word) > len(ps[j].word) })
-		s.byRune[r] = ps
+		s.byPair[k] = ps
 	}
 }
 
@@ -88,39 +103,45 @@ func (s *scanner) each(text string, fn func(at int, p *phrase)) {
 			prev = r
 			continue
 		}
+		r2, _ := utf8.DecodeRuneInString(low[i+utf8.RuneLen(r):])
 		var won string
-		for k := range s.byRune[r] {
-			p := &s.byRune[r][k]
-			if won != "" && p.word != won {
-				if len(p.word) < len(won) {
-					break
-				}
-				continue
-			}
-			if !strings.HasPrefix(low[i:], p.word) {
-				continue
-			}
-			end := i + len(p.word)
-			if p.latin {
-				if isWordRune(prev) {
+		for _, list := range [2][]phrase{s.byPair[[2]rune{r, r2}], s.single[r]} {
+			for k := range list {
+				p := &list[k]
+				if won != "" && p.word != won {
+					if len(p.word) < len(won) {
+						break
+					}
 					continue
 				}
-				// English plurals: "substrates" is the keyword "substrate".
-				rest := low[end:]
-				for _, suffix := range []string{"", "s", "es"} {
-					if strings.HasPrefix(rest, suffix) {
-						if next, _ := utf8.DecodeRuneInString(rest[len(suffix):]); !isWordRune(next) {
-							end += len(suffix)
-							goto whole
+				if !strings.HasPrefix(low[i:], p.word) {
+					continue
+				}
+				end := i + len(p.word)
+				if p.latin {
+					if isWordRune(prev) {
+						continue
+					}
+					// English plurals: "substrates" is the keyword "substrate".
+					rest := low[end:]
+					whole := false
+					for _, suffix := range []string{"", "s", "es"} {
+						if strings.HasPrefix(rest, suffix) {
+							if next, _ := utf8.DecodeRuneInString(rest[len(suffix):]); !isWordRune(next) {
+								end += len(suffix)
+								whole = true
+								break
+							}
 						}
 					}
+					if !whole {
+						continue
+					}
 				}
-				continue
+				won = p.word
+				skipTo = max(skipTo, end)
+				fn(i, p)
 			}
-		whole:
-			won = p.word
-			skipTo = max(skipTo, end)
-			fn(i, p)
 		}
 		prev = r
 	}
@@ -152,8 +173,8 @@ func buildTechMap(chains []seed.Chain, cm seed.ChainMap, needs seed.NeedsLexicon
 	}
 	t := &techMap{
 		segs: map[string]*Segment{}, byChain: map[string][]string{}, adjacent: map[string]map[string]int{},
-		linked: map[string]map[string]bool{}, reaches: map[string]map[string]bool{}, words: scanner{byRune: map[rune][]phrase{}},
-		needs: scanner{byRune: map[rune][]phrase{}}, apps: scanner{byRune: map[rune][]phrase{}}, topics: map[string]seed.Topic{}, hosts: map[string]map[string]bool{},
+		linked: map[string]map[string]bool{}, reaches: map[string]map[string]bool{}, words: newScanner(),
+		needs: newScanner(), apps: newScanner(), topics: map[string]seed.Topic{}, hosts: map[string]map[string]bool{},
 	}
 	link := func(a, b string) {
 		if a == b || a == "" || b == "" {
@@ -312,9 +333,8 @@ func (l *Lexicon) SegmentsFor(word string) []string {
 		return nil
 	}
 	var out []string
-	r, _ := utf8.DecodeRuneInString(lw)
-	for _, p := range l.tm.words.byRune[r] {
-		if p.word == lw && p.class == pSegment {
+	for _, p := range l.tm.words.exact[lw] {
+		if p.class == pSegment {
 			out = append(out, p.code)
 		}
 	}
