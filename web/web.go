@@ -54,6 +54,7 @@ var pages = map[string]page{
 	"profile": {"profile", "资料详情与匹配", "Profile and matches", false},
 	"intros":  {"intros", "对接", "Introductions", false},
 	"kpi":     {"kpi", "目标监测", "Plan indicators", false},
+	"rounds":  {"rounds", "批量对接", "Brokered rounds", false},
 }
 
 // navItem is one entry of the menu.
@@ -62,7 +63,7 @@ type navItem struct {
 	Current      bool
 }
 
-var nav = []string{"search", "me", "intros", "kpi"}
+var nav = []string{"search", "me", "intros", "rounds", "kpi"}
 
 // view is what a page template is rendered with.
 type view struct {
