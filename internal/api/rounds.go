@@ -205,18 +205,27 @@ func (s *Server) createRound(c *gin.Context) error {
 		}
 		in.Counterparts = append(in.Counterparts, rounds.Counterpart{ID: p.ID, Slots: slots[p.ID], Free: free})
 	}
-	inRound := map[string]bool{}
-	for _, p := range append(slices.Clone(startups), cps...) {
+	inRound := map[string]bool{}   // every id of the round
+	isStartup := map[string]bool{} // the startups'
+	for _, p := range startups {
+		inRound[p.ID], isStartup[p.ID] = true, true
+	}
+	for _, p := range cps {
 		inRound[p.ID] = true
 	}
+	avoid := []rounds.IDPair{}
 	for i, a := range req.Avoid {
 		field := fmt.Sprintf("avoid[%d]", i)
-		if len(a) != 2 || !inRound[a[0]] || !inRound[a[1]] {
+		if len(a) != 2 || !inRound[a[0]] || !inRound[a[1]] || isStartup[a[0]] == isStartup[a[1]] {
 			return profile.Invalid(field, "unknown_pair", field+" must be two ids of this round, a startup and a counterpart",
 				field+" 须为本轮中一家企业和一个对象的 ID")
 		}
-		in.Avoid = append(in.Avoid, [2]string{a[0], a[1]})
+		if !isStartup[a[0]] {
+			a = []string{a[1], a[0]}
+		}
+		avoid = append(avoid, rounds.IDPair{S: a[0], C: a[1]})
 	}
+	in.Avoid = rounds.Pairs(avoid)
 	if req.MaxShare != nil {
 		in.MaxShare = *req.MaxShare
 	}
@@ -227,11 +236,16 @@ func (s *Server) createRound(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
+	introducedHere := []rounds.IDPair{}
 	for _, p := range introduced {
-		if inRound[p[0]] && inRound[p[1]] {
-			in.Introduced = append(in.Introduced, p)
+		if !isStartup[p[0]] {
+			p[0], p[1] = p[1], p[0]
+		}
+		if isStartup[p[0]] && inRound[p[1]] && !isStartup[p[1]] {
+			introducedHere = append(introducedHere, rounds.IDPair{S: p[0], C: p[1]})
 		}
 	}
+	in.Introduced = rounds.Pairs(introducedHere)
 	score, err := scoreMatrix(ctx, startups, cps, env)
 	if err != nil {
 		return err
@@ -243,12 +257,9 @@ func (s *Server) createRound(c *gin.Context) error {
 	now := s.Now().UTC()
 	r := &rounds.Round{Name: req.Name, Target: target, OwnerID: u.ID, State: rounds.Draft, MaxShare: in.MaxShare,
 		Meetings: meetings, Names: map[string]string{}, Startups: res.Startups, Counterparts: res.Counterparts,
-		Avoid: in.Avoid, Introduced: in.Introduced, Removed: [][2]string{}, Pairs: res.Pairs,
+		Avoid: avoid, Introduced: introducedHere, Removed: []rounds.IDPair{}, Pairs: res.Pairs,
 		Total: res.Total, Mean: res.Mean, GreedyTotal: res.GreedyTotal, GreedyMean: res.GreedyMean, GreedyPairs: res.GreedyPairs,
 		Outcomes: []rounds.Outcome{}, CreatedAt: now}
-	if r.Avoid == nil {
-		r.Avoid = [][2]string{}
-	}
 	for _, p := range append(startups, cps...) {
 		r.Names[p.ID] = p.Name
 	}

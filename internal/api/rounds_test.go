@@ -23,9 +23,12 @@ type roundBody struct {
 	GreedyTotalScore int     `json:"greedy_total_score"`
 	GreedyMeanScore  float64 `json:"greedy_mean_score"`
 	Pairs            []struct {
-		StartupID, StartupName, CounterpartID, CounterpartName string
-		Score                                                  int
-		Reasons                                                []struct {
+		StartupID       string `json:"startup_id"`
+		StartupName     string `json:"startup_name"`
+		CounterpartID   string `json:"counterpart_id"`
+		CounterpartName string `json:"counterpart_name"`
+		Score           int
+		Reasons         []struct {
 			Code, ZH, EN string
 			Weight       int
 		}
@@ -53,13 +56,16 @@ func decodeRound(t *testing.T, r response) roundBody {
 
 // roundFixture is 20 startups of Yannan (owned by two founders) and 5 mentors.
 type roundFixture struct {
-	h                *harness
-	manager, founder string
+	h                 *harness
+	manager, founder  string
 	startups, mentors []*profile.Profile
 }
 
 func newRoundFixture(t *testing.T) *roundFixture {
-	h := newHarness(t, func(d *api.Deps) { d.Rounds = d.Intros.(*mongodb.Store); d.Accepted = d.Intros.(*mongodb.Store) })
+	h := newHarness(t, func(d *api.Deps) {
+		d.Rounds = d.Intros.(*mongodb.Store)
+		d.Accepted = d.Intros.(*mongodb.Store)
+	})
 	f := &roundFixture{h: h}
 	_, f.manager = h.user(profile.RoleManager, "yannan")
 	founders := []*profile.User{}
@@ -192,7 +198,10 @@ func TestRoundMentorDay(t *testing.T) {
 			full = id
 		}
 	}
-	if full != "" {
+	if full == "" {
+		t.Fatalf("20 startups that all fit, 15 slots, and no mentor is full: %v", load)
+	}
+	{
 		var free string
 		for _, s := range f.startups {
 			has := false

@@ -49,7 +49,7 @@ const (
 // than they asked for and the counterparts with empty slots, each with why.
 // removed are the pairs the manager took out (startup id, counterpart id).
 // Startups come first, each side in the order of its facts.
-func Explain(startups []StartupFacts, counterparts []CounterpartFacts, pairs []Pair, removed [][2]string) []Unassigned {
+func Explain(startups []StartupFacts, counterparts []CounterpartFacts, pairs []Pair, removed []IDPair) []Unassigned {
 	sGot, cGot := map[string]int{}, map[string]int{}
 	for _, p := range pairs {
 		sGot[p.StartupID]++
@@ -57,7 +57,7 @@ func Explain(startups []StartupFacts, counterparts []CounterpartFacts, pairs []P
 	}
 	sRemoved, cRemoved := map[string]bool{}, map[string]bool{}
 	for _, r := range removed {
-		sRemoved[r[0]], cRemoved[r[1]] = true, true
+		sRemoved[r.S], cRemoved[r.C] = true, true
 	}
 	out := []Unassigned{}
 	for _, f := range startups {

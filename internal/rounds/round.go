@@ -45,9 +45,9 @@ type Round struct {
 	Names        map[string]string  `json:"-" bson:"names"`
 	Startups     []StartupFacts     `json:"-" bson:"startups"`
 	Counterparts []CounterpartFacts `json:"-" bson:"counterparts"`
-	Avoid        [][2]string        `json:"avoid" bson:"avoid"`
-	Introduced   [][2]string        `json:"-" bson:"introduced"`
-	Removed      [][2]string        `json:"removed" bson:"removed"`
+	Avoid        []IDPair           `json:"avoid" bson:"avoid"`
+	Introduced   []IDPair           `json:"-" bson:"introduced"`
+	Removed      []IDPair           `json:"removed" bson:"removed"`
 	// Pairs are kept by the store in chunks beside the round (a round can hold
 	// tens of thousands of pairs, more than one document may).
 	Pairs       []Pair    `json:"-" bson:"-"`
@@ -63,6 +63,22 @@ type Round struct {
 	UpdatedAt   time.Time  `json:"updated_at" bson:"updated_at"`
 	PublishedAt *time.Time `json:"published_at,omitempty" bson:"published_at,omitempty"`
 	Version     int64      `json:"version" bson:"version"`
+}
+
+// IDPair names a startup and a counterpart. (Stored as a sub-document: the
+// embedded database holds no arrays of arrays.)
+type IDPair struct {
+	S string `json:"startup_id" bson:"s"`
+	C string `json:"counterpart_id" bson:"c"`
+}
+
+// Pairs turns id pairs into the [startup, counterpart] arrays Input takes.
+func Pairs(ps []IDPair) [][2]string {
+	out := make([][2]string, len(ps))
+	for i, p := range ps {
+		out[i] = [2]string{p.S, p.C}
+	}
+	return out
 }
 
 // Unassigned tells who got less than asked in the round as it stands now.
@@ -103,7 +119,7 @@ func (r *Round) Remove(field, s, c string) error {
 	}
 	r.Pairs = append(r.Pairs[:i], r.Pairs[i+1:]...)
 	if !containsPair(r.Removed, s, c) {
-		r.Removed = append(r.Removed, [2]string{s, c})
+		r.Removed = append(r.Removed, IDPair{s, c})
 	}
 	r.Retotal()
 	return nil
@@ -164,19 +180,19 @@ func (r *Round) Add(field string, p Pair) error {
 	return nil
 }
 
-func containsPair(list [][2]string, a, b string) bool {
+func containsPair(list []IDPair, a, b string) bool {
 	for _, p := range list {
-		if (p[0] == a && p[1] == b) || (p[0] == b && p[1] == a) {
+		if (p.S == a && p.C == b) || (p.S == b && p.C == a) {
 			return true
 		}
 	}
 	return false
 }
 
-func dropPair(list [][2]string, a, b string) [][2]string {
+func dropPair(list []IDPair, a, b string) []IDPair {
 	out := list[:0]
 	for _, p := range list {
-		if !(p[0] == a && p[1] == b) {
+		if !(p.S == a && p.C == b) {
 			out = append(out, p)
 		}
 	}

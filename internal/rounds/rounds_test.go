@@ -84,7 +84,8 @@ func (x *instance) allowed() [][]int {
 		out[i] = make([]int, len(x.score[i]))
 		for j, sc := range x.score[i] {
 			s, c := x.in.Startups[i].ID, x.in.Counterparts[j].ID
-			if x.ex[i][j] != "" || containsPair(x.in.Avoid, s, c) || containsPair(x.in.Introduced, s, c) {
+			if x.ex[i][j] != "" || slices.Contains(x.in.Avoid, [2]string{s, c}) || slices.Contains(x.in.Avoid, [2]string{c, s}) ||
+				slices.Contains(x.in.Introduced, [2]string{s, c}) || slices.Contains(x.in.Introduced, [2]string{c, s}) {
 				continue
 			}
 			out[i][j] = sc
@@ -371,7 +372,7 @@ func TestRoundEdits(t *testing.T) {
 	r := &Round{State: Draft,
 		Startups:     []StartupFacts{{ID: "s1", Meetings: 1, Eligible: 2}, {ID: "s2", Meetings: 1, Eligible: 1}},
 		Counterparts: []CounterpartFacts{{ID: "m1", Requested: 1, Own: 1, Cap: 1, Eligible: 2}, {ID: "m2", Requested: 1, Own: 1, Cap: 1, Eligible: 1}},
-		Avoid:        [][2]string{{"s2", "m2"}},
+		Avoid:        []IDPair{{"s2", "m2"}},
 		Pairs:        []Pair{{StartupID: "s1", CounterpartID: "m1", Score: 60}},
 	}
 	r.Retotal()
@@ -444,4 +445,3 @@ func TestValidate(t *testing.T) {
 		}
 	}
 }
-
