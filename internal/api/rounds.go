@@ -650,6 +650,25 @@ func (s *Server) pairProfiles(ctx context.Context, field string, p pairRef) (*pr
 	return sp, cp, nil
 }
 
+// awaitRound re-reads a round that another request is moving on from state
+// from: its claim is taken but its write may not have landed yet. It waits up
+// to two seconds, then gives ErrConflict.
+func (s *Server) awaitRound(ctx context.Context, st Rounds, id string, from rounds.State) (*rounds.Round, error) {
+	for range 100 {
+		r, err := st.GetRound(ctx, id)
+		if err != nil || r.State != from {
+			return r, err
+		}
+		select {
+		case <-ctx.Done():
+			return nil, fmt.Errorf("%w: %v", profile.ErrUnavailable, ctx.Err())
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+	return nil, profile.Conflict("round_changed", "the round is being changed by another request; reload and try again",
+		"本轮正被另一请求修改，请刷新后重试")
+}
+
 // roundIntroID is the id of the introduction a round makes for a pair: the
 // publishing time (so lists that sort by id keep it in time order) followed by
 // a hash of round and pair, so publishing again finds the same introduction.
@@ -680,13 +699,11 @@ func (s *Server) publishRound(c *gin.Context) error {
 			if !errors.Is(err, profile.ErrPrecondition) {
 				return err
 			}
-			if next2, err := st.GetRound(ctx, r.ID); err != nil {
+			got, err := s.awaitRound(ctx, st, r.ID, rounds.Draft)
+			if err != nil {
 				return err
-			} else if next2.State == rounds.Draft {
-				return profile.Conflict("round_changed", "the round changed while publishing; reload and publish again", "发布时本轮被修改，请刷新后重新发布")
-			} else {
-				next = *next2
 			}
+			next = *got
 		}
 		r = &next
 		if r.State == rounds.Published {
@@ -736,7 +753,7 @@ func (s *Server) publishRound(c *gin.Context) error {
 			return err
 		}
 		// A concurrent publish finished first, with the same introductions.
-		got, err := st.GetRound(ctx, r.ID)
+		got, err := s.awaitRound(ctx, st, r.ID, rounds.Publishing)
 		if err != nil {
 			return err
 		}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"sync"
 	"testing"
 	"time"
 
@@ -324,5 +325,79 @@ func TestRoundRefusesBadInput(t *testing.T) {
 	_ = json.Unmarshal(h.do("GET", "/api/v1/rounds", f.manager, nil).Body, &list)
 	if len(list.Items) != 1 {
 		t.Fatalf("refused requests stored rounds: %d", len(list.Items))
+	}
+}
+
+// TestRoundPublishSkipsPairsIntroducedMeanwhile: between the preview and the
+// publish, one pair is introduced directly; publishing (twice at once) skips it,
+// says so, and makes every other introduction exactly once.
+func TestRoundPublishSkipsPairsIntroducedMeanwhile(t *testing.T) {
+	f := newRoundFixture(t)
+	h := f.h
+	b := f.body()
+	b["startup_ids"] = ids(f.startups[:6])
+	b["counterpart_ids"] = ids(f.mentors[:2])
+	b["avoid"] = [][]string{}
+	r := h.do("POST", "/api/v1/rounds", f.manager, b)
+	if r.Status != http.StatusCreated {
+		t.Fatalf("create: %d %s", r.Status, r.Body)
+	}
+	round := decodeRound(t, r)
+	if len(round.Pairs) < 2 {
+		t.Fatalf("too few pairs to test: %s", r.Body)
+	}
+	first := round.Pairs[0]
+	var sp, mp *profile.Profile
+	for _, p := range f.startups {
+		if p.ID == first.StartupID {
+			sp = p
+		}
+	}
+	for _, p := range f.mentors {
+		if p.ID == first.CounterpartID {
+			mp = p
+		}
+	}
+	in, ev, err := intro.New(&profile.User{ID: sp.OwnerID, Role: profile.RoleStartup}, sp, mp, "", time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := h.store.CreateIntro(context.Background(), in, ev); err != nil {
+		t.Fatal(err)
+	}
+	path := "/api/v1/rounds/" + round.ID + "/publish"
+	var wg sync.WaitGroup
+	res := make([]response, 2)
+	for i := range res {
+		wg.Add(1)
+		go func() { defer wg.Done(); res[i] = h.do("POST", path, f.manager, nil) }()
+	}
+	wg.Wait()
+	for _, x := range res {
+		if x.Status != http.StatusOK {
+			t.Fatalf("publish: %d %s", x.Status, x.Body)
+		}
+	}
+	a, c := decodeRound(t, res[0]), decodeRound(t, res[1])
+	if fmt.Sprint(a.Outcomes) != fmt.Sprint(c.Outcomes) {
+		t.Fatalf("two publishes disagree:\n%v\n%v", a.Outcomes, c.Outcomes)
+	}
+	made := 0
+	for _, o := range a.Outcomes {
+		switch {
+		case o.StartupID == first.StartupID && o.CounterpartID == first.CounterpartID:
+			if o.Skipped != "introduced" || o.IntroductionID != "" {
+				t.Fatalf("the pair introduced meanwhile: %+v", o)
+			}
+		case o.IntroductionID == "":
+			t.Fatalf("skipped: %+v", o)
+		default:
+			made++
+		}
+	}
+	var l struct{ Items []any }
+	_ = json.Unmarshal(h.do("GET", "/api/v1/introductions?box=brokered&limit=100", f.manager, nil).Body, &l)
+	if made != len(round.Pairs)-1 || len(l.Items) != made {
+		t.Fatalf("%d pairs, %d introductions made, %d brokered listed", len(round.Pairs), made, len(l.Items))
 	}
 }
