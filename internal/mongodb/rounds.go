@@ -220,6 +220,13 @@ func (s *Store) CreateRoundIntro(ctx context.Context, in *intro.Introduction, ev
 	pk := pairKey(in.From.ID, in.To.ID)
 	if holder, lerr := s.lookupKey(ctx, pk); lerr != nil || holder != in.ID {
 		if err := s.claimPair(ctx, pk, in.ID); err != nil {
+			// A concurrent publish of the same round may have made this very
+			// introduction meanwhile: then the pair is held by it, not taken.
+			if errors.Is(err, profile.ErrConflict) {
+				if _, gerr := s.getIntro(ctx, in.ID); gerr == nil {
+					return false, nil
+				}
+			}
 			return false, err
 		}
 	}

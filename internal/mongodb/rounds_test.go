@@ -85,7 +85,7 @@ func TestRoundIntroIsCreatedOnce(t *testing.T) {
 	f := newIntroFixture(t)
 	ctx := context.Background()
 	broker := &profile.User{ID: mongodb.NewID(), Role: profile.RoleAdmin}
-	make := func(id string) (*intro.Introduction, intro.Event) {
+	plan := func(id string) (*intro.Introduction, intro.Event) {
 		in, ev, err := intro.New(broker, f.startup, f.investorP, "路演", time.Now())
 		if err != nil {
 			t.Fatal(err)
@@ -94,21 +94,58 @@ func TestRoundIntroIsCreatedOnce(t *testing.T) {
 		return in, ev
 	}
 	id := mongodb.NewID()
-	in, ev := make(id)
+	in, ev := plan(id)
 	if created, err := f.s.CreateRoundIntro(ctx, in, ev); err != nil || !created {
 		t.Fatalf("first: %v %v", created, err)
 	}
-	in, ev = make(id)
+	in, ev = plan(id)
 	if created, err := f.s.CreateRoundIntro(ctx, in, ev); err != nil || created {
 		t.Fatalf("again: %v %v", created, err)
 	}
+	// Publishing racing itself: the same id from many writers at once makes one
+	// introduction, and none of them is told the pair is taken.
+	raceID := mongodb.NewID()
+	sp := &profile.Profile{Kind: profile.Startup, Name: "企业二", OwnerID: f.founder.ID, District: "yannan"}
+	if err := f.s.CreateProfile(ctx, sp); err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	made := make([]bool, 6)
+	errs := make([]error, 6)
+	for i := range made {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			in, ev, err := intro.New(broker, sp, f.investorP, "路演", time.Now())
+			if err != nil {
+				errs[i] = err
+				return
+			}
+			in.ID = raceID
+			made[i], errs[i] = f.s.CreateRoundIntro(ctx, in, ev)
+		}()
+	}
+	wg.Wait()
+	n := 0
+	for i := range made {
+		if errs[i] != nil {
+			t.Fatalf("racing publish %d: %v", i, errs[i])
+		}
+		if made[i] {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Fatalf("%d of %d racing writers created the introduction", n, len(made))
+	}
+
 	// Another id for the same pair: the pair is taken.
-	in, ev = make(mongodb.NewID())
+	in, ev = plan(mongodb.NewID())
 	if _, err := f.s.CreateRoundIntro(ctx, in, ev); !errors.Is(err, profile.ErrConflict) {
 		t.Fatalf("second introduction of the pair: %v", err)
 	}
 	pairs, err := f.s.IntroducedPairs(ctx)
-	if err != nil || len(pairs) != 1 || pairs[0] != [2]string{f.startup.ID, f.investorP.ID} {
+	if err != nil || len(pairs) != 2 {
 		t.Fatalf("introduced pairs: %v %v", pairs, err)
 	}
 	got, err := f.s.GetIntro(ctx, id)

@@ -300,8 +300,16 @@ func solve(in Input, res Result, m []int8, sOrd, cOrd []int, dense bool) ([][2]i
 		if dense {
 			return pairs, false
 		}
-		// Duals: u_s = max(0, π_s − π_t), v_c = max(0, π_t − π_c). A pruned pair
-		// with score > u_s + v_c could still raise the total.
+		// The certificate. From the final potentials π, u_s = max(0, π_s − π_t)
+		// and v_c = max(0, π_t − π_c), with z_e = max(0, w_e − u_s − v_c) on the
+		// kept pairs, solve the dual of the assignment's linear programme on the
+		// kept pairs, and their objective Σ meetings·u + Σ cap·v + Σ z equals the
+		// total found: every residual arc has reduced cost ≥ 0, and the
+		// empty-meeting arc ties π_t to the source wherever a meeting stays empty.
+		// If every pruned pair also has w_e ≤ u_s + v_c, the same duals (z_e = 0
+		// there) are feasible for the whole round, so by weak duality no
+		// assignment over all pairs scores more. A pruned pair with
+		// w_e > u_s + v_c might, so it is added and the round solved again.
 		added := false
 		kept := make([]bool, C)
 		for i := range S {

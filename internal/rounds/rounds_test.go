@@ -263,8 +263,8 @@ func shuffled(r *rand.Rand, x *instance) *instance {
 func TestPruningKeepsTheOptimum(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 5))
 	certified := 0
-	for n := range 40 {
-		x := random(r, 80, 40, 3, 6, n%2 == 0)
+	for n := range 24 {
+		x := random(r, 60, 30, 3, 6, n%2 == 0)
 		pruned := Assign(x.in)
 		x.check(t, pruned)
 		d := x.in
