@@ -427,14 +427,23 @@ func TestValidate(t *testing.T) {
 	if err := Validate(ok); err != nil {
 		t.Fatal(err)
 	}
-	bad := map[string]func(in *Input){
-		"startup_ids":          func(in *Input) { in.Startups = nil },
-		"counterpart_ids":      func(in *Input) { in.Counterparts = append(in.Counterparts, Counterpart{ID: "a", Slots: 1}) },
-		"meetings_per_startup": func(in *Input) { in.Startups[0].Meetings = MaxMeetings + 1 },
-		"slots":                func(in *Input) { in.Counterparts[0].Slots = 0 },
-		"max_share":            func(in *Input) { in.MaxShare = 1.5 },
+	bad := []struct {
+		field string
+		f     func(in *Input)
+	}{
+		{"startup_ids", func(in *Input) { in.Startups = nil }},
+		{"counterpart_ids", func(in *Input) { in.Counterparts = append(in.Counterparts, Counterpart{ID: "a", Slots: 1}) }},
+		{"meetings_per_startup", func(in *Input) { in.Startups[0].Meetings = MaxMeetings + 1 }},
+		{"slots", func(in *Input) { in.Counterparts[0].Slots = 0 }},
+		{"max_share", func(in *Input) { in.MaxShare = 1.5 }},
+		{"startup_ids", func(in *Input) {
+			for i := range MaxStartups {
+				in.Startups = append(in.Startups, Startup{ID: fmt.Sprint("x", i), Meetings: 1})
+			}
+		}},
 	}
-	for field, f := range bad {
+	for _, b := range bad {
+		field, f := b.field, b.f
 		in := ok
 		in.Startups = slices.Clone(ok.Startups)
 		in.Counterparts = slices.Clone(ok.Counterparts)
