@@ -55,6 +55,7 @@ var pages = map[string]page{
 	"intros":  {"intros", "对接", "Introductions", false},
 	"kpi":     {"kpi", "目标监测", "Plan indicators", false},
 	"chains":  {"chains", "产业图谱", "Chain map", false},
+	"rounds":  {"rounds", "批量对接", "Brokered rounds", false},
 }
 
 // navItem is one entry of the menu.
@@ -63,7 +64,7 @@ type navItem struct {
 	Current      bool
 }
 
-var nav = []string{"search", "chains", "me", "intros", "kpi"}
+var nav = []string{"search", "chains", "me", "intros", "rounds", "kpi"}
 
 // view is what a page template is rendered with.
 type view struct {

@@ -16,6 +16,7 @@ import (
 	"fuhua/internal/intro"
 	"fuhua/internal/match"
 	"fuhua/internal/profile"
+	"fuhua/seed"
 )
 
 // Store is the database as the handlers use it.
@@ -64,6 +65,7 @@ type Deps struct {
 	Store  Store
 	Index  Indexer       // nil: no index (tests of the spine alone)
 	Intros Introductions // nil: nobody is introduced
+	Rounds Rounds        // nil: no brokered rounds
 	// Accepted counts mentors' accepted mentoring introductions for matching; nil
 	// counts none.
 	Accepted index.AcceptedCounter
@@ -84,6 +86,7 @@ type Server struct {
 	draining atomic.Bool
 	engine   *gin.Engine
 	logins   *loginThrottle
+	lex      *match.Lexicon // names chains and districts for scoring rounds
 }
 
 // New builds the API. It returns an error only for a bad trusted-proxy list.
@@ -95,7 +98,7 @@ func New(d Deps) (*Server, error) {
 	if d.Now == nil {
 		d.Now = time.Now
 	}
-	s := &Server{Deps: d, logins: newLoginThrottle()}
+	s := &Server{Deps: d, logins: newLoginThrottle(), lex: match.NewLexicon(seed.Chains(), seed.Districts())}
 	e := gin.New()
 	e.HandleMethodNotAllowed = true
 	e.RemoveExtraSlash = true

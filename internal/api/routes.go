@@ -35,5 +35,8 @@ func (s *Server) routes() {
 	// Plan monitoring, tech-SME readiness, spreadsheet import and export (issue 5).
 	s.sheetRoutes(in)
 
+	// Brokered rounds (issue 13).
+	s.roundRoutes(in)
+
 	s.webRoutes() // the web pages: /, /app/*, /static/* (package web)
 }

@@ -289,3 +289,7 @@ func intersects(a, b []string) bool {
 	}
 	return false
 }
+
+// ScorePrepared is Score for profiles already prepared with env.Lex: a caller
+// scoring every pair of two lists (a brokered round) prepares each profile once.
+func ScorePrepared(from, cand Prepared, env Env) Item { return score(from.q, cand.q, env) }

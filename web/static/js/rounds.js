@@ -1,0 +1,151 @@
+// 批量对接: a manager picks startups and counterparts by filter, sets slots and
+// meetings, sees the assignment fuhua proposes (each pair's score and reasons, the
+// total and mean against first come, first served, who got nothing and why),
+// removes pairs, and publishes the round as brokered introductions.
+
+import { get, post, patch, query, ApiError } from './api.js';
+import { bi, catalog, clear, clearErrors, el, flash, options, setupPage, showError } from './ui.js';
+
+setupPage();
+const cat = await catalog();
+
+const form = document.getElementById('round-form');
+const box = document.getElementById('round');
+const pairsBody = document.getElementById('round-pairs');
+const unassigned = document.getElementById('round-unassigned');
+const outcomes = document.getElementById('round-outcomes');
+const errBox = document.getElementById('round-error');
+const publishBtn = document.getElementById('round-publish');
+const list = document.getElementById('round-list');
+
+for (const id of ['r-s-chain', 'r-c-chain']) options(document.getElementById(id), cat.chains);
+for (const id of ['r-s-district', 'r-c-district']) options(document.getElementById(id), cat.districts);
+options(document.getElementById('r-s-stage'), cat.lists.stages || []);
+
+let round = null;
+
+const fmt = (x) => (Number.isInteger(x) ? String(x) : Number(x || 0).toFixed(1));
+
+function filterOf(prefix, withStage) {
+  const f = {};
+  for (const k of withStage ? ['chain', 'district', 'stage'] : ['chain', 'district']) {
+    const v = document.getElementById(prefix + k).value;
+    if (v) f[k] = v;
+  }
+  return f;
+}
+
+function show(r) {
+  round = r;
+  box.hidden = false;
+  document.getElementById('round-title').textContent = r.name + '（' + (r.state === 'draft' ? '草稿' : r.state === 'published' ? '已发布' : '发布中') + '）';
+  const gain = r.total_score - r.greedy_total_score;
+  const sum = document.getElementById('round-summary');
+  clear(sum);
+  sum.append(bi('共 ' + r.pairs.length + ' 组，总分 ' + r.total_score + '，平均 ' + fmt(r.mean_score) +
+    '；先到先得方案总分 ' + r.greedy_total_score + '，平均 ' + fmt(r.greedy_mean_score) + (gain > 0 ? '（优化方案多 ' + gain + ' 分）' : ''),
+  r.pairs.length + ' pairs, total ' + r.total_score + ', mean ' + fmt(r.mean_score) + '; first come, first served: total ' +
+    r.greedy_total_score + ', mean ' + fmt(r.greedy_mean_score)));
+  clear(pairsBody);
+  for (const p of r.pairs) {
+    const reasons = el('ul', { class: 'reasons' });
+    for (const x of p.reasons || []) reasons.append(el('li', {}, bi(x.zh + '（' + x.weight + '）', x.en)));
+    const rm = el('button', { type: 'button', class: 'small', text: '移除', dataset: { s: p.startup_id, c: p.counterpart_id } });
+    rm.disabled = r.state !== 'draft';
+    rm.addEventListener('click', () => remove(p));
+    pairsBody.append(el('tr', { dataset: { s: p.startup_id, c: p.counterpart_id } },
+      el('td', { text: p.startup_name }), el('td', { text: p.counterpart_name }),
+      el('td', { class: 'num', text: String(p.score) }), el('td', {}, reasons), el('td', {}, rm)));
+  }
+  clear(unassigned);
+  for (const u of r.unassigned || []) {
+    unassigned.append(el('li', { dataset: { reason: u.reason } },
+      el('strong', { text: (u.name || u.id) + (u.missing > 1 ? '（缺 ' + u.missing + '）' : '') + '：' }), bi(u.zh, u.en)));
+  }
+  if (!(r.unassigned || []).length) unassigned.append(el('li', { class: 'muted', text: '全部安排。' }));
+  publishBtn.hidden = r.state === 'published';
+  clear(outcomes);
+  for (const o of r.outcomes || []) {
+    if (o.skipped) outcomes.append(el('li', {}, bi('跳过 ' + o.startup_id + ' – ' + o.counterpart_id + '：' + o.zh, o.en)));
+  }
+  if (r.state === 'published') {
+    const made = (r.outcomes || []).filter((o) => o.introduction_id).length;
+    outcomes.prepend(el('li', {}, bi('已发起 ' + made + ' 个牵线对接，等待双方同意', made + ' brokered introductions sent; both sides must agree')));
+  }
+}
+
+async function remove(p) {
+  errBox.textContent = '';
+  try {
+    const r = await patch('/rounds/' + round.id, { remove: [{ startup_id: p.startup_id, counterpart_id: p.counterpart_id }] },
+      { headers: { 'If-Match': '"' + round.version + '"' } });
+    show(r.data);
+  } catch (err) {
+    errBox.textContent = err instanceof ApiError ? err.zh : String(err);
+  }
+}
+
+publishBtn.addEventListener('click', async () => {
+  errBox.textContent = '';
+  publishBtn.disabled = true;
+  try {
+    show((await post('/rounds/' + round.id + '/publish', undefined)).data);
+    flash('已发布', 'ok');
+    loadList();
+  } catch (err) {
+    errBox.textContent = err instanceof ApiError ? err.zh : String(err);
+  } finally {
+    publishBtn.disabled = false;
+  }
+});
+
+form.addEventListener('submit', async (ev) => {
+  ev.preventDefault();
+  clearErrors(form);
+  const body = {
+    name: document.getElementById('r-name').value,
+    target: document.getElementById('r-target').value,
+    filter: filterOf('r-s-', true),
+    counterpart_filter: filterOf('r-c-', false),
+    slots: Number(document.getElementById('r-slots').value || 3),
+    meetings_per_startup: Number(document.getElementById('r-meetings').value || 1),
+  };
+  const share = document.getElementById('r-share').value;
+  if (share !== '') body.max_share = Number(share) / 100;
+  try {
+    show((await post('/rounds', body)).data);
+    loadList();
+  } catch (err) {
+    if (err instanceof ApiError) showError(form, err);
+    else flash(String(err), 'warn');
+  }
+});
+
+async function loadList() {
+  clear(list);
+  let r;
+  try {
+    r = await get('/rounds');
+  } catch (err) {
+    list.append(el('li', { class: 'err', text: err instanceof ApiError ? err.zh : String(err) }));
+    return;
+  }
+  for (const x of r.data.items || []) {
+    const a = el('a', { href: '/app/rounds' + query({ id: x.id }), text: x.name });
+    a.addEventListener('click', async (e) => {
+      e.preventDefault();
+      history.replaceState(null, '', a.href);
+      show((await get('/rounds/' + x.id)).data);
+    });
+    list.append(el('li', {}, a, ' · ' + x.state + ' · 总分 ' + x.total_score + ' / 先到先得 ' + x.greedy_total_score));
+  }
+  if (!(r.data.items || []).length) list.append(el('li', { class: 'muted', text: '还没有批量对接。' }));
+}
+
+const id = new URLSearchParams(location.search).get('id');
+if (id) {
+  get('/rounds/' + id).then((r) => show(r.data)).catch((err) => {
+    errBox.textContent = err instanceof ApiError ? err.zh : String(err);
+  });
+}
+loadList();
