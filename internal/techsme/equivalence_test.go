@@ -51,6 +51,11 @@ var variants = []struct {
 		p.RevenueWan *= 4
 		p.AssetsWan *= 3
 	}},
+	{"large", func(p *profile.Profile) {
+		p.Employees += 300
+		p.RevenueWan *= 10
+		p.AssetsWan *= 8
+	}},
 }
 
 func goldenLines(t *testing.T) []string {
