@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"fuhua/internal/policy"
 	"fuhua/internal/profile"
 	"fuhua/internal/techsme"
 	"fuhua/seed"
@@ -22,8 +23,8 @@ var update = flag.Bool("update", false, "rewrite testdata/demo_golden.txt from t
 // goldenFile holds one line per (demo firm, variant, year): the decision in
 // readable columns and a hash of the whole result as JSON (reasons, gaps, texts).
 // It was written by the tech-SME implementation that predates the policy engine
-// (commit before "techsme: assess through the policy engine"), so this test holds
-// the engine to the old results on every firm of the demo data.
+// (commit 43ef049, whose rules.go held the tables in Go), so this test holds the
+// engine to the old results on every firm of the demo data.
 const goldenFile = "testdata/demo_golden.txt"
 
 // demoFirms is the demo data the test runs over: the first 1,000 generated
@@ -69,6 +70,14 @@ func goldenLines(t *testing.T) []string {
 				raw, err := json.Marshal(r)
 				if err != nil {
 					t.Fatal(err)
+				}
+				// The engine's own status for the programme must say the same.
+				g, ok := seed.Policies().Get(techsme.Code, year)
+				if !ok {
+					t.Fatalf("no %s programme in force in %d", techsme.Code, year)
+				}
+				if st := policy.Evaluate(g, &p, policy.YearEnd(year)).Status; (st == policy.Eligible) != r.Passed {
+					t.Errorf("firm %d %s %d: engine status %s, assessment passed %v", i, v.name, year, st, r.Passed)
 				}
 				sum := sha256.Sum256(raw)
 				lines = append(lines, fmt.Sprintf("%d %s %d passed=%v route=%s total=%d staff=%d rd=%d/%s ip=%d size=%v %s",
