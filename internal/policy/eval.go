@@ -22,7 +22,10 @@ type Outcome struct {
 	Have Text `json:"have"`
 	Need Text `json:"need"`
 	// Close marks an unmet condition within its stated gap.
-	Close    bool   `json:"close,omitempty"`
+	Close bool `json:"close,omitempty"`
+	// Lacking marks an unknown that no profile can settle: data fuhua does not
+	// collect (as opposed to a field this profile left empty).
+	Lacking  bool   `json:"lacking,omitempty"`
 	Provider string `json:"provider,omitempty"`
 	Guess    bool   `json:"guess,omitempty"`
 	// Points and Parts are a Score's total and its parts.
@@ -122,12 +125,13 @@ func YearEnd(year int) Date { return Date{time.Date(year, 12, 31, 0, 0, 0, 0, ti
 func Evaluate(g *Programme, p *profile.Profile, on Date) Result {
 	r := Result{Code: g.Code, ZH: g.ZH, EN: g.EN, Version: g.Version, Year: on.Year(), AppliesTo: g.AppliesTo,
 		Guess: g.Guess, Source: g.Source, Note: g.Note, Conditions: make([]Outcome, 0, len(g.Conditions))}
-	unmet, close, unknown := false, false, false
+	unmet, close, unknown, unfilled := false, false, false, false
 	for i := range g.Conditions {
 		o := evaluate(&g.Conditions[i], p, on)
 		switch {
 		case o.Met == nil:
 			unknown = true
+			unfilled = unfilled || !o.Lacking
 		case !*o.Met && o.Close:
 			close = true
 		case !*o.Met:
@@ -135,9 +139,13 @@ func Evaluate(g *Programme, p *profile.Profile, on Date) Result {
 		}
 		r.Conditions = append(r.Conditions, o)
 	}
+	// A field the profile left empty could hide anything, so it outranks close; data
+	// fuhua never holds does not, or no programme with such a rule could be close.
 	switch {
 	case unmet:
 		r.Status = NotEligible
+	case unfilled:
+		r.Status = Unknown
 	case close:
 		r.Status = Close
 	case unknown:
@@ -252,6 +260,7 @@ func evaluate(c *Condition, p *profile.Profile, on Date) Outcome {
 	case Any, All:
 		o = group(c, p, on, o)
 	case Lacking:
+		o.Lacking = true
 		o.Have = Text{ZH: "平台未收集该项数据", EN: "not collected by fuhua"}
 		if c.Need != nil {
 			o.Need = *c.Need
@@ -316,6 +325,7 @@ func score(c *Condition, p *profile.Profile, o Outcome) Outcome {
 
 func group(c *Condition, p *profile.Profile, on Date, o Outcome) Outcome {
 	var metN, unknownN, closeN int
+	lacking := true // every unknown member is data fuhua lacks
 	var nz, ne, hz, he []string
 	for i := range c.Of {
 		m := evaluate(&c.Of[i], p, on)
@@ -328,6 +338,7 @@ func group(c *Condition, p *profile.Profile, on Date, o Outcome) Outcome {
 			}
 		case m.Met == nil:
 			unknownN++
+			lacking = lacking && m.Lacking
 		case m.Close:
 			closeN++
 		}
@@ -342,6 +353,7 @@ func group(c *Condition, p *profile.Profile, on Date, o Outcome) Outcome {
 		case metN > 0:
 			o.Met = met(true)
 		case unknownN > 0:
+			o.Lacking = lacking
 		default:
 			o.Met, o.Close = met(false), closeN > 0
 		}
@@ -356,6 +368,8 @@ func group(c *Condition, p *profile.Profile, on Date, o Outcome) Outcome {
 		o.Met = met(false)
 	case closeN > 0:
 		o.Met, o.Close = met(false), true
+	default:
+		o.Lacking = lacking
 	}
 	return o
 }

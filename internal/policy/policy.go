@@ -23,9 +23,11 @@ type Text struct {
 // Status is a programme's outcome for one profile.
 type Status string
 
-// The statuses. Close means every unmet condition is within the gap its data
-// allows; Unknown means nothing is unmet but some condition needs data fuhua does
-// not hold (or the profile left empty).
+// The statuses. NotEligible: some condition is unmet beyond its stated gap.
+// Unknown: nothing is that far, but a field the profile left empty decides it, or
+// (with nothing close either) a condition needs data fuhua does not collect.
+// Close: every unmet condition is within the gap its data allows, and nothing the
+// profile could state is missing. Eligible: every condition is met.
 const (
 	Eligible    Status = "eligible"
 	Close       Status = "close"
