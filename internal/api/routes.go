@@ -33,5 +33,8 @@ func (s *Server) routes() {
 	// Plan monitoring, tech-SME readiness, spreadsheet import and export (issue 5).
 	s.sheetRoutes(in)
 
+	// Policy matching (issue 13).
+	s.policyRoutes(in)
+
 	s.webRoutes() // the web pages: /, /app/*, /static/* (package web)
 }
