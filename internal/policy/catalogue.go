@@ -127,7 +127,7 @@ func validateCondition(c *Condition, seen map[string]bool, bad func(string, ...a
 		bad("%s: provider %q is not a provider type (%s)", at, c.Provider, profile.ProviderTypes.List())
 	}
 	if types, ok := wantType[c.Kind]; ok {
-		m, known := Metrics[c.Metric]
+		m, known := metrics[c.Metric]
 		if !known {
 			bad("%s: unknown metric %q (known: %v)", at, c.Metric, MetricNames())
 		} else if !slices.Contains(types, m.Type) {
@@ -140,7 +140,7 @@ func validateCondition(c *Condition, seen map[string]bool, bad func(string, ...a
 			bad("%s: op %q", at, c.Op)
 		}
 		if c.Kind == Banded {
-			if m, ok := Metrics[c.By]; !ok || (m.Type != Count && m.Type != Amount && m.Type != Share) {
+			if m, ok := metrics[c.By]; !ok || (m.Type != Count && m.Type != Amount && m.Type != Share) {
 				bad("%s: by %q is not a numeric metric", at, c.By)
 			}
 			if len(c.Bands) == 0 || c.Bands[len(c.Bands)-1].UpTo != nil {
@@ -177,7 +177,7 @@ func validateCondition(c *Condition, seen map[string]bool, bad func(string, ...a
 				bad("%s: part %q: provider %q", at, p.Code, p.Provider)
 			}
 			for _, o := range p.Options {
-				if m, ok := Metrics[o.Metric]; !ok || (m.Type != Count && m.Type != Amount && m.Type != Share) {
+				if m, ok := metrics[o.Metric]; !ok || (m.Type != Count && m.Type != Amount && m.Type != Share) {
 					bad("%s: part %q: metric %q is not numeric", at, p.Code, o.Metric)
 				}
 				for i := 1; i < len(o.Table); i++ {

@@ -227,7 +227,7 @@ func TestEveryThresholdOfTheCatalogue(t *testing.T) {
 	for _, g := range seed.Policies().Programmes {
 		walk(g.Conditions, func(c *policy.Condition) {
 			name := g.Code + "/" + c.Code
-			m := policy.Metrics[c.Metric]
+			m, _ := policy.LookupMetric(c.Metric)
 			check := func(label string, p profile.Profile, want string) {
 				t.Helper()
 				one := policy.Programme{Code: g.Code, Conditions: []policy.Condition{*c}}
@@ -251,7 +251,7 @@ func TestEveryThresholdOfTheCatalogue(t *testing.T) {
 				bands := []band{{0, c.Value}}
 				if c.Kind == policy.Banded {
 					bands = nil
-					bm := policy.Metrics[c.By]
+					bm, _ := policy.LookupMetric(c.By)
 					lo := 0.0
 					for _, b := range c.Bands {
 						by := lo + 1

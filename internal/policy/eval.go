@@ -170,7 +170,7 @@ func met(b bool) *bool {
 
 func evaluate(c *Condition, p *profile.Profile, on Date) Outcome {
 	o := Outcome{Code: c.Code, ZH: c.ZH, EN: c.EN, Provider: c.Provider, Guess: c.Guess}
-	m := Metrics[c.Metric]
+	m := metrics[c.Metric]
 	switch c.Kind {
 	case Compare, Banded:
 		v, ok := m.num(p)
@@ -274,7 +274,7 @@ func score(c *Condition, p *profile.Profile, o Outcome) Outcome {
 	for _, part := range c.Parts {
 		ps := PartScore{Code: part.Code, ZH: part.ZH, EN: part.EN, Max: part.Max(), Provider: part.Provider}
 		for i, opt := range part.Options {
-			m := Metrics[opt.Metric]
+			m := metrics[opt.Metric]
 			v, ok := m.num(p)
 			if !ok {
 				v = 0 // a score counts what the profile states: an unknown measure earns nothing
@@ -376,7 +376,7 @@ func group(c *Condition, p *profile.Profile, on Date, o Outcome) Outcome {
 
 // band returns the threshold of a Banded rule for p, and the band as words.
 func (c *Condition) band(p *profile.Profile) (float64, string, string, bool) {
-	bm := Metrics[c.By]
+	bm := metrics[c.By]
 	v, ok := bm.num(p)
 	if !ok || (c.ZeroUnknown && v == 0) {
 		return c.Bands[0].Value, fmt.Sprintf("（按%s分档，%s未填写）", bm.ZH, bm.ZH),

@@ -71,9 +71,9 @@ func one(f func(*profile.Profile) string) func(*profile.Profile) []string {
 	}
 }
 
-// Metrics are the fields rules may read, by name. A name not here is a data error
+// metrics are the fields rules may read, by name. A name not here is a data error
 // (Validate refuses it); data fuhua does not hold is a Lacking rule instead.
-var Metrics = map[string]Metric{
+var metrics = map[string]Metric{
 	"employees":  {ZH: "职工总数", EN: "employees", Type: Count, UnitZH: " 人", UnitEN: "", num: count(func(p *profile.Profile) int { return p.Employees })},
 	"tech_staff": {ZH: "科技人员", EN: "S&T staff", Type: Count, UnitZH: " 人", num: count(func(p *profile.Profile) int { return p.TechStaff })},
 	// The share of S&T staff among employees, in whole basis points rounded down
@@ -127,10 +127,16 @@ var Metrics = map[string]Metric{
 
 // MetricNames lists the metric names, sorted.
 func MetricNames() []string {
-	out := make([]string, 0, len(Metrics))
-	for k := range Metrics {
+	out := make([]string, 0, len(metrics))
+	for k := range metrics {
 		out = append(out, k)
 	}
 	sort.Strings(out)
 	return out
+}
+
+// LookupMetric returns the metric rules call name.
+func LookupMetric(name string) (Metric, bool) {
+	m, ok := metrics[name]
+	return m, ok
 }

@@ -119,7 +119,7 @@ type Condition struct {
 	EN   string `json:"en"`
 	Kind Kind   `json:"kind"`
 
-	// Metric is the profile field or derived measure the rule reads (see Metrics).
+	// Metric is the profile field or derived measure the rule reads (see LookupMetric and MetricNames).
 	Metric string `json:"metric,omitempty"`
 	// Op is one of >=, >, <=, <, == (Compare, Banded, Age).
 	Op string `json:"op,omitempty"`
