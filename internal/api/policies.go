@@ -329,7 +329,7 @@ func (s *Server) policyFirms(c *gin.Context) error {
 			break
 		}
 		f := policyFirm{ID: r.ID, Kind: g.AppliesTo, Name: r.Name, District: r.District, Status: r.Result.Status,
-			Gaps: []policy.Outcome{}, Providers: r.Result.Providers()}
+			Gaps: []policy.Outcome{}, Providers: append([]string{}, r.Result.Providers()...)}
 		for _, o := range r.Result.Conditions {
 			if !o.IsMet() {
 				f.Gaps = append(f.Gaps, o)

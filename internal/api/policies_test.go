@@ -172,7 +172,7 @@ func TestStartupPolicies(t *testing.T) {
 				if c.Code == "high_tech_revenue" && c.Met != nil {
 					t.Errorf("high-tech revenue is data fuhua lacks: met %v", *c.Met)
 				}
-				if c.Code == "rd_ratio" && (c.Met == nil || *c.Met || c.Have.ZH != "研发费用占销售收入比例 4.5%" || c.Need.ZH != "需 >= 5%（年销售收入 ≤ 5000 万元）") {
+				if c.Code == "rd_ratio" && (c.Met == nil || *c.Met || c.Have.ZH != "研发费用占销售收入比例 4.5%" || c.Need.ZH != "需 ≥ 5%（年销售收入 ≤ 5000 万元）") {
 					t.Errorf("high-tech R&D: %+v", c)
 				}
 			}

@@ -186,7 +186,7 @@ func evaluate(c *Condition, p *profile.Profile, on Date) Outcome {
 		if c.Kind == Banded {
 			t, bandZH, bandEN, bandOK = c.band(p)
 		}
-		o.Need = Text{ZH: "需 " + c.Op + " " + m.formatZH(m.scale(t)) + bandZH, EN: "needs " + c.Op + " " + m.formatEN(m.scale(t)) + bandEN}
+		o.Need = Text{ZH: "需 " + opSign(c.Op) + " " + m.formatZH(m.scale(t)) + bandZH, EN: "needs " + opSign(c.Op) + " " + m.formatEN(m.scale(t)) + bandEN}
 		if !ok || !bandOK {
 			return o
 		}
@@ -199,13 +199,13 @@ func evaluate(c *Condition, p *profile.Profile, on Date) Outcome {
 		d := m.date(p)
 		at, err := time.Parse(time.DateOnly, d)
 		if err != nil {
-			o.Have, o.Need = notFilled(m), Text{ZH: "需 " + c.Op + " " + years(c.Value) + " 年", EN: "needs " + c.Op + " " + years(c.Value) + " years"}
+			o.Have, o.Need = notFilled(m), Text{ZH: "需 " + opSign(c.Op) + " " + years(c.Value) + " 年", EN: "needs " + opSign(c.Op) + " " + years(c.Value) + " years"}
 			return o
 		}
 		months := float64(monthsBetween(at, on.Time))
 		o.Have = Text{ZH: fmt.Sprintf("%s %s，至 %s 满 %s 年", m.ZH, d, on.Format(time.DateOnly), years(math.Floor(months/1.2)/10)),
 			EN: fmt.Sprintf("%s %s: %s years by %s", m.EN, d, years(math.Floor(months/1.2)/10), on.Format(time.DateOnly))}
-		o.Need = Text{ZH: "需 " + c.Op + " " + years(c.Value) + " 年", EN: "needs " + c.Op + " " + years(c.Value) + " years"}
+		o.Need = Text{ZH: "需 " + opSign(c.Op) + " " + years(c.Value) + " 年", EN: "needs " + opSign(c.Op) + " " + years(c.Value) + " years"}
 		o.Met = met(holds(c.Op, months, math.Round(c.Value*12)))
 		if !*o.Met && c.Close != nil {
 			o.Close = c.Close.within(months, math.Round(c.Value*12), math.Round(c.Close.Abs*12))
@@ -405,6 +405,19 @@ func (g *Gap) within(v, t, abs float64) bool {
 		return true
 	}
 	return g.Abs > 0 && d <= abs+1e-9
+}
+
+// opSign writes an operator as people read it.
+func opSign(op string) string {
+	switch op {
+	case ">=":
+		return "≥"
+	case "<=":
+		return "≤"
+	case "==":
+		return "="
+	}
+	return op
 }
 
 func holds(op string, v, t float64) bool {

@@ -86,7 +86,7 @@ func TestHaveAndNeedTexts(t *testing.T) {
 	got := eval1(c, profile.Profile{RDRatio: 0.031}, "2025-06-30")
 	want := Outcome{Code: "rd", ZH: "研发", EN: "R&D", Met: &no,
 		Have: Text{ZH: "研发费用占销售收入比例 3.1%", EN: "R&D spending / sales revenue 3.1%"},
-		Need: Text{ZH: "需 >= 4%", EN: "needs >= 4%"}}
+		Need: Text{ZH: "需 ≥ 4%", EN: "needs ≥ 4%"}}
 	if d := cmp.Diff(got, want); d != "" {
 		t.Errorf("(-got +want)\n%s", d)
 	}
@@ -115,10 +115,10 @@ func TestBandBoundaries(t *testing.T) {
 		}
 	}
 	o := eval1(c, profile.Profile{RevenueWan: 8000, RDRatio: 0.031}, "2025-06-30")
-	if o.Need.ZH != "需 >= 4%（年销售收入 ≤ 20000 万元）" || o.Have.ZH != "研发费用占销售收入比例 3.1%" {
+	if o.Need.ZH != "需 ≥ 4%（年销售收入 ≤ 20000 万元）" || o.Have.ZH != "研发费用占销售收入比例 3.1%" {
 		t.Errorf("texts: have %q need %q", o.Have.ZH, o.Need.ZH)
 	}
-	if o := eval1(c, profile.Profile{RevenueWan: 30000, RDRatio: 0.01}, "2025-06-30"); o.Need.ZH != "需 >= 3%（年销售收入 > 20000 万元）" {
+	if o := eval1(c, profile.Profile{RevenueWan: 30000, RDRatio: 0.01}, "2025-06-30"); o.Need.ZH != "需 ≥ 3%（年销售收入 > 20000 万元）" {
 		t.Errorf("open band text: %q", o.Need.ZH)
 	}
 }
