@@ -375,3 +375,24 @@ func TestPolicyFirmsForManagers(t *testing.T) {
 		t.Errorf("export rows %v", ids)
 	}
 }
+
+// Carrier and enclave programmes list carriers and enclaves; a manager sees an
+// enclave by its home district, as everywhere else.
+func TestPolicyFirmsForCarriersAndEnclaves(t *testing.T) {
+	h := newHarness(t, withClock)
+	_, mgr := h.user(profile.RoleManager, "kaifaqu")
+	h.putID(profile.Profile{Kind: profile.Carrier, Name: "开发区标杆孵化器", District: "kaifaqu", Type: "incubator", Level: "national", Benchmark: true, Established: "2016-01-01"})
+	h.putID(profile.Profile{Kind: profile.Carrier, Name: "盐南标杆孵化器", District: "yannan", Type: "incubator", Level: "national", Benchmark: true, Established: "2016-01-01"})
+	h.putID(profile.Profile{Kind: profile.Startup, Name: "开发区企业", District: "kaifaqu"})
+	enc := h.putID(profile.Profile{Kind: profile.Enclave, Name: "开发区深圳飞地", HomeDistrict: "kaifaqu", HostCity: "深圳", HostRegion: "pearl_delta", Capacity: 20, Established: "2020-05-01"})
+	h.putID(profile.Profile{Kind: profile.Enclave, Name: "盐南北京飞地", HomeDistrict: "yannan", HostCity: "北京", HostRegion: "jingjinji", Capacity: 20, Established: "2020-05-01"})
+
+	b := decodeAs[firmsBody](t, h.do("GET", "/api/v1/policies/reward_benchmark_incubator/firms?year=2025", mgr, nil))
+	if len(b.Items) != 1 || b.Items[0].Name != "开发区标杆孵化器" || b.Items[0].Status != "eligible" {
+		t.Errorf("benchmark reward, kaifaqu manager: %+v", b.Items)
+	}
+	e := decodeAs[firmsBody](t, h.do("GET", "/api/v1/policies/reward_enclave/firms?year=2025", mgr, nil))
+	if len(e.Items) != 1 || e.Items[0].ID != enc || e.Items[0].District != "kaifaqu" {
+		t.Errorf("enclave reward, kaifaqu manager: %+v", e.Items)
+	}
+}

@@ -121,7 +121,8 @@ type Date struct{ time.Time }
 // YearEnd is 31 December of year, the date a yearly assessment looks from.
 func YearEnd(year int) Date { return Date{time.Date(year, 12, 31, 0, 0, 0, 0, time.UTC)} }
 
-// Evaluate evaluates programme g against p on day on.
+// Evaluate evaluates programme g against p on day on. g must have passed Validate
+// (the catalogue's loader checks every programme once).
 func Evaluate(g *Programme, p *profile.Profile, on Date) Result {
 	r := Result{Code: g.Code, ZH: g.ZH, EN: g.EN, Version: g.Version, Year: on.Year(), AppliesTo: g.AppliesTo,
 		Guess: g.Guess, Source: g.Source, Note: g.Note, Conditions: make([]Outcome, 0, len(g.Conditions))}
