@@ -115,7 +115,7 @@ func TestCatalogueIsValidAndVersioned(t *testing.T) {
 func TestValidateRefusesBrokenData(t *testing.T) {
 	good := func() policy.Programme {
 		return policy.Programme{Code: "x", ZH: "x", EN: "x", Version: "v1", From: 2020, AppliesTo: profile.Startup,
-			Source: policy.Source{Document: "doc", Read: "2026-12-01"},
+			Source:     policy.Source{Document: "doc", Read: "2026-12-01"},
 			Conditions: []policy.Condition{{Code: "a", ZH: "a", EN: "a", Kind: policy.Compare, Metric: "employees", Op: ">=", Value: 1}}}
 	}
 	if err := policy.Validate(policy.Catalogue{Programmes: []policy.Programme{good()}}); err != nil {
