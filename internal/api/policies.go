@@ -269,7 +269,7 @@ func (s *Server) policyFirmsQuery(c *gin.Context) (firmsQuery, error) {
 func (s *Server) firms(c *gin.Context, q firmsQuery) ([]sheet.PolicyRow, map[string]int, error) {
 	u := currentUser(c)
 	counts := map[string]int{}
-	for _, st := range policy.Statuses {
+	for _, st := range policy.Statuses() {
 		counts[string(st)] = 0
 	}
 	var rows []sheet.PolicyRow

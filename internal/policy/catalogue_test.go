@@ -356,7 +356,7 @@ func TestEveryRuleKindIsUsed(t *testing.T) {
 			t.Errorf("no programme uses %s rules", k)
 		}
 	}
-	if !slices.Contains(policy.Statuses, policy.Close) {
+	if !slices.Contains(policy.Statuses(), policy.Close) {
 		t.Error("statuses lost close")
 	}
 }

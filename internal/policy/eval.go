@@ -157,17 +157,8 @@ func Evaluate(g *Programme, p *profile.Profile, on Date) Result {
 	return r
 }
 
-var (
-	yes = true
-	no  = false
-)
-
-func met(b bool) *bool {
-	if b {
-		return &yes
-	}
-	return &no
-}
+// met returns a fresh pointer, so no outcome shares its Met with another.
+func met(b bool) *bool { return &b }
 
 func evaluate(c *Condition, p *profile.Profile, on Date) Outcome {
 	o := Outcome{Code: c.Code, ZH: c.ZH, EN: c.EN, Provider: c.Provider, Guess: c.Guess}

@@ -84,7 +84,7 @@ func TestCompareBoundaries(t *testing.T) {
 func TestHaveAndNeedTexts(t *testing.T) {
 	c := Condition{Code: "rd", ZH: "研发", EN: "R&D", Kind: Compare, Metric: "rd_ratio", Op: ">=", Value: 4}
 	got := eval1(c, profile.Profile{RDRatio: 0.031}, "2025-06-30")
-	want := Outcome{Code: "rd", ZH: "研发", EN: "R&D", Met: &no,
+	want := Outcome{Code: "rd", ZH: "研发", EN: "R&D", Met: met(false),
 		Have: Text{ZH: "研发费用占销售收入比例 3.1%", EN: "R&D spending / sales revenue 3.1%"},
 		Need: Text{ZH: "需 ≥ 4%", EN: "needs ≥ 4%"}}
 	if d := cmp.Diff(got, want); d != "" {

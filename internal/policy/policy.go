@@ -36,7 +36,7 @@ const (
 )
 
 // Statuses lists the statuses, best first.
-var Statuses = []Status{Eligible, Close, Unknown, NotEligible}
+func Statuses() []Status { return []Status{Eligible, Close, Unknown, NotEligible} }
 
 // Valid reports whether s is one of the four statuses.
 func (s Status) Valid() bool {
