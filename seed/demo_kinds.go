@@ -7,8 +7,8 @@ import (
 	"strconv"
 	"strings"
 
+	"fuhua/internal/policy"
 	"fuhua/internal/profile"
-	"fuhua/internal/techsme"
 )
 
 // startup fills a startup: a firm that entered incubation between 2021 and 2025,
@@ -65,7 +65,7 @@ func (g *demoGen) startup(p *profile.Profile, i int, r *rand.Rand) {
 		p.HighTech = &profile.YearResult{Year: between(r, max(2022, sinceYear), 2025), Passed: true}
 	}
 	if !chance(r, 0.1) { // one in ten never filed for the tech-SME evaluation
-		p.TechSME = &profile.YearResult{Year: lastYear, Passed: techsme.Assess(*p, lastYear).Passed}
+		p.TechSME = &profile.YearResult{Year: lastYear, Passed: techSMEPassed(p, lastYear)}
 	}
 
 	n := &profile.Needs{}
@@ -358,4 +358,12 @@ func (g *demoGen) provider(p *profile.Profile, i int, r *rand.Rand) {
 	p.Summary = fmt.Sprintf("%s为%s%s。（示例数据）", p.Name, field, what)
 	p.Contact = g.contact(r, py)
 	p.Tags = g.tags(r, p.Chains)
+}
+
+// techSMEPassed pre-assesses a demo firm against the tech-SME programme of the
+// catalogue, as internal/techsme does (which cannot be imported here: it reads the
+// catalogue from this package).
+func techSMEPassed(p *profile.Profile, year int) bool {
+	g, ok := Policies().Get("tech_sme", year)
+	return ok && policy.Evaluate(g, p, policy.YearEnd(year)).Status == policy.Eligible
 }

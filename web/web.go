@@ -48,14 +48,15 @@ type page struct {
 
 // pages maps the path under /app/ to its page. The order of nav is the menu order.
 var pages = map[string]page{
-	"login":   {"login", "登录 / 注册", "Sign in / Register", true},
-	"me":      {"me", "我的资料", "My profiles", false},
-	"search":  {"search", "检索", "Search", false},
-	"profile": {"profile", "资料详情与匹配", "Profile and matches", false},
-	"intros":  {"intros", "对接", "Introductions", false},
-	"kpi":     {"kpi", "目标监测", "Plan indicators", false},
-	"chains":  {"chains", "产业图谱", "Chain map", false},
-	"rounds":  {"rounds", "批量对接", "Brokered rounds", false},
+	"login":    {"login", "登录 / 注册", "Sign in / Register", true},
+	"me":       {"me", "我的资料", "My profiles", false},
+	"search":   {"search", "检索", "Search", false},
+	"profile":  {"profile", "资料详情与匹配", "Profile and matches", false},
+	"intros":   {"intros", "对接", "Introductions", false},
+	"kpi":      {"kpi", "目标监测", "Plan indicators", false},
+	"chains":   {"chains", "产业图谱", "Chain map", false},
+	"rounds":   {"rounds", "批量对接", "Brokered rounds", false},
+	"policies": {"policies", "政策匹配", "Policy matching", false},
 }
 
 // navItem is one entry of the menu.
@@ -64,7 +65,7 @@ type navItem struct {
 	Current      bool
 }
 
-var nav = []string{"search", "chains", "me", "intros", "rounds", "kpi"}
+var nav = []string{"search", "chains", "me", "intros", "policies", "rounds", "kpi"}
 
 // view is what a page template is rendered with.
 type view struct {

@@ -189,54 +189,12 @@ func (s *Server) techSME(c *gin.Context) error {
 	r := techsme.Assess(*p, year)
 	out := techSMEResponse{StartupID: p.ID, Name: p.Name, Result: r, Gaps: make([]gapView, 0, len(r.Gaps))}
 	if len(r.Gaps) > 0 {
-		var providers []profile.Profile
-		err := s.Store.EachOfKind(c.Request.Context(), profile.Provider, func(q *profile.Profile) error {
-			providers = append(providers, *q)
-			return nil
-		})
+		near, err := s.nearestProviders(c.Request.Context(), p)
 		if err != nil {
 			return err
 		}
-		order := districtOrder()
-		// Nearest first: the startup's own district, then the other districts of
-		// the city in the plan's order, then bodies outside the city.
-		rank := func(q *profile.Profile) int {
-			switch {
-			case q.District == p.District && p.District != "":
-				return -1
-			case q.District == "":
-				return len(order)
-			}
-			return order[q.District]
-		}
-		slices.SortStableFunc(providers, func(a, b profile.Profile) int {
-			if ra, rb := rank(&a), rank(&b); ra != rb {
-				return ra - rb
-			}
-			if a.Name != b.Name {
-				if a.Name < b.Name {
-					return -1
-				}
-				return 1
-			}
-			if a.ID < b.ID {
-				return -1
-			}
-			return 1
-		})
 		for _, g := range r.Gaps {
-			gv := gapView{Gap: g, Candidates: []providerRef{}}
-			for i := range providers {
-				q := &providers[i]
-				if len(gv.Candidates) == maxCandidates {
-					break
-				}
-				if serves(q, g.Providers) {
-					gv.Candidates = append(gv.Candidates, providerRef{ID: q.ID, Name: q.Name, Type: q.Type, District: q.District,
-						Services: append([]string{}, q.Services...)})
-				}
-			}
-			out.Gaps = append(out.Gaps, gv)
+			out.Gaps = append(out.Gaps, gapView{Gap: g, Candidates: near(g.Providers)})
 		}
 	}
 	c.JSON(http.StatusOK, out)

@@ -37,6 +37,8 @@ func (s *Server) routes() {
 
 	// Brokered rounds (issue 13).
 	s.roundRoutes(in)
+	// Policy matching (issue 13).
+	s.policyRoutes(in)
 
 	s.webRoutes() // the web pages: /, /app/*, /static/* (package web)
 }

@@ -3,6 +3,12 @@
 // confirmation by a high-tech enterprise certificate. It tells the founder what is
 // missing and which kind of service provider could help close each gap.
 //
+// The rules are the "tech_sme" programme of the policy catalogue (seed/policies.json)
+// and the policy engine (internal/policy) evaluates them; this package turns the
+// engine's outcome into the detailed result the tech-SME page shows (points per
+// part, the next tier of each part and how far away it is). It must not know HTTP
+// or the database.
+//
 // It is a pre-assessment from the profile's own figures: the official result is the
 // provincial publication and the registration number, and eligibility conditions the
 // profile does not hold (E1, E3, E4, D2–D4 of the reference) are assumed met.
@@ -13,6 +19,7 @@ import (
 	"math"
 	"strconv"
 
+	"fuhua/internal/policy"
 	"fuhua/internal/profile"
 )
 
@@ -106,65 +113,68 @@ var Label = Text{
 	EN: "Pre-assessment from the firm's own figures under the national tech-SME evaluation rules; the official result is the provincial publication and registration number.",
 }
 
-// Assess pre-assesses p for the evaluation year. It reads employees, tech_staff,
+// Assess pre-assesses p for the evaluation year through the policy engine
+// (programme "tech_sme" of the catalogue). It reads employees, tech_staff,
 // rd_ratio, rd_cost_ratio (fractions: 0.06 is 6 %), patents (class I IP), other_ip
 // (class II), revenue_wan, assets_wan and high_tech.
 func Assess(p profile.Profile, year int) Result {
-	r := Result{RuleVersion: RuleVersion, Year: year, Label: Label, SizeOK: true}
+	rules := rulesFor(year)
+	res := policy.Evaluate(rules.programme, &p, policy.YearEnd(year))
+	r := Result{RuleVersion: rules.programme.Version, Year: year, Label: Label, SizeOK: true}
 
-	if p.Employees > rules.MaxEmployees {
+	if o, _ := res.Condition(condEmployees); o.IsUnmet() {
 		r.SizeProblems = append(r.SizeProblems, Text{
 			ZH: fmt.Sprintf("职工总数 %d 人，超过 %d 人上限", p.Employees, rules.MaxEmployees),
 			EN: fmt.Sprintf("%d employees, above the limit of %d", p.Employees, rules.MaxEmployees)})
 	}
-	if p.RevenueWan > rules.MaxRevenue {
+	if o, _ := res.Condition(condRevenue); o.IsUnmet() {
 		r.SizeProblems = append(r.SizeProblems, Text{
 			ZH: fmt.Sprintf("年销售收入 %s 万元，超过 %s 万元上限", num(p.RevenueWan), num(rules.MaxRevenue)),
 			EN: fmt.Sprintf("annual sales revenue of %s wan yuan, above the limit of %s", num(p.RevenueWan), num(rules.MaxRevenue))})
 	}
-	if p.AssetsWan > rules.MaxAssets {
+	if o, _ := res.Condition(condAssets); o.IsUnmet() {
 		r.SizeProblems = append(r.SizeProblems, Text{
 			ZH: fmt.Sprintf("资产总额 %s 万元，超过 %s 万元上限", num(p.AssetsWan), num(rules.MaxAssets)),
 			EN: fmt.Sprintf("total assets of %s wan yuan, above the limit of %s", num(p.AssetsWan), num(rules.MaxAssets))})
 	}
 	r.SizeOK = len(r.SizeProblems) == 0
 
-	r.Staff = PartScore{Max: rules.StaffMax}
-	if p.Employees > 0 && p.TechStaff > 0 {
-		// Integer division is exact for a threshold test: floor(x) ≥ n ⇔ x ≥ n.
-		r.Staff.RatioBP = int64(p.TechStaff) * 10000 / int64(p.Employees)
-		r.Staff.Points = rules.Staff.score(r.Staff.RatioBP)
+	route, _ := res.Condition(condRoute)
+	var highTech, byScore bool
+	for _, o := range route.Of {
+		switch o.Code {
+		case condHighTech:
+			highTech = o.IsMet()
+		case condScore:
+			byScore = o.IsMet()
+			r.Total = o.Points
+			for _, ps := range o.Parts {
+				score := PartScore{Points: ps.Points, Max: ps.Max}
+				switch Part(ps.Code) {
+				case Staff:
+					score.RatioBP = int64(ps.Value)
+					r.Staff = score
+				case RD:
+					score.RatioBP, score.Measure = int64(ps.Value), ps.Metric
+					r.RD = score
+				case IP:
+					r.IP = score
+				}
+			}
+		}
 	}
-
-	sales, cost := fractionBP(p.RDRatio), fractionBP(p.RDCostRatio)
-	ps, pc := rules.RDSales.score(sales), rules.RDCost.score(cost)
-	r.RD = PartScore{Max: rules.RDMax, Points: ps, RatioBP: sales, Measure: MeasureSales}
-	if pc > ps {
-		r.RD = PartScore{Max: rules.RDMax, Points: pc, RatioBP: cost, Measure: MeasureCost}
-	}
-
-	r.IP = PartScore{Max: rules.IPMax}
-	if int64(p.Patents) >= rules.ClassIMin {
-		r.IP.Points = rules.ClassI
-	} else {
-		r.IP.Points = rules.ClassII.score(int64(p.OtherIP))
-	}
-
-	r.Total = r.Staff.Points + r.RD.Points + r.IP.Points
-	byScore := r.Total >= rules.PassMark && r.Staff.Points > 0
 	ht := p.HighTech
-	highTech := ht != nil && ht.Passed && year >= ht.Year && year-ht.Year < rules.HighTechYears
 
 	switch {
 	case !r.SizeOK:
 		r.Reasons = append(r.Reasons, Text{ZH: "企业规模超出科技型中小企业标准，不能通过评价。",
 			EN: "The firm is above the size limits of a tech-SME and cannot pass."})
-	case highTech:
+	case res.Status == policy.Eligible && highTech:
 		r.Passed, r.Route = true, RouteHighTech
 		r.Reasons = append(r.Reasons, Text{
 			ZH: fmt.Sprintf("持有 %d 年认定的有效高新技术企业证书，可直接确认，无需评分。", ht.Year),
 			EN: fmt.Sprintf("Holds a valid high-tech enterprise certificate (granted %d): confirmed directly, without scoring.", ht.Year)})
-	case byScore:
+	case res.Status == policy.Eligible && byScore:
 		r.Passed, r.Route = true, RouteScore
 		r.Reasons = append(r.Reasons, Text{
 			ZH: fmt.Sprintf("总分 %d 分，达到 %d 分且科技人员指标不为 0。", r.Total, rules.PassMark),
@@ -186,13 +196,13 @@ func Assess(p profile.Profile, year int) Result {
 				ZH: fmt.Sprintf("科技人员占比低于 %s，该项为 0 分时不能通过评价。", pct(rules.Staff[len(rules.Staff)-1].Min)),
 				EN: fmt.Sprintf("S&T staff are below %s of employees; with 0 points for staff the firm cannot pass.", pct(rules.Staff[len(rules.Staff)-1].Min))})
 		}
-		r.Gaps = gaps(p, r)
+		r.Gaps = gaps(rules, p, r)
 	}
 	return r
 }
 
 // gaps lists, part by part, the next step up and who could help.
-func gaps(p profile.Profile, r Result) []Gap {
+func gaps(rules *ruleSet, p profile.Profile, r Result) []Gap {
 	var out []Gap
 	add := func(part Part, reach int, zh, en string) {
 		cur := map[Part]int{Staff: r.Staff.Points, RD: r.RD.Points, IP: r.IP.Points}[part]
@@ -254,18 +264,6 @@ func hiresNeeded(tech, emp, bp int64) int64 {
 		return 0
 	}
 	return (short + (10000 - bp) - 1) / (10000 - bp)
-}
-
-// fractionBP turns a ratio stored as a fraction into whole basis points. It first
-// rounds to a millionth, so a float such as 0.1 (which is 0.1000000000000000055…)
-// or 0.3 (0.29999999999999998…) reads as exactly 10 % or 30 %, then truncates, so
-// 9.99 % stays below 10 %.
-func fractionBP(f float64) int64 {
-	if math.IsNaN(f) || f <= 0 {
-		return 0
-	}
-	micro := int64(math.Round(f * 1e6))
-	return micro / 100
 }
 
 // pct writes basis points as a percentage: 1000 → "10%", 1250 → "12.5%".

@@ -47,6 +47,9 @@ function renderDetail(p) {
   // The API decides who may edit; the button shows for those it would let in.
   if (user && (p.owner_id === user.id || user.role === 'admin' || (user.role === 'manager' && (user.districts || []).includes(p.district)))) {
     head.append(el('a', { class: 'button secondary', href: '/app/me' + query({ kind: p.kind, edit: p.id }), text: '编辑' }));
+    if (['startup', 'carrier', 'enclave'].includes(p.kind)) {
+      head.append(' ', el('a', { class: 'button secondary', id: 'policies-link', href: '/app/policies' + query({ kind: p.kind, id: p.id }), text: '政策匹配' }));
+    }
   }
   detail.append(head);
   if (p.summary) detail.append(el('p', { class: 'summary', text: p.summary }));

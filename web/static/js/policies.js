@@ -1,0 +1,214 @@
+// 政策匹配: for a firm (or carrier, enclave) every support programme with its
+// status, each condition met / unmet / unknown with what the profile has and needs,
+// and the providers in fuhua who can close the gaps; for managers and admins, per
+// programme, the firms eligible or close in their districts, with an .xlsx export
+// so the office can push the programme to them.
+
+import { get, query, token, ApiError } from './api.js';
+import { bi, catalog, clear, el, nameOf, profileHref, setupPage } from './ui.js';
+
+const me = setupPage();
+const cat = await catalog();
+const out = document.getElementById('p-out');
+const errBox = document.getElementById('p-error');
+const more = document.getElementById('m-more');
+const params = new URLSearchParams(location.search);
+
+const statusName = {
+  eligible: ['符合', 'eligible'], close: ['接近', 'close'], unknown: ['待核实', 'unknown'], not_eligible: ['不符合', 'not eligible'],
+};
+const thisYear = new Date().getFullYear();
+
+function years(sel) {
+  for (let y = thisYear + 1; y >= thisYear - 3; y--) sel.append(el('option', { value: String(y), text: y + ' 年' }));
+  sel.value = String(thisYear);
+}
+
+function badge(st) {
+  const n = statusName[st] || [st, ''];
+  return el('span', { class: 'status policy-' + st, dataset: { status: st } }, bi(n[0], n[1]));
+}
+
+function showError(err) {
+  errBox.textContent = err instanceof ApiError ? err.zh + (err.en ? ' / ' + err.en : '') : String(err);
+}
+
+function mark(o) {
+  if (o.met === null || o.met === undefined) return el('span', { class: 'met-unknown', title: '未知 unknown', text: '？' });
+  if (o.met) return el('span', { class: 'met-yes', title: '满足 met', text: '✓' });
+  return el('span', { class: o.close ? 'met-close' : 'met-no', title: o.close ? '接近 close' : '未满足 unmet', text: o.close ? '≈' : '✗' });
+}
+
+function conditionRows(tb, conds, depth) {
+  for (const o of conds || []) {
+    const name = el('td', {}, el('span', { text: (depth ? '　'.repeat(depth) + '· ' : '') + o.zh + (o.guess ? ' [guess]' : '') }),
+      el('small', { class: 'en block', text: o.en }));
+    tb.append(el('tr', { dataset: { code: o.code, met: o.met === null ? 'unknown' : String(o.met) } },
+      el('td', {}, mark(o)), name,
+      el('td', {}, el('span', { text: o.have.zh }), el('small', { class: 'en block', text: o.have.en })),
+      el('td', {}, el('span', { text: o.need.zh }), el('small', { class: 'en block', text: o.need.en }))));
+    if (o.of && !o.met) conditionRows(tb, o.of, depth + 1);
+  }
+}
+
+function programmeCard(it) {
+  const sec = el('section', { class: 'card policy', dataset: { code: it.code } },
+    el('h2', {}, bi(it.zh, it.en), ' ', badge(it.status)),
+    el('p', { class: 'muted' }, el('span', { text: it.version + ' · ' + it.source.document }),
+      el('small', { class: 'en block', text: '读取于 read ' + it.source.read + (it.guess ? ' · [guess]' : '') })));
+  if (it.note && it.note.zh) sec.append(el('p', {}, bi(it.note.zh, it.note.en)));
+  const tb = el('tbody');
+  conditionRows(tb, it.conditions, 0);
+  sec.append(el('div', { class: 'scroll' }, el('table', { class: 'conditions' },
+    el('thead', {}, el('tr', {}, el('th', {}, ''), el('th', {}, bi('条件', 'Condition')), el('th', {}, bi('现状', 'Has')), el('th', {}, bi('要求', 'Needs')))),
+    tb)));
+  if (it.providers && it.providers.length) {
+    const ul = el('ul', { class: 'providers' });
+    for (const p of it.providers) {
+      const li = el('li', { dataset: { type: p.type } }, el('strong', { text: p.zh + '：' }));
+      if (!p.candidates.length) li.append(el('span', { class: 'muted', text: '平台内暂无此类服务机构 · none in fuhua yet' }));
+      p.candidates.forEach((c, i) => {
+        if (i) li.append('、');
+        li.append(el('a', { href: profileHref('provider', c.id), text: c.name }), el('small', { class: 'en', text: ' ' + nameOf(cat, 'district', c.district || '') }));
+      });
+      ul.append(li);
+    }
+    sec.append(el('h3', {}, bi('可对接的服务机构', 'Providers who can close the gaps')), ul);
+  }
+  return sec;
+}
+
+// ---- one profile's programmes ----
+
+async function firmView(kind, id) {
+  document.getElementById('p-firm-head').hidden = false;
+  const sel = document.getElementById('p-profile');
+  const yearSel = document.getElementById('p-year');
+  years(yearSel);
+  if (params.get('year')) yearSel.value = params.get('year');
+  const mine = [];
+  if (id) mine.push({ kind, id, name: '' });
+  for (const k of ['startup', 'carrier', 'enclave']) {
+    try {
+      const r = await get('/' + cat.path[k] + query({ mine: '1', limit: '100' }));
+      for (const p of (r.data && r.data.items) || []) if (p.id !== id) mine.push({ kind: k, id: p.id, name: p.name });
+    } catch { /* a role without profiles of this kind */ }
+  }
+  for (const p of mine) sel.append(el('option', { value: p.kind + ':' + p.id, text: (p.name || '当前资料') + ' · ' + nameOf(cat, 'kind', p.kind) }));
+  if (!mine.length) {
+    out.append(el('p', { class: 'muted', text: '还没有企业或载体资料。No firm or carrier profile yet.' }));
+    return;
+  }
+  const run = async () => {
+    clear(out);
+    errBox.textContent = '';
+    const [k, pid] = sel.value.split(':');
+    try {
+      const r = await get('/' + cat.path[k] + '/' + encodeURIComponent(pid) + '/policies' + query({ year: yearSel.value }));
+      const d = r.data;
+      out.append(el('h2', { id: 'p-name' }, el('a', { href: profileHref(k, pid), text: d.name }), ' ',
+        el('small', { class: 'en', text: '测算日期 as of ' + d.on })));
+      const order = { eligible: 0, close: 1, unknown: 2, not_eligible: 3 };
+      d.items.sort((a, b) => order[a.status] - order[b.status]);
+      for (const it of d.items) out.append(programmeCard(it));
+      if (!d.items.length) out.append(el('p', { class: 'muted', text: '该年度没有适用的政策。No programme for this year.' }));
+    } catch (err) {
+      showError(err);
+    }
+  };
+  document.getElementById('p-firm-form').addEventListener('submit', (ev) => { ev.preventDefault(); run(); });
+  run();
+}
+
+// ---- a programme's firms, for managers and admins ----
+
+async function managerView() {
+  document.getElementById('p-manager-head').hidden = false;
+  const codeSel = document.getElementById('m-code');
+  const statusSel = document.getElementById('m-status');
+  const distSel = document.getElementById('m-district');
+  const yearSel = document.getElementById('m-year');
+  years(yearSel);
+  const districts = me.role === 'admin' ? cat.districts : cat.districts.filter((d) => (me.districts || []).includes(d.code));
+  for (const d of districts) distSel.append(el('option', { value: d.code, text: d.zh }));
+  const loadCodes = async () => {
+    const keep = codeSel.value || params.get('code') || '';
+    clear(codeSel);
+    const r = await get('/policies' + query({ year: yearSel.value }));
+    for (const g of r.data.items) codeSel.append(el('option', { value: g.code, text: g.zh + ' · ' + g.en + (g.guess ? ' [guess]' : '') }));
+    if ([...codeSel.options].some((o) => o.value === keep)) codeSel.value = keep;
+  };
+  let cursor = '';
+  let tbody = null;
+  const filters = () => ({ year: yearSel.value, status: statusSel.value, district: distSel.value });
+  const page = async (fresh) => {
+    errBox.textContent = '';
+    if (fresh) {
+      clear(out);
+      cursor = '';
+      tbody = null;
+    }
+    let r;
+    try {
+      r = await get('/policies/' + encodeURIComponent(codeSel.value) + '/firms' + query(Object.assign(filters(), { cursor, limit: '50' })));
+    } catch (err) {
+      showError(err);
+      return;
+    }
+    const d = r.data;
+    if (!tbody) {
+      const c = d.counts || {};
+      out.append(el('p', { id: 'm-counts' }, ...['eligible', 'close', 'unknown', 'not_eligible'].map((s) =>
+        el('span', { class: 'count' }, badge(s), ' ' + (c[s] || 0) + ' 家　'))));
+      tbody = el('tbody');
+      out.append(el('div', { class: 'scroll card' }, el('table', { class: 'firms' },
+        el('thead', {}, el('tr', {}, el('th', {}, bi('名称', 'Name')), el('th', {}, bi('区县', 'District')), el('th', {}, bi('状态', 'Status')),
+          el('th', {}, bi('差距', 'Gaps')), el('th', {}, bi('可对接服务', 'Services')))), tbody)));
+    }
+    for (const f of d.items) {
+      const gaps = el('td', {});
+      for (const g of f.gaps) gaps.append(el('div', {}, el('span', { text: g.zh + '：' + g.have.zh + '，' + g.need.zh }), el('small', { class: 'en block', text: g.en + ': ' + g.have.en + '; ' + g.need.en })));
+      tbody.append(el('tr', { dataset: { id: f.id, status: f.status } },
+        el('td', {}, el('a', { href: '/app/policies' + query({ kind: f.kind, id: f.id, year: yearSel.value }), text: f.name })),
+        el('td', { text: nameOf(cat, 'district', f.district) }),
+        el('td', {}, badge(f.status)), gaps,
+        el('td', { text: (f.providers || []).map((t) => nameOf(cat, 'provider_types', t)).join('、') })));
+    }
+    if (!d.items.length && fresh) tbody.append(el('tr', {}, el('td', { colspan: '5', class: 'muted', text: '没有符合筛选条件的企业。No firm matches.' })));
+    cursor = d.next_cursor || '';
+    more.hidden = !cursor;
+  };
+  more.addEventListener('click', () => page(false));
+  document.getElementById('p-manager-form').addEventListener('submit', (ev) => { ev.preventDefault(); page(true); });
+  yearSel.addEventListener('change', async () => { await loadCodes(); });
+  document.getElementById('m-export').addEventListener('click', async () => {
+    errBox.textContent = '';
+    // A bearer token cannot ride on a plain link, so the file is fetched and handed
+    // to the browser as a download.
+    const res = await fetch('/api/v1/policies/' + encodeURIComponent(codeSel.value) + '/firms/export' + query(filters()),
+      { headers: { Authorization: 'Bearer ' + token() } });
+    if (!res.ok) {
+      showError(new ApiError(res.status, await res.json().catch(() => null)));
+      return;
+    }
+    const url = URL.createObjectURL(await res.blob());
+    const a = el('a', { href: url, download: codeSel.value + '-' + yearSel.value + '.xlsx' });
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10000);
+  });
+  try {
+    await loadCodes();
+  } catch (err) {
+    showError(err);
+    return;
+  }
+  page(true);
+}
+
+if (me) {
+  const id = params.get('id');
+  if (id || (me.role !== 'manager' && me.role !== 'admin')) firmView(params.get('kind') || 'startup', id || '');
+  else managerView();
+}
