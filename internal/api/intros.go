@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -253,8 +254,22 @@ func (s *Server) saveIntro(c *gin.Context, st Introductions, in *intro.Introduct
 		if err == nil {
 			return next, true, nil
 		}
-		if !errors.Is(err, profile.ErrPrecondition) || attempt >= 3 {
+		if !errors.Is(err, profile.ErrPrecondition) {
 			return nil, false, err
+		}
+		if attempt >= 3 {
+			// No If-Match was sent, so a lost race is a conflict with the
+			// current state, not a failed precondition of the caller's.
+			return nil, false, profile.Conflict("concurrent_change",
+				"someone else changed this introduction at the same moment; reload it and try again",
+				"他人刚刚同时处理了此对接，请刷新后重试")
+		}
+		// The winner holds the next version's claim until its write lands; give it
+		// a moment before judging the change again.
+		select {
+		case <-time.After(time.Duration(attempt+1) * 10 * time.Millisecond):
+		case <-c.Request.Context().Done():
+			return nil, false, fmt.Errorf("%w: %v", profile.ErrUnavailable, c.Request.Context().Err())
 		}
 		if in, err = st.GetIntro(c.Request.Context(), in.ID); err != nil {
 			return nil, false, err
