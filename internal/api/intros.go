@@ -17,7 +17,7 @@ import (
 
 // introRoutes adds the introduction routes to g (an authenticated group).
 func (s *Server) introRoutes(g *gin.RouterGroup) {
-	g.POST("/introductions", s.handle(s.createIntro))
+	g.POST("/introductions", s.idempotent(), s.handle(s.createIntro))
 	g.GET("/introductions", s.handle(s.listIntros))
 	g.GET("/introductions/:id", s.handle(s.getIntro))
 	g.POST("/introductions/:id/accept", s.handle(s.answerIntro("accept")))
@@ -114,8 +114,18 @@ func (s *Server) createIntro(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
+	ref := idemRef(c)
+	in.ID = ref
 	if err := st.CreateIntro(c.Request.Context(), in, ev); err != nil {
-		return err
+		// A retry of a request that died after its write finds that write.
+		if ref == "" || !errors.Is(err, profile.ErrConflict) {
+			return err
+		}
+		got, gerr := st.GetIntro(c.Request.Context(), ref)
+		if gerr != nil || got.RequesterID != in.RequesterID {
+			return err
+		}
+		in = got
 	}
 	c.Header("Location", "/api/v1/introductions/"+in.ID)
 	return s.renderIntro(c, http.StatusCreated, in, from, to)

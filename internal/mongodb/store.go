@@ -36,6 +36,8 @@ type Store struct {
 	now      func() time.Time
 	// lastClaim is the highest change sequence this process has claimed.
 	lastClaim atomic.Int64
+	// requestSweep is when (Unix ms) idempotency records were last swept.
+	requestSweep atomic.Int64
 
 	// mentoring caches MentoringCounts for AcceptedMentoring.
 	mentoringMu sync.Mutex
@@ -106,7 +108,7 @@ func (s *Store) Close(ctx context.Context) error { return s.client.Disconnect(ct
 // Collections names every collection the store writes. They are created when the
 // store opens, so the embedded server can index them all at once (see
 // embedded.Server.IndexIDs).
-var Collections = []string{"profiles", "changes", "seqs", "counters", "keys", "users", "introductions", "intro_events"}
+var Collections = []string{"profiles", "changes", "seqs", "counters", "keys", "users", "introductions", "intro_events", "requests"}
 
 func (s *Store) ensureCollections(ctx context.Context) error {
 	have, err := s.db.ListCollectionNames(ctx, bson.D{})
