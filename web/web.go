@@ -13,6 +13,7 @@ import (
 	"io/fs"
 	"net/http"
 	"strings"
+	"unicode/utf8"
 
 	"fuhua/internal/auth"
 	"fuhua/internal/profile"
@@ -121,6 +122,12 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		hd.Set("Cache-Control", "public, max-age=300")
 		_, _ = w.Write(h.catalog)
 	case strings.HasPrefix(p, "/static/"):
+		if !fs.ValidPath(strings.TrimPrefix(p, "/static/")) || !utf8.ValidString(p) || strings.ContainsRune(p, 0) {
+			// No file has such a name (bytes that are not UTF-8, "..", a NUL); the
+			// file server would report the failed open as a 500.
+			h.render(w, http.StatusNotFound, "notfound", view{Page: "notfound", TitleZH: "页面不存在", TitleEN: "Not found", Public: true, Nav: menu("")})
+			return
+		}
 		// No version in the file names, so browsers revalidate rather than cache
 		// blindly: a new binary's scripts are picked up at once.
 		hd.Set("Cache-Control", "no-cache")

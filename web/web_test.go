@@ -199,3 +199,35 @@ func TestCatalog(t *testing.T) {
 		}
 	}
 }
+
+// TestStaticOddPaths: names no file can have (bytes that are not UTF-8, overlong
+// dots, NULs, escapes of "..") are answered 404 or 400, never 500, and never with
+// a file from outside the static directory.
+func TestStaticOddPaths(t *testing.T) {
+	h := Handler()
+	if rec := get(t, h, "/static/js/api.js"); rec.Code != http.StatusOK {
+		t.Fatalf("control: a real file answers %d", rec.Code)
+	}
+	for _, p := range []string{
+		"/static/%ff", "/static/%c0%ae%c0%ae/x", "/static/%c0%ae%c0%ae/%c0%ae%c0%ae/web.go", "/static/%e0%80%af",
+		"/static/%00", "/static/js/%00.js", "/static/..%2f..%2fweb.go", "/static/%2e%2e/%2e%2e/web.go",
+		"/static/js/..%5c..%5cweb.go", "/static/%fe%ff", "/static/js/api.js%ff",
+	} {
+		t.Run(p, func(t *testing.T) {
+			req := httptest.NewRequest(http.MethodGet, "/", nil)
+			u, err := req.URL.Parse(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			req.URL = u
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, req)
+			if rec.Code != http.StatusNotFound && rec.Code != http.StatusBadRequest {
+				t.Errorf("status %d, want 404 or 400: %q", rec.Code, rec.Body.String())
+			}
+			if strings.Contains(rec.Body.String(), "package web") {
+				t.Errorf("served a source file")
+			}
+		})
+	}
+}

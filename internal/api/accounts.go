@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 
@@ -90,7 +92,7 @@ func checkEmail(email string) error {
 	if email == "" {
 		return profile.Invalid("email", "required", "email is required", "请填写邮箱")
 	}
-	if len(email) > 254 || at < 1 || at == len(email)-1 || strings.ContainsAny(email, " \t\r\n<>(),;:\"[]\\") || !strings.Contains(email[at:], ".") {
+	if len(email) > 254 || at < 1 || at == len(email)-1 || strings.ContainsAny(email, " \t\r\n<>(),;:\"[]\\") || strings.ContainsFunc(email, unicode.IsControl) || !strings.Contains(email[at:], ".") {
 		return profile.Invalid("email", "invalid_email", "email is not an e-mail address", "邮箱格式不正确")
 	}
 	return nil
@@ -99,6 +101,9 @@ func checkEmail(email string) error {
 func checkName(name string) error {
 	if strings.TrimSpace(name) == "" {
 		return profile.Invalid("name", "required", "name is required", "请填写姓名")
+	}
+	if strings.ContainsRune(name, 0) || !utf8.ValidString(name) {
+		return profile.Invalid("name", "invalid_text", "name contains invalid characters", "name 含有非法字符")
 	}
 	if len([]rune(name)) > profile.MaxShort {
 		return profile.Invalid("name", "too_long", "name is too long (at most 100 characters)", "姓名过长（最多 100 个字符）")

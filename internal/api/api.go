@@ -35,6 +35,8 @@ type Store interface {
 	UserByID(ctx context.Context, id string) (*profile.User, error)
 	UserByEmail(ctx context.Context, email string) (*profile.User, error)
 	UpdateUser(ctx context.Context, u *profile.User) error
+	// The records of Idempotency-Key.
+	Requests
 }
 
 // Indexer is the search index as the writers see it: a write is applied before the

@@ -11,6 +11,7 @@ import (
 	"reflect"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 
@@ -44,6 +45,11 @@ func readObject(c *gin.Context) (map[string]json.RawMessage, []byte, error) {
 	if trimmed[0] != '{' {
 		return nil, nil, newHTTPError(http.StatusBadRequest, "malformed_json", "", "the request body must be a JSON object", "请求体必须是 JSON 对象")
 	}
+	if !utf8.Valid(trimmed) {
+		// Go's decoder would turn the bad bytes into U+FFFD, so no text check after
+		// it could see them: refuse them here, naming the field they are in.
+		return nil, nil, invalidUTF8(trimmed)
+	}
 	dec := json.NewDecoder(bytes.NewReader(trimmed))
 	var obj map[string]json.RawMessage
 	if err := dec.Decode(&obj); err != nil {
@@ -53,6 +59,81 @@ func readObject(c *gin.Context) (map[string]json.RawMessage, []byte, error) {
 		return nil, nil, newHTTPError(http.StatusBadRequest, "malformed_json", "", "the body holds more than one JSON value", "请求体包含多个 JSON 值")
 	}
 	return obj, trimmed, nil
+}
+
+// invalidUTF8 is the error for a body that is not valid UTF-8, naming the field
+// (as a dotted path) whose key or value holds the first bad byte when the JSON
+// around it can be read that far.
+func invalidUTF8(body []byte) error {
+	off := 0
+	for off < len(body) {
+		r, size := utf8.DecodeRune(body[off:])
+		if r == utf8.RuneError && size <= 1 {
+			break
+		}
+		off += size
+	}
+	field := fieldAt(body, int64(off))
+	if field == "" {
+		return profile.Invalid("", "invalid_text",
+			fmt.Sprintf("the request body is not valid UTF-8 text (at byte %d)", off), fmt.Sprintf("请求体含有无效的 UTF-8 字符（第 %d 字节处）", off))
+	}
+	return profile.Invalid(field, "invalid_text",
+		fmt.Sprintf("%s is not valid UTF-8 text", field), fmt.Sprintf("%s 含有无效的 UTF-8 字符", field))
+}
+
+// fieldAt returns the dotted path of the object member whose key or value spans
+// byte off of body, or "" when the JSON cannot be read that far. List positions
+// are left out (a bad tag in "tags" is named "tags").
+func fieldAt(body []byte, off int64) string {
+	type frame struct {
+		object  bool
+		key     string
+		wantKey bool
+	}
+	var stack []*frame
+	path := func() string {
+		var parts []string
+		for _, f := range stack {
+			if f.object && f.key != "" {
+				parts = append(parts, f.key)
+			}
+		}
+		return strings.Join(parts, ".")
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return ""
+		}
+		past := dec.InputOffset() > off
+		var top *frame
+		if len(stack) > 0 {
+			top = stack[len(stack)-1]
+		}
+		if d, ok := tok.(json.Delim); ok && (d == '}' || d == ']') {
+			stack = stack[:len(stack)-1]
+			continue
+		}
+		if top != nil && top.object && top.wantKey {
+			top.key, _ = tok.(string)
+			top.wantKey = false
+			if past {
+				return path()
+			}
+			continue
+		}
+		if past {
+			return path()
+		}
+		if top != nil && top.object {
+			top.wantKey = true
+		}
+		if d, ok := tok.(json.Delim); ok {
+			stack = append(stack, &frame{object: d == '{', wantKey: d == '{'})
+		}
+	}
 }
 
 func malformed(err error) error {

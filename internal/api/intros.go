@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -16,7 +17,7 @@ import (
 
 // introRoutes adds the introduction routes to g (an authenticated group).
 func (s *Server) introRoutes(g *gin.RouterGroup) {
-	g.POST("/introductions", s.handle(s.createIntro))
+	g.POST("/introductions", s.idempotent(), s.handle(s.createIntro))
 	g.GET("/introductions", s.handle(s.listIntros))
 	g.GET("/introductions/:id", s.handle(s.getIntro))
 	g.POST("/introductions/:id/accept", s.handle(s.answerIntro("accept")))
@@ -113,8 +114,18 @@ func (s *Server) createIntro(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
+	ref := idemRef(c)
+	in.ID = ref
 	if err := st.CreateIntro(c.Request.Context(), in, ev); err != nil {
-		return err
+		// A retry of a request that died after its write finds that write.
+		if ref == "" || !errors.Is(err, profile.ErrConflict) {
+			return err
+		}
+		got, gerr := st.GetIntro(c.Request.Context(), ref)
+		if gerr != nil || got.RequesterID != in.RequesterID {
+			return err
+		}
+		in = got
 	}
 	c.Header("Location", "/api/v1/introductions/"+in.ID)
 	return s.renderIntro(c, http.StatusCreated, in, from, to)
@@ -253,8 +264,22 @@ func (s *Server) saveIntro(c *gin.Context, st Introductions, in *intro.Introduct
 		if err == nil {
 			return next, true, nil
 		}
-		if !errors.Is(err, profile.ErrPrecondition) || attempt >= 3 {
+		if !errors.Is(err, profile.ErrPrecondition) {
 			return nil, false, err
+		}
+		if attempt >= 3 {
+			// No If-Match was sent, so a lost race is a conflict with the
+			// current state, not a failed precondition of the caller's.
+			return nil, false, profile.Conflict("concurrent_change",
+				"someone else changed this introduction at the same moment; reload it and try again",
+				"他人刚刚同时处理了此对接，请刷新后重试")
+		}
+		// The winner holds the next version's claim until its write lands; give it
+		// a moment before judging the change again.
+		select {
+		case <-time.After(time.Duration(attempt+1) * 10 * time.Millisecond):
+		case <-c.Request.Context().Done():
+			return nil, false, fmt.Errorf("%w: %v", profile.ErrUnavailable, c.Request.Context().Err())
 		}
 		if in, err = st.GetIntro(c.Request.Context(), in.ID); err != nil {
 			return nil, false, err

@@ -162,8 +162,18 @@ func (s *Server) createProfile(k profile.Kind) func(c *gin.Context) error {
 			return err
 		}
 		p.OwnerID = u.ID
+		ref := idemRef(c)
+		p.ID = ref
 		if err := s.Store.CreateProfile(c.Request.Context(), p); err != nil {
-			return err
+			// A retry of a request that died after its write finds that write.
+			if ref == "" || !errors.Is(err, profile.ErrConflict) {
+				return err
+			}
+			got, gerr := s.Store.GetProfile(c.Request.Context(), ref)
+			if gerr != nil || got.OwnerID != u.ID {
+				return err
+			}
+			p = got
 		}
 		s.applyIndex(c, p)
 		c.Header("Location", "/api/v1/"+k.Path()+"/"+p.ID)

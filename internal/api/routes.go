@@ -20,7 +20,7 @@ func (s *Server) routes() {
 	in.GET("/chains/:code", s.handle(s.chainDetail))
 	for _, k := range profile.Kinds {
 		g := in.Group("/" + k.Path())
-		g.POST("", s.handle(s.createProfile(k)))
+		g.POST("", s.idempotent(), s.handle(s.createProfile(k)))
 		g.GET("", s.handle(s.listProfiles(k)))
 		g.GET("/:id", s.handle(s.getProfile(k)))
 		g.PATCH("/:id", s.handle(s.patchProfile(k)))

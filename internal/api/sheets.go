@@ -37,9 +37,21 @@ func attachment(c *gin.Context, name string, b []byte) {
 	c.Data(http.StatusOK, sheet.ContentType, b)
 }
 
-// importTemplate answers GET /api/v1/{path}/import/template: the .xlsx to fill in.
+// mayImport refuses everyone but district managers and admins.
+func mayImport(u *profile.User) error {
+	if u.Role != profile.RoleManager && u.Role != profile.RoleAdmin {
+		return profile.Forbidden("imports are for district managers and admins", "仅区县管理员和系统管理员可以导入")
+	}
+	return nil
+}
+
+// importTemplate answers GET /api/v1/{path}/import/template: the .xlsx to fill in,
+// for those who may import (managers and admins, as docs/roles.md says).
 func (s *Server) importTemplate(k profile.Kind) func(c *gin.Context) error {
 	return func(c *gin.Context) error {
+		if err := mayImport(currentUser(c)); err != nil {
+			return err
+		}
 		b, err := sheet.Template(k)
 		if err != nil {
 			return err
@@ -143,8 +155,8 @@ const importWorkers = 4
 func (s *Server) importProfiles(k profile.Kind) func(c *gin.Context) error {
 	return func(c *gin.Context) error {
 		u := currentUser(c)
-		if u.Role != profile.RoleManager && u.Role != profile.RoleAdmin {
-			return profile.Forbidden("imports are for district managers and admins", "仅区县管理员和系统管理员可以导入")
+		if err := mayImport(u); err != nil {
+			return err
 		}
 		data, err := uploadedFile(c)
 		if err != nil {

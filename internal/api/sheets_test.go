@@ -245,9 +245,35 @@ func TestImportRefusals(t *testing.T) {
 	if h.lastSeq() != seq {
 		t.Errorf("a refused import wrote")
 	}
-	r := h.do("GET", "/api/v1/enclaves/import/template", founder, nil)
+	r := h.do("GET", "/api/v1/enclaves/import/template", mgr, nil)
 	if r.Status != http.StatusOK || !strings.Contains(r.Header.Get("Content-Disposition"), "enclaves-template.xlsx") {
 		t.Errorf("template: %d %v", r.Status, r.Header)
+	}
+}
+
+// TestImportTemplateRoles: the import template is for those who may import
+// (docs/roles.md): managers and admins get it, every other role 403.
+func TestImportTemplateRoles(t *testing.T) {
+	h := newHarness(t)
+	for _, code := range profile.AllRoles.Codes() {
+		role := profile.Role(code)
+		_, tok := h.user(role, "yannan")
+		for _, k := range profile.Kinds {
+			r := h.do("GET", "/api/v1/"+k.Path()+"/import/template", tok, nil)
+			want := http.StatusForbidden
+			if role == profile.RoleManager || role == profile.RoleAdmin {
+				want = http.StatusOK
+			}
+			if r.Status != want {
+				t.Errorf("%s GET %s template: %d, want %d", role, k, r.Status, want)
+				continue
+			}
+			if want == http.StatusForbidden {
+				if code, _ := r.errCode(t); code != "forbidden" {
+					t.Errorf("%s: code %q", role, code)
+				}
+			}
+		}
 	}
 }
 

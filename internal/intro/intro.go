@@ -158,6 +158,10 @@ func textLen(field, s string, max int) error {
 	if !utf8.ValidString(s) {
 		return profile.Invalid(field, "invalid_text", field+" is not valid UTF-8", field+" 不是有效的 UTF-8 文本")
 	}
+	if strings.ContainsRune(s, 0) {
+		// PostgreSQL (FerretDB's other backend) refuses to store it, and no person types it.
+		return profile.Invalid(field, "invalid_text", field+" contains a NUL character", field+" 含有非法字符（NUL）")
+	}
 	if utf8.RuneCountInString(s) > max {
 		return profile.Invalid(field, "too_long", fmt.Sprintf("%s may have at most %d characters", field, max),
 			fmt.Sprintf("%s 最多 %d 个字符", field, max))

@@ -22,7 +22,9 @@ import (
 // unique is carried by _id keys in the keys collection, which every backend
 // enforces:
 //
-//   - intro-pair:<a>:<b>          the pair's open (pending or accepted) introduction
+//   - intro-pair:<a>:<b>          the pair's open (pending or accepted) introduction,
+//     or one being created (with the time of the claim); see claimPair
+//   - release:intro-pair:<a>:<b>:<id>  introduction id's hold on the pair was freed
 //   - quota:<user>:<day>:<n>      the n-th introduction the account asked for that day
 //   - mentor-slot:<mentor>:<n>    the n-th accepted mentoring introduction of a mentor
 //   - intro-contact:<user>:<pid>  the account may see profile pid's contact
@@ -43,29 +45,47 @@ func quotaKey(user, day string, n int) string   { return fmt.Sprintf("quota:%s:%
 func mentorSlotKey(mentor string, n int) string { return fmt.Sprintf("mentor-slot:%s:%d", mentor, n) }
 func contactKey(user, profileID string) string  { return "intro-contact:" + user + ":" + profileID }
 
-// EnsureIntroIndexes creates the indexes a real MongoDB uses for the lists; the
-// embedded backend accepts and ignores them.
+// EnsureIntroIndexes creates the indexes a real MongoDB (or FerretDB on
+// PostgreSQL) uses for the inbox, outbox and brokered lists and the expiry sweep;
+// Open calls it. Only missing ones are created, since FerretDB v1 drops the
+// connection when asked to create one that exists. ErrUnavailable if the
+// database cannot answer.
 func (s *Store) EnsureIntroIndexes(ctx context.Context) error {
-	_, err := s.intros().Indexes().CreateMany(ctx, []mongo.IndexModel{
+	if err := createMissingIndexes(ctx, s.intros(), []mongo.IndexModel{
 		{Keys: bson.D{{Key: "recipients", Value: 1}, {Key: "_id", Value: -1}}},
 		{Keys: bson.D{{Key: "requester", Value: 1}, {Key: "_id", Value: -1}}},
 		{Keys: bson.D{{Key: "broker", Value: 1}, {Key: "_id", Value: -1}}},
 		{Keys: bson.D{{Key: "state", Value: 1}, {Key: "expires_at", Value: 1}}},
 		{Keys: bson.D{{Key: "mentor_id", Value: 1}, {Key: "state", Value: 1}}},
-	})
-	if err != nil {
-		return translate(err, "introduction indexes")
+	}); err != nil {
+		return err
 	}
-	_, err = s.introEvents().Indexes().CreateOne(ctx, mongo.IndexModel{Keys: bson.D{{Key: "intro", Value: 1}, {Key: "at", Value: 1}}})
-	return translate(err, "introduction indexes")
+	return createMissingIndexes(ctx, s.introEvents(), []mongo.IndexModel{{Keys: bson.D{{Key: "intro", Value: 1}, {Key: "at", Value: 1}}}})
 }
 
-// CreateIntro stores a new introduction (as planned by intro.New) with a fresh id
-// and version 1, and records ev in the audit trail. It returns ErrConflict (code
-// open_introduction) if the pair already has a pending or accepted introduction,
-// and ErrTooMany (with RetryAfter) past the requester's daily limit.
+// pairClaimTTL is how long a pair key whose introduction is not (yet) stored
+// counts as a creation in progress. A creation gives up after createDeadline, well
+// inside it, so a live creator is never taken for a dead one; after it, the key is
+// one left by a creation that died between its claim and its insert.
+// A retry with the same Idempotency-Key names the same introduction, so it takes
+// its own claim back at once; only a different request waits out the TTL.
+const (
+	pairClaimTTL   = 10 * time.Minute
+	createDeadline = 2 * time.Minute
+)
+
+// CreateIntro stores a new introduction (as planned by intro.New) with version 1
+// and a fresh id (or the id it carries, so a retried request can name the
+// introduction it meant), and records ev in the audit trail. It returns
+// ErrConflict (code open_introduction, naming the open one) if the pair already
+// has a pending or accepted introduction or one being created, and ErrTooMany
+// (with RetryAfter) past the requester's daily limit.
 func (s *Store) CreateIntro(ctx context.Context, in *intro.Introduction, ev intro.Event) error {
-	in.ID = NewID()
+	ctx, cancel := context.WithTimeout(ctx, createDeadline)
+	defer cancel()
+	if in.ID == "" {
+		in.ID = NewID()
+	}
 	in.Version = 1
 	now := s.now()
 	in.CreatedAt, in.UpdatedAt, in.ExpiresAt = now, now, now.Add(intro.TTL)
@@ -75,12 +95,15 @@ func (s *Store) CreateIntro(ctx context.Context, in *intro.Introduction, ev intr
 	}
 	slot, err := s.claimQuota(ctx, in.RequesterID, in.ID, now)
 	if err != nil {
-		s.releaseKey(context.WithoutCancel(ctx), pk, in.ID)
+		s.releasePair(context.WithoutCancel(ctx), pk, in.ID)
 		return err
 	}
 	if _, err := s.intros().InsertOne(ctx, in); err != nil {
 		bg := context.WithoutCancel(ctx)
-		s.releaseKey(bg, pk, in.ID)
+		if !mongo.IsDuplicateKeyError(err) {
+			// A duplicate is an introduction with this id already holding the pair.
+			s.releasePair(bg, pk, in.ID)
+		}
 		s.releaseKey(bg, slot, in.ID)
 		return translate(err, "introduction")
 	}
@@ -89,30 +112,68 @@ func (s *Store) CreateIntro(ctx context.Context, in *intro.Introduction, ev intr
 	return s.recordEvent(ctx, ev)
 }
 
-// claimPair takes the pair's key. If it is held, the holder is loaded (which
-// expires it if its time is up, freeing the key) and the claim is tried once more.
+// pairHolder is a pair key as stored: the introduction it holds the pair for and
+// when it was claimed.
+type pairHolder struct {
+	Ref string    `bson:"ref"`
+	At  time.Time `bson:"at"`
+}
+
+func (s *Store) insertPair(ctx context.Context, key, id string) error {
+	_, err := s.keys.InsertOne(ctx, bson.D{{Key: "_id", Value: key}, {Key: "ref", Value: id}, {Key: "at", Value: s.now()}})
+	return translate(err, "key")
+}
+
+func openIntroduction(id string, state intro.State) error {
+	e := profile.Conflict("open_introduction",
+		fmt.Sprintf("these two profiles already have an open introduction (%s, %s)", id, state),
+		fmt.Sprintf("这两份资料之间已有进行中的对接（%s，%s）", id, state))
+	e.Field = "to"
+	return e
+}
+
+// claimPair takes the pair's key for id. A key held by an open introduction, or by
+// one whose creation is still within pairClaimTTL (its insert may be moments
+// away), is a conflict naming that introduction. A key held by a closed
+// introduction, or left by a creation that died, is released (once, see
+// releasePair) and the claim tried again.
 func (s *Store) claimPair(ctx context.Context, key, id string) error {
-	err := s.claimKey(ctx, key, id)
-	if !errors.Is(err, profile.ErrConflict) {
-		return err
-	}
-	holder, lerr := s.lookupKey(ctx, key)
-	if lerr == nil {
-		cur, gerr := s.GetIntro(ctx, holder)
-		switch {
-		case errors.Is(gerr, profile.ErrNotFound):
-			// A key left by a creation that died before its insert.
-			s.releaseKey(ctx, key, holder)
-		case gerr != nil:
-			return gerr
-		case cur.State.Open():
-			e := profile.Conflict("open_introduction",
-				fmt.Sprintf("these two profiles already have an open introduction (%s, %s)", cur.ID, cur.State),
-				fmt.Sprintf("这两份资料之间已有进行中的对接（%s，%s）", cur.ID, cur.State))
-			e.Field = "to"
-			return e
+	err := s.insertPair(ctx, key, id)
+	for attempt := 0; attempt < 3 && errors.Is(err, profile.ErrConflict); attempt++ {
+		var h pairHolder
+		lerr := s.keys.FindOne(ctx, bson.D{{Key: "_id", Value: key}}).Decode(&h)
+		if lerr != nil && !errors.Is(lerr, mongo.ErrNoDocuments) {
+			return translate(lerr, "key")
 		}
-		err = s.claimKey(ctx, key, id)
+		if lerr == nil && h.Ref == id {
+			// The key is already this id's: a retry (same Idempotency-Key) of a
+			// creation that died. If that one got as far as its insert, the
+			// introduction exists and this is a conflict with it; else carry on.
+			cur, gerr := s.getIntro(ctx, id)
+			switch {
+			case errors.Is(gerr, profile.ErrNotFound):
+				return nil
+			case gerr != nil:
+				return gerr
+			}
+			return openIntroduction(cur.ID, cur.State)
+		}
+		if lerr == nil {
+			cur, gerr := s.GetIntro(ctx, h.Ref)
+			switch {
+			case errors.Is(gerr, profile.ErrNotFound):
+				if s.now().Sub(h.At) < pairClaimTTL {
+					return openIntroduction(h.Ref, intro.Pending)
+				}
+			case gerr != nil:
+				return gerr
+			case cur.State.Open():
+				return openIntroduction(cur.ID, cur.State)
+			}
+			// Closed, or a creation that died: free the pair.
+			s.releasePair(ctx, key, h.Ref)
+		}
+		err = s.insertPair(ctx, key, id)
 	}
 	if errors.Is(err, profile.ErrConflict) {
 		e := profile.Conflict("open_introduction", "these two profiles already have an open introduction", "这两份资料之间已有进行中的对接")
@@ -120,6 +181,18 @@ func (s *Store) claimPair(ctx context.Context, key, id string) error {
 		return e
 	}
 	return err
+}
+
+// releasePair frees the pair key if it is still held by holder. Freeing is itself
+// claimed (a unique insert per holder), because the embedded backend deletes "the
+// key held by holder" as a find followed by a delete by _id: two processes
+// freeing the same holder at once could otherwise delete a claim a third made in
+// between. The release markers stay, one small document per closed introduction.
+func (s *Store) releasePair(ctx context.Context, key, holder string) {
+	if err := s.claimKey(ctx, "release:"+key+":"+holder, holder); err != nil {
+		return
+	}
+	s.releaseKey(ctx, key, holder)
 }
 
 // claimQuota takes the first free numbered slot of the account's day. Slots are
@@ -268,7 +341,7 @@ func (s *Store) SaveIntro(ctx context.Context, next *intro.Introduction, expect 
 		}
 	}
 	if !next.State.Open() {
-		s.releaseKey(bg, pairKey(next.From.ID, next.To.ID), next.ID)
+		s.releasePair(bg, pairKey(next.From.ID, next.To.ID), next.ID)
 	}
 	ev.IntroID = next.ID
 	return s.recordEvent(bg, ev)

@@ -3,9 +3,12 @@ package mongodb_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
 
 	"fuhua/internal/dbtest"
 	"fuhua/internal/intro"
@@ -159,5 +162,94 @@ func TestExpiry(t *testing.T) {
 	_, _, counts, err := f.s.ListIntros(ctx, intro.Query{Box: intro.Inbox, UserID: f.investor.ID})
 	if err != nil || counts[intro.Expired] != 2 || counts[intro.Pending] != 0 {
 		t.Fatalf("counts %v %v", counts, err)
+	}
+}
+
+// TestConcurrentCreateOnePending: fifty identical requests for one pair, at once,
+// several rounds: exactly one introduction is created and spends the quota; every
+// other request is told of the open one by its id. (A held pair key whose
+// introduction was not yet written used to be taken for one left by a dead
+// creation and released, letting 2–11 requests through.)
+func TestConcurrentCreateOnePending(t *testing.T) {
+	f := newIntroFixture(t)
+	ctx := context.Background()
+	const rounds, callers = 3, 50
+	for round := 1; round <= rounds; round++ {
+		target := &profile.Profile{Kind: profile.Investor, Name: "基金", OwnerID: f.investor.ID}
+		if err := f.s.CreateProfile(ctx, target); err != nil {
+			t.Fatal(err)
+		}
+		errs := make([]error, callers)
+		ids := make([]string, callers)
+		var wg sync.WaitGroup
+		for i := range callers {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				in, ev, err := intro.New(f.founder, f.startup, target, "", time.Now())
+				if err != nil {
+					errs[i] = err
+					return
+				}
+				errs[i] = f.s.CreateIntro(ctx, in, ev)
+				ids[i] = in.ID
+			}()
+		}
+		wg.Wait()
+		winner := ""
+		for i, err := range errs {
+			if err == nil {
+				if winner != "" {
+					t.Errorf("round %d: two introductions created: %s and %s", round, winner, ids[i])
+				}
+				winner = ids[i]
+			}
+		}
+		if winner == "" {
+			t.Fatalf("round %d: none created: %v", round, errs[0])
+		}
+		for i, err := range errs {
+			if err == nil {
+				continue
+			}
+			e, ok := profile.AsError(err)
+			if !ok || !errors.Is(err, profile.ErrConflict) || e.Code != "open_introduction" {
+				t.Errorf("round %d caller %d: %v, want open_introduction", round, i, err)
+			} else if !strings.Contains(e.EN, winner) {
+				t.Errorf("round %d caller %d: %q does not name %s", round, i, e.EN, winner)
+			}
+		}
+		cur, err := f.s.Database().Collection("introductions").CountDocuments(ctx, bson.D{{Key: "to.id", Value: target.ID}})
+		if err != nil || cur != 1 {
+			t.Fatalf("round %d: %d introductions stored (%v), want 1", round, cur, err)
+		}
+		if used, _ := f.s.QuotaUsed(ctx, f.founder.ID); used != round {
+			t.Fatalf("round %d: quota used %d, want %d", round, used, round)
+		}
+	}
+}
+
+// TestDeadPairClaim: a pair key whose introduction was never written is a
+// creation in progress while it is young (refused) and one that died once it is
+// old (taken over).
+func TestDeadPairClaim(t *testing.T) {
+	f := newIntroFixture(t)
+	ctx := context.Background()
+	now := time.Now().UTC().Truncate(time.Millisecond)
+	f.s.SetClock(func() time.Time { return now })
+	ghost := mongodb.NewID()
+	key := "intro-pair:" + intro.PairKey(f.startup.ID, f.investorP.ID)
+	if _, err := f.s.Database().Collection("keys").InsertOne(ctx, bson.D{{Key: "_id", Value: key}, {Key: "ref", Value: ghost}, {Key: "at", Value: now}}); err != nil {
+		t.Fatal(err)
+	}
+	in, ev, _ := intro.New(f.founder, f.startup, f.investorP, "", now)
+	if err := f.s.CreateIntro(ctx, in, ev); !errors.Is(err, profile.ErrConflict) {
+		t.Fatalf("a young claim was taken over: %v", err)
+	}
+	later := now.Add(11 * time.Minute)
+	f.s.SetClock(func() time.Time { return later })
+	in, ev, _ = intro.New(f.founder, f.startup, f.investorP, "", later)
+	if err := f.s.CreateIntro(ctx, in, ev); err != nil {
+		t.Fatalf("a dead claim was not taken over: %v", err)
 	}
 }

@@ -36,6 +36,8 @@ type Store struct {
 	now      func() time.Time
 	// lastClaim is the highest change sequence this process has claimed.
 	lastClaim atomic.Int64
+	// requestSweep is when (Unix ms) idempotency records were last swept.
+	requestSweep atomic.Int64
 
 	// mentoring caches MentoringCounts for AcceptedMentoring.
 	mentoringMu sync.Mutex
@@ -106,7 +108,7 @@ func (s *Store) Close(ctx context.Context) error { return s.client.Disconnect(ct
 // Collections names every collection the store writes. They are created when the
 // store opens, so the embedded server can index them all at once (see
 // embedded.Server.IndexIDs).
-var Collections = []string{"profiles", "changes", "seqs", "counters", "keys", "users", "introductions", "intro_events", "rounds", "round_pairs"}
+var Collections = []string{"profiles", "changes", "seqs", "counters", "keys", "users", "introductions", "intro_events", "rounds", "round_pairs", "requests"}
 
 func (s *Store) ensureCollections(ctx context.Context) error {
 	have, err := s.db.ListCollectionNames(ctx, bson.D{})
@@ -141,11 +143,19 @@ func (s *Store) ensureIndexes(ctx context.Context) error {
 		{Keys: bson.D{{Key: "kind", Value: 1}, {Key: "chains", Value: 1}}},
 		{Keys: bson.D{{Key: "owner_id", Value: 1}}},
 	}
-	// Only missing indexes are created: FerretDB v1 drops the connection when asked
-	// to create one that already exists (measured on restart).
-	specs, err := s.profiles.Indexes().ListSpecifications(ctx)
+	if err := createMissingIndexes(ctx, s.profiles, want); err != nil {
+		return err
+	}
+	return s.EnsureIntroIndexes(ctx)
+}
+
+// createMissingIndexes creates those of want that coll lacks. Only missing indexes are
+// created: FerretDB v1 drops the connection when asked to create one that already
+// exists (measured on restart).
+func createMissingIndexes(ctx context.Context, coll *mongo.Collection, want []mongo.IndexModel) error {
+	specs, err := coll.Indexes().ListSpecifications(ctx)
 	if err != nil {
-		return fmt.Errorf("%w: list indexes: %v", profile.ErrUnavailable, err)
+		return fmt.Errorf("%w: list indexes of %s: %v", profile.ErrUnavailable, coll.Name(), err)
 	}
 	have := map[string]bool{}
 	for _, sp := range specs {
@@ -156,8 +166,8 @@ func (s *Store) ensureIndexes(ctx context.Context) error {
 		if have[name] {
 			continue
 		}
-		if _, err := s.profiles.Indexes().CreateOne(ctx, m); err != nil {
-			return fmt.Errorf("%w: create index %s: %v", profile.ErrUnavailable, name, err)
+		if _, err := coll.Indexes().CreateOne(ctx, m); err != nil {
+			return fmt.Errorf("%w: create index %s on %s: %v", profile.ErrUnavailable, name, coll.Name(), err)
 		}
 	}
 	return nil

@@ -2,6 +2,7 @@ package mongodb
 
 import (
 	"context"
+	"errors"
 	"strings"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -51,11 +52,16 @@ func (s *Store) UserByID(ctx context.Context, id string) (*profile.User, error) 
 }
 
 // UserByEmail returns the account with the e-mail, looked up through its key by _id.
-// ErrNotFound if none.
+// ErrNotFound if none, ErrUnavailable if the database cannot answer.
 func (s *Store) UserByEmail(ctx context.Context, email string) (*profile.User, error) {
 	id, err := s.lookupKey(ctx, emailKey(email))
-	if err != nil {
+	if errors.Is(err, profile.ErrNotFound) {
 		return nil, profile.NotFound("user")
+	}
+	if err != nil {
+		// A database that fails is not an unknown e-mail: sign-in must answer 503,
+		// not "wrong password".
+		return nil, err
 	}
 	return s.UserByID(ctx, id)
 }
