@@ -48,12 +48,13 @@ type page struct {
 
 // pages maps the path under /app/ to its page. The order of nav is the menu order.
 var pages = map[string]page{
-	"login":   {"login", "登录 / 注册", "Sign in / Register", true},
-	"me":      {"me", "我的资料", "My profiles", false},
-	"search":  {"search", "检索", "Search", false},
-	"profile": {"profile", "资料详情与匹配", "Profile and matches", false},
-	"intros":  {"intros", "对接", "Introductions", false},
-	"kpi":     {"kpi", "目标监测", "Plan indicators", false},
+	"login":      {"login", "登录 / 注册", "Sign in / Register", true},
+	"me":         {"me", "我的资料", "My profiles", false},
+	"search":     {"search", "检索", "Search", false},
+	"profile":    {"profile", "资料详情与匹配", "Profile and matches", false},
+	"intros":     {"intros", "对接", "Introductions", false},
+	"kpi":        {"kpi", "目标监测", "Plan indicators", false},
+	"evaluation": {"evaluation", "绩效评价", "Carrier evaluation", false},
 }
 
 // navItem is one entry of the menu.
@@ -62,7 +63,7 @@ type navItem struct {
 	Current      bool
 }
 
-var nav = []string{"search", "me", "intros", "kpi"}
+var nav = []string{"search", "me", "intros", "kpi", "evaluation"}
 
 // view is what a page template is rendered with.
 type view struct {

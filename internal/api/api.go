@@ -67,6 +67,9 @@ type Deps struct {
 	// Accepted counts mentors' accepted mentoring introductions for matching; nil
 	// counts none.
 	Accepted index.AcceptedCounter
+	// Records holds what the carrier evaluation reads beyond profiles; nil counts
+	// no introductions.
+	Records Records
 	Tokens   *auth.Tokens
 	Hasher   *auth.Hasher
 	Catalog  profile.Catalog

@@ -33,5 +33,8 @@ func (s *Server) routes() {
 	// Plan monitoring, tech-SME readiness, spreadsheet import and export (issue 5).
 	s.sheetRoutes(in)
 
+	// Carrier evaluation (issue 12).
+	s.evaluationRoutes(in)
+
 	s.webRoutes() // the web pages: /, /app/*, /static/* (package web)
 }

@@ -81,3 +81,12 @@ func CanSeeContact(u *profile.User, p *profile.Profile, introduced bool) bool {
 // CanSeeArchived reports whether u may read an archived profile: those who may
 // edit it (to restore or audit it).
 func CanSeeArchived(u *profile.User, p *profile.Profile) bool { return CanEdit(u, p) }
+
+// CanSeeEvaluation reports whether u may see carrier c's performance
+// evaluation: admins, the managers of its district, and its own operator.
+func CanSeeEvaluation(u *profile.User, c *profile.Profile) bool {
+	if u == nil {
+		return false
+	}
+	return Oversees(u, c) || u.ID == c.OwnerID
+}
