@@ -11,15 +11,20 @@ import (
 	"fuhua/internal/auth"
 	"fuhua/internal/evaluation"
 	"fuhua/internal/intro"
+	"fuhua/internal/mentor"
 	"fuhua/internal/profile"
 	"fuhua/internal/sheet"
 	"fuhua/seed"
 )
 
 // Records is what the managers' operations read and write beyond profiles and
-// introductions: the accepted introductions the carrier evaluation counts.
+// introductions: the accepted introductions the carrier evaluation counts and
+// the mentor pool's service log.
 type Records interface {
 	AcceptedIntros(ctx context.Context) ([]intro.Introduction, error)
+	AddService(ctx context.Context, sv *mentor.Service) error
+	ServicesOf(ctx context.Context, mentorID string) ([]mentor.Service, error)
+	ServicesIn(ctx context.Context, year int) ([]mentor.Service, error)
 }
 
 // evaluationRoutes adds the carrier evaluation (issue 12).
@@ -27,6 +32,9 @@ func (s *Server) evaluationRoutes(in *gin.RouterGroup) {
 	in.GET("/carriers/:id/evaluation", s.handle(s.carrierEvaluation))
 	in.GET("/evaluations", s.handle(s.listEvaluations))
 	in.GET("/evaluations/export", s.handle(s.exportEvaluations))
+	in.POST("/mentors/:id/services", s.handle(s.addService))
+	in.GET("/mentors/:id/services", s.handle(s.listServices))
+	in.GET("/mentor-pool", s.handle(s.mentorPool))
 }
 
 // queryRuleSet reads ruleset= ("" when absent); an unknown code is refused
@@ -84,9 +92,10 @@ func ruleSetFor(asked *seed.RuleSet, sets []seed.RuleSet, c *profile.Profile, ye
 		fmt.Sprintf("请为%s选择评价规则集：%s", typeZH, list))
 }
 
-// evaluationData loads what the engine reads: startups, carriers and accepted
-// introductions, in one pass over the profiles.
-func (s *Server) evaluationData(ctx context.Context) (*evaluation.Data, error) {
+// evaluationData loads what the engine reads: startups, carriers and mentors
+// (one pass over the profiles), accepted introductions and the year's logged
+// mentor sessions.
+func (s *Server) evaluationData(ctx context.Context, year int) (*evaluation.Data, error) {
 	d := &evaluation.Data{}
 	err := s.Store.EachProfile(ctx, func(p *profile.Profile) error {
 		switch p.Kind {
@@ -94,6 +103,8 @@ func (s *Server) evaluationData(ctx context.Context) (*evaluation.Data, error) {
 			d.Startups = append(d.Startups, *p)
 		case profile.Carrier:
 			d.Carriers = append(d.Carriers, *p)
+		case profile.Mentor:
+			d.Mentors = append(d.Mentors, *p)
 		}
 		return nil
 	})
@@ -102,6 +113,9 @@ func (s *Server) evaluationData(ctx context.Context) (*evaluation.Data, error) {
 	}
 	if s.Records != nil {
 		if d.Intros, err = s.Records.AcceptedIntros(ctx); err != nil {
+			return nil, err
+		}
+		if d.Services, err = s.Records.ServicesIn(ctx, year); err != nil {
 			return nil, err
 		}
 	}
@@ -133,7 +147,7 @@ func (s *Server) carrierEvaluation(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	d, err := s.evaluationData(c.Request.Context())
+	d, err := s.evaluationData(c.Request.Context(), year)
 	if err != nil {
 		return err
 	}
@@ -200,7 +214,7 @@ func (s *Server) rankEvaluations(c *gin.Context) (evaluationsResponse, error) {
 			fmt.Sprintf("rule set %s covers the years %d to %d; got %d", asked.Code, asked.YearFrom, asked.YearTo, year),
 			fmt.Sprintf("评价规则集 %s 适用于 %d 至 %d 年，所选年份为 %d", asked.Code, asked.YearFrom, asked.YearTo, year))
 	}
-	d, err := s.evaluationData(c.Request.Context())
+	d, err := s.evaluationData(c.Request.Context(), year)
 	if err != nil {
 		return evaluationsResponse{}, err
 	}

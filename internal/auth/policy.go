@@ -90,3 +90,22 @@ func CanSeeEvaluation(u *profile.User, c *profile.Profile) bool {
 	}
 	return Oversees(u, c) || u.ID == c.OwnerID
 }
+
+// CanLogService reports whether u may record mentor m's session with startup
+// s: the mentor's owner, an admin, or a manager of either side's district.
+func CanLogService(u *profile.User, m, s *profile.Profile) bool {
+	if u == nil {
+		return false
+	}
+	return u.ID == m.OwnerID || Oversees(u, m) || Oversees(u, s)
+}
+
+// CanSeeServices reports whether u may read mentor m's service log: the
+// mentor's owner, admins and every manager — a mentor serves firms of any
+// district, and the log holds no contact details.
+func CanSeeServices(u *profile.User, m *profile.Profile) bool {
+	if u == nil {
+		return false
+	}
+	return u.ID == m.OwnerID || u.Role == profile.RoleAdmin || u.Role == profile.RoleManager
+}

@@ -15,6 +15,7 @@ import (
 	"strings"
 
 	"fuhua/internal/intro"
+	"fuhua/internal/mentor"
 	"fuhua/internal/profile"
 	"fuhua/seed"
 )
@@ -62,9 +63,14 @@ type Data struct {
 	Carriers []profile.Profile
 	// Intros are introductions; only accepted ones count.
 	Intros []intro.Introduction
+	// Mentors are the mentor profiles (their appointments name carriers) and
+	// Services the mentor pool's logged sessions of the year evaluated.
+	Mentors  []profile.Profile
+	Services []mentor.Service
 
 	byCarrier map[string][]*profile.Profile
 	carriers  map[string]*profile.Profile
+	startups  map[string]*profile.Profile
 }
 
 // index groups the startups by carrier once.
@@ -74,8 +80,10 @@ func (d *Data) index() {
 	}
 	d.byCarrier = map[string][]*profile.Profile{}
 	d.carriers = map[string]*profile.Profile{}
+	d.startups = map[string]*profile.Profile{}
 	for i := range d.Startups {
 		s := &d.Startups[i]
+		d.startups[s.ID] = s
 		if !s.Archived && s.CarrierID != "" {
 			d.byCarrier[s.CarrierID] = append(d.byCarrier[s.CarrierID], s)
 		}

@@ -11,6 +11,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"fuhua/internal/intro"
+	"fuhua/internal/mentor"
 	"fuhua/internal/profile"
 	"fuhua/seed"
 )
@@ -273,6 +274,8 @@ type dataset struct {
 	Carriers []profile.Profile    `json:"carriers"`
 	Startups []profile.Profile    `json:"startups"`
 	Intros   []intro.Introduction `json:"intros"`
+	Mentors  []profile.Profile    `json:"mentors"`
+	Services []mentor.Service     `json:"services"`
 }
 
 type expectIndicator struct {
@@ -303,7 +306,7 @@ func TestFixedDatasetAgainstHandComputation(t *testing.T) {
 	readJSON(t, "testdata/dataset.json", &ds)
 	var want map[string]json.RawMessage
 	readJSON(t, "testdata/expected_2024.json", &want)
-	d := &Data{Startups: ds.Startups, Carriers: ds.Carriers, Intros: ds.Intros}
+	d := &Data{Startups: ds.Startups, Carriers: ds.Carriers, Intros: ds.Intros, Mentors: ds.Mentors, Services: ds.Services}
 	ran := 0
 	for code, raw := range want {
 		if code[0] == '_' {

@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	"fuhua/internal/intro"
+	"fuhua/internal/mentor"
 	"fuhua/internal/profile"
 )
 
@@ -93,6 +94,18 @@ var metrics = map[string]metricDef{
 		}
 		return measure{value: float64(len(f.mentors)) * 10 / float64(len(f.incubatees)), held: true,
 			evidence: slices.Sorted(mapsKeys(f.mentors)), num: ptr(len(f.mentors)), den: ptr(len(f.incubatees))}
+	}},
+	"mentors_below_service_rule": {"名", "mentors", "", "", func(f *facts) measure {
+		var below []string
+		for _, id := range slices.Sorted(mapsKeys(f.mentors)) {
+			if !f.compliance[id] {
+				below = append(below, id)
+			}
+		}
+		if below == nil {
+			below = []string{}
+		}
+		return measure{value: float64(len(below)), held: true, evidence: below, num: ptr(len(below)), den: ptr(len(f.mentors))}
 	}},
 	"public_tech_services": {"种", "kinds", "", "", func(f *facts) measure {
 		n := 0
@@ -194,8 +207,11 @@ type facts struct {
 	// landed maps a graduate to the introductions that landed it in an
 	// accelerator or industrial park.
 	landed map[string][]string
-	// mentors are the mentors serving the carrier's incubatees, with evidence.
-	mentors map[string][]string
+	// mentors are the mentors serving the carrier's incubatees or appointed by
+	// it for some of the year, with evidence; compliance says which of them had
+	// the yearly sessions the rule asks (mentor.Check).
+	mentors    map[string][]string
+	compliance map[string]bool
 	// undated counts the carrier's firms that cannot be placed in time.
 	undated []string
 }
@@ -334,6 +350,23 @@ func (d *Data) gather(c *profile.Profile, year int) *facts {
 	for _, s := range f.incubatees {
 		in[s.ID] = true
 	}
+	for i := range d.Mentors {
+		m := &d.Mentors[i]
+		if m.Archived || m.PoolStatus == "exited" {
+			continue
+		}
+		for _, a := range m.Appointments {
+			if a.CarrierID == c.ID && a.ActiveIn(year) {
+				f.mentors[m.ID] = append(f.mentors[m.ID], "appointment")
+			}
+		}
+	}
+	for _, sv := range d.Services {
+		if in[sv.StartupID] && sv.Date >= first && sv.Date <= last && mentor.IncubatingOn(d.startups[sv.StartupID], sv.Date) {
+			f.mentored[sv.StartupID] = append(f.mentored[sv.StartupID], sv.ID)
+			f.mentors[sv.MentorID] = append(f.mentors[sv.MentorID], sv.ID)
+		}
+	}
 	grads := map[string]bool{}
 	for _, s := range f.graduatedYear {
 		grads[s.ID] = true
@@ -390,6 +423,10 @@ func (d *Data) gather(c *profile.Profile, year int) *facts {
 				}
 			}
 		}
+	}
+	f.compliance = map[string]bool{}
+	for id := range f.mentors {
+		f.compliance[id] = mentor.Check(id, year, d.Services, d.Intros, d.startups).Compliant
 	}
 	return f
 }

@@ -200,6 +200,7 @@ func (p *Profile) Validate(cat Catalog) error {
 		v.texts("topics", p.Topics, MaxList, MaxTag)
 		v.texts("languages", p.Languages, 10, MaxTag)
 		v.num("capacity", float64(p.Capacity), 0, 100)
+		p.validatePool(v)
 	case Investor:
 		v.code("type", p.Type, InvestorTypes, true)
 		v.codes("stages", p.Stages, Stages, MaxList)
