@@ -70,10 +70,10 @@ type Deps struct {
 	// Records holds what the carrier evaluation reads beyond profiles; nil counts
 	// no introductions.
 	Records Records
-	Tokens   *auth.Tokens
-	Hasher   *auth.Hasher
-	Catalog  profile.Catalog
-	Log      *slog.Logger
+	Tokens  *auth.Tokens
+	Hasher  *auth.Hasher
+	Catalog profile.Catalog
+	Log     *slog.Logger
 	// TrustedProxies are believed for X-Forwarded-For; empty trusts none.
 	TrustedProxies []string
 	CORSOrigins    []string

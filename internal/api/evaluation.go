@@ -14,6 +14,7 @@ import (
 	"fuhua/internal/mentor"
 	"fuhua/internal/profile"
 	"fuhua/internal/sheet"
+	"fuhua/internal/torch"
 	"fuhua/seed"
 )
 
@@ -35,6 +36,8 @@ func (s *Server) evaluationRoutes(in *gin.RouterGroup) {
 	in.POST("/mentors/:id/services", s.handle(s.addService))
 	in.GET("/mentors/:id/services", s.handle(s.listServices))
 	in.GET("/mentor-pool", s.handle(s.mentorPool))
+	in.GET("/carriers/:id/torch", s.handle(s.getTorch))
+	in.GET("/carriers/:id/torch/export", s.handle(s.exportTorch))
 }
 
 // queryRuleSet reads ruleset= ("" when absent); an unknown code is refused
@@ -276,5 +279,54 @@ func (s *Server) exportEvaluations(c *gin.Context) error {
 		name += "-" + out.District
 	}
 	attachment(c, name+".xlsx", b)
+	return nil
+}
+
+// carrierTorch loads carrier {id} for its statistics (same audience as its
+// evaluation) and builds the report for year=.
+func (s *Server) carrierTorch(c *gin.Context) (torch.Report, error) {
+	p, err := s.loadProfile(c, profile.Carrier)
+	if err != nil {
+		return torch.Report{}, err
+	}
+	if !auth.CanSeeEvaluation(currentUser(c), p) {
+		return torch.Report{}, profile.Forbidden("only the carrier's operator, a manager of its district or an admin may see its statistics",
+			"只有载体运营方、所在区县管理员或系统管理员可以查看载体统计")
+	}
+	year, err := s.queryYear(c)
+	if err != nil {
+		return torch.Report{}, err
+	}
+	d, err := s.evaluationData(c.Request.Context(), year)
+	if err != nil {
+		return torch.Report{}, err
+	}
+	return torch.Build(d, p, year), nil
+}
+
+// getTorch answers GET /api/v1/carriers/{id}/torch?year=: the Torch statistics
+// of the carrier's in-incubation firms (rows in the form's order, money in 千元,
+// consistency warnings) and the carrier-level aggregates.
+func (s *Server) getTorch(c *gin.Context) error {
+	r, err := s.carrierTorch(c)
+	if err != nil {
+		return err
+	}
+	c.JSON(http.StatusOK, r)
+	return nil
+}
+
+// exportTorch answers GET /api/v1/carriers/{id}/torch/export?year=: the same as
+// an .xlsx workbook to hand in without retyping.
+func (s *Server) exportTorch(c *gin.Context) error {
+	r, err := s.carrierTorch(c)
+	if err != nil {
+		return err
+	}
+	b, err := sheet.Torch(r)
+	if err != nil {
+		return err
+	}
+	attachment(c, fmt.Sprintf("torch-%d-%s.xlsx", r.Year, r.CarrierID), b)
 	return nil
 }

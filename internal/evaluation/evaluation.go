@@ -499,35 +499,7 @@ func graduation(rs seed.RuleSet, f *facts) Section {
 	sec := Section{Code: "graduates", ZH: "当年毕业企业", EN: "The year's graduates", WeightsPublished: true,
 		Weight: float64(len(f.graduatedYear)), Indicators: []Indicator{}}
 	for _, s := range f.graduatedYear {
-		in := Indicator{Code: s.ID, ZH: s.Name, EN: s.Name, MaxPoints: 1, Evidence: []string{s.ID}, Status: Failed}
-		anyMissing := false
-		for _, c := range rs.Conditions {
-			fm := firmMetrics[c.Metric]
-			alt := Indicator{Code: c.Code, ZH: c.ZH, EN: c.EN, Metric: c.Metric, Op: c.Op, Target: c.Value, MaxPoints: 1, Evidence: []string{s.ID}}
-			v, held := fm.fn(s, f.year)
-			switch {
-			case !held:
-				alt.Status = Missing
-				anyMissing = true
-				addNote(&alt, "数据缺失：需要"+fm.needsZH, "data missing: needs "+fm.needsEN)
-			case compare(v, c.Op, c.Value):
-				alt.Status, alt.Value, alt.Points = OK, &v, 1
-			default:
-				alt.Status, alt.Value = Failed, &v
-			}
-			if alt.Status == OK && in.Status != OK {
-				in.Status, in.Points = OK, 1
-				addNote(&in, "满足："+c.ZH, "meets: "+c.EN)
-			}
-			in.AnyOf = append(in.AnyOf, alt)
-		}
-		switch {
-		case in.Status != OK && anyMissing:
-			in.Status = Missing
-			addNote(&in, "未满足已知条件，其余条件数据缺失（见各条件）", "meets no condition known; the others lack data (see each condition)")
-		case in.Status == Failed:
-			addNote(&in, "不满足任一毕业条件", "meets none of the graduation conditions")
-		}
+		in := GraduationCheck(rs, s, f.year)
 		sec.Score += in.Points
 		sec.Indicators = append(sec.Indicators, in)
 	}
@@ -596,4 +568,60 @@ func countSame(rs []Result, ruleset string) int {
 		}
 	}
 	return n
+}
+
+// Firms are one carrier's firm sets for a year as the evaluation counts them,
+// for the statistics export and other reports that must agree with it.
+type Firms struct {
+	// Incubatees were incubating at some time in the year; New entered in it;
+	// Graduated graduated in it; GraduatesTotal graduated by its end.
+	Incubatees, New, Graduated, GraduatesTotal []*profile.Profile
+	// Financed and Mentored map an incubatee to the introductions (and logged
+	// sessions) showing it was financed or coached in the year.
+	Financed, Mentored map[string][]string
+	// Mentors are the ids of the carrier's mentors in the year.
+	Mentors []string
+}
+
+// Firms returns carrier c's firm sets for year.
+func (d *Data) Firms(c *profile.Profile, year int) Firms {
+	d.index()
+	f := d.gather(c, year)
+	return Firms{Incubatees: f.incubatees, New: f.newIncubatees, Graduated: f.graduatedYear, GraduatesTotal: f.graduatesTotal,
+		Financed: f.financed, Mentored: f.mentored, Mentors: slices.Sorted(mapsKeys(f.mentors))}
+}
+
+// GraduationCheck checks firm s against a graduation rule set's conditions for
+// year: ok if any is met, failed if none is and all are known, missing otherwise.
+func GraduationCheck(rs seed.RuleSet, s *profile.Profile, year int) Indicator {
+	in := Indicator{Code: s.ID, ZH: s.Name, EN: s.Name, MaxPoints: 1, Evidence: []string{s.ID}, Status: Failed}
+	anyMissing := false
+	for _, c := range rs.Conditions {
+		fm := firmMetrics[c.Metric]
+		alt := Indicator{Code: c.Code, ZH: c.ZH, EN: c.EN, Metric: c.Metric, Op: c.Op, Target: c.Value, MaxPoints: 1, Evidence: []string{s.ID}}
+		v, held := fm.fn(s, year)
+		switch {
+		case !held:
+			alt.Status = Missing
+			anyMissing = true
+			addNote(&alt, "数据缺失：需要"+fm.needsZH, "data missing: needs "+fm.needsEN)
+		case compare(v, c.Op, c.Value):
+			alt.Status, alt.Value, alt.Points = OK, &v, 1
+		default:
+			alt.Status, alt.Value = Failed, &v
+		}
+		if alt.Status == OK && in.Status != OK {
+			in.Status, in.Points = OK, 1
+			addNote(&in, "满足："+c.ZH, "meets: "+c.EN)
+		}
+		in.AnyOf = append(in.AnyOf, alt)
+	}
+	switch {
+	case in.Status != OK && anyMissing:
+		in.Status = Missing
+		addNote(&in, "未满足已知条件，其余条件数据缺失（见各条件）", "meets no condition known; the others lack data (see each condition)")
+	case in.Status == Failed:
+		addNote(&in, "不满足任一毕业条件", "meets none of the graduation conditions")
+	}
+	return in
 }

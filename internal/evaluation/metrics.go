@@ -156,8 +156,9 @@ var metrics = map[string]metricDef{
 	// What fuhua does not hold. Each says what would be needed.
 	"tech_events": {"场", "events", "当年举办的培训、路演、对接等活动场次（火炬统计：服务活动场次）",
 		"events held in the year: training, roadshows, matchmaking (Torch statistics: service events)", missing},
-	"growth_share": {"比例", "share", "每家在孵企业上一年与当年的营业收入和研发投入（火炬统计）",
-		"each incubatee's revenue and R&D spending for the year and the year before (Torch statistics)", missing},
+	"growth_share": {"比例", "share", "每家在孵企业上一年与当年的营业收入（revenue_wan、torch.revenue_prev_wan）或研发投入（torch.rd_spend_wan、torch.rd_spend_prev_wan）",
+		"each incubatee's revenue (revenue_wan, torch.revenue_prev_wan) or R&D spending (torch.rd_spend_wan, torch.rd_spend_prev_wan) for the year and the year before",
+		growthShare},
 	"service_income_share": {"比例", "share", "孵化器总收入及其中房租物业以外的服务收入（火炬统计，千元）",
 		"the incubator's total income and its income other than rent and property fees (Torch statistics, 千元)", missing},
 	"incubation_fund_wan": {"万元", "万元", "孵化基金总额（火炬统计）", "the incubation fund's size (Torch statistics)", missing},
@@ -168,6 +169,35 @@ var metrics = map[string]metricDef{
 		"incubatees that applied for patents in the year (Torch statistics)", missing},
 	"typical_cases":      {"个", "cases", "当年典型孵化案例", "typical incubation cases of the year", missing},
 	"professional_staff": {"名", "persons", "专职孵化服务人员数（火炬统计）", "full-time professional incubation staff (Torch statistics)", missing},
+}
+
+// growthShare is the share of incubatees whose revenue or R&D spending grew by
+// more than 20 % on the year before. It is held only when every incubatee
+// states both years of one of the two: a share of those who happen to report
+// would be a guess about the rest.
+func growthShare(f *facts) measure {
+	if len(f.incubatees) == 0 {
+		return measure{held: true, noteZH: "当年无在孵企业", noteEN: "no firm incubating in the year"}
+	}
+	var grew []*profile.Profile
+	for _, s := range f.incubatees {
+		t := s.Torch
+		if t == nil {
+			return measure{}
+		}
+		rev := t.RevenuePrevWan != nil && s.RevenueWan > 0
+		rd := t.RDSpendPrevWan != nil && t.RDSpendWan != nil
+		if !rev && !rd {
+			return measure{}
+		}
+		up := func(now, before float64) bool { return before > 0 && now > before*1.2 }
+		if (rev && up(s.RevenueWan, *t.RevenuePrevWan)) || (rd && up(*t.RDSpendWan, *t.RDSpendPrevWan)) {
+			grew = append(grew, s)
+		}
+	}
+	m := ratio(len(grew), len(f.incubatees))
+	m.evidence = ids(grew)
+	return m
 }
 
 // publicTech are the services that count as public technical services.
@@ -186,12 +216,28 @@ var firmMetrics = map[string]struct {
 			}
 			return b2f(s.HighTech.Passed && s.HighTech.Year <= year), true
 		}},
-	"firm_financing_wan": {"累计获得天使或风险投资额（万元）", "cumulative angel or venture investment received (万元)",
-		func(*profile.Profile, int) (float64, bool) { return 0, false }},
-	"firm_revenue_2y_wan": {"连续两年的营业收入（万元）", "revenue of two consecutive years (万元)",
-		func(*profile.Profile, int) (float64, bool) { return 0, false }},
-	"firm_acquired_or_listed": {"是否被兼并收购或挂牌上市", "whether the firm was acquired or listed",
-		func(*profile.Profile, int) (float64, bool) { return 0, false }},
+	"firm_financing_wan": {"累计获得天使或风险投资额（torch.financing_total_wan，万元）", "cumulative angel or venture investment received (torch.financing_total_wan, 万元)",
+		func(s *profile.Profile, _ int) (float64, bool) {
+			if s.Torch == nil || s.Torch.FinancingTotalWan == nil {
+				return 0, false
+			}
+			return *s.Torch.FinancingTotalWan, true
+		}},
+	"firm_revenue_2y_wan": {"当年营业收入（revenue_wan）与上一年营业收入（torch.revenue_prev_wan），万元",
+		"this year's revenue (revenue_wan) and the year before's (torch.revenue_prev_wan), 万元",
+		func(s *profile.Profile, _ int) (float64, bool) {
+			if s.Torch == nil || s.Torch.RevenuePrevWan == nil || s.RevenueWan <= 0 {
+				return 0, false
+			}
+			return s.RevenueWan + *s.Torch.RevenuePrevWan, true
+		}},
+	"firm_acquired_or_listed": {"是否被兼并收购或挂牌上市（torch.acquired_or_listed）", "whether the firm was acquired or listed (torch.acquired_or_listed)",
+		func(s *profile.Profile, _ int) (float64, bool) {
+			if s.Torch == nil || s.Torch.AcquiredOrListed == nil {
+				return 0, false
+			}
+			return b2f(*s.Torch.AcquiredOrListed), true
+		}},
 }
 
 // facts are what one carrier's metrics read for one year.

@@ -279,5 +279,6 @@ func (p *Profile) validateStartup(v *validator, cat Catalog) {
 		v.codes("needs.services", n.Services, NeedServices, MaxList)
 		v.num("needs.space_sqm", n.SpaceSqm, 0, 1_000_000)
 	}
+	p.validateTorch(v)
 	_ = cat
 }
