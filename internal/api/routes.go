@@ -35,6 +35,7 @@ func (s *Server) routes() {
 
 	// Carrier evaluation (issue 12).
 	s.evaluationRoutes(in)
+	s.relayRoutes(in)
 
 	s.webRoutes() // the web pages: /, /app/*, /static/* (package web)
 }
