@@ -3,6 +3,7 @@ package api
 import (
 	"fmt"
 	"net/http"
+	"strconv"
 
 	"github.com/gin-gonic/gin"
 
@@ -19,6 +20,8 @@ func (s *Server) relayRoutes(in *gin.RouterGroup) {
 	in.GET("/startups/:id/landing", s.handle(s.landingProposals))
 	in.POST("/startups/:id/landing", s.handle(s.brokerLanding))
 	in.GET("/graduates", s.handle(s.graduates))
+	in.GET("/enclaves/:id/projects", s.handle(s.enclaveProjects))
+	in.GET("/enclave-projects", s.handle(s.enclaveProjectsSummary))
 }
 
 // landingResponse is a graduate's check against the graduation conditions and
@@ -60,7 +63,8 @@ func (s *Server) landingProposals(c *gin.Context) error {
 	year := s.Now().In(chinaTime).Year()
 	graduated := p.Status == "graduated" && profile.ValidDate(p.GraduatedOn)
 	if graduated {
-		fmt.Sscanf(p.GraduatedOn[:4], "%d", &year)
+		// A valid date starts with four digits.
+		year, _ = strconv.Atoi(p.GraduatedOn[:4])
 	}
 	out := landingResponse{StartupID: p.ID, Name: p.Name, Status: p.Status, GraduatedOn: p.GraduatedOn, Graduated: graduated,
 		Candidates: []relay.Candidate{}}
@@ -170,6 +174,107 @@ func (s *Server) graduates(c *gin.Context) error {
 			continue // managers see their districts, not the city
 		}
 		out.Scopes = append(out.Scopes, sc)
+	}
+	c.JSON(http.StatusOK, out)
+	return nil
+}
+
+// enclaveReports loads enclaves, startups and carriers and reports the
+// enclaves keep accepts.
+func (s *Server) enclaveReports(c *gin.Context, keep func(*profile.Profile) bool) ([]relay.EnclaveReport, error) {
+	var enclaves, startups, carriers []profile.Profile
+	err := s.Store.EachProfile(c.Request.Context(), func(p *profile.Profile) error {
+		switch p.Kind {
+		case profile.Enclave:
+			if keep(p) {
+				enclaves = append(enclaves, *p)
+			}
+		case profile.Startup:
+			startups = append(startups, *p)
+		case profile.Carrier:
+			if !p.Archived {
+				carriers = append(carriers, *p)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return relay.Enclaves(enclaves, startups, carriers, s.Catalog.Chains.ZH), nil
+}
+
+// enclaveProjects answers GET /api/v1/enclaves/{id}/projects: the enclave's
+// projects by stage, those landed at home and the share, and for each project
+// not yet home the home district's carriers of its chains. For the enclave's
+// operator, the managers of its home district and admins.
+func (s *Server) enclaveProjects(c *gin.Context) error {
+	e, err := s.loadProfile(c, profile.Enclave)
+	if err != nil {
+		return err
+	}
+	if !auth.CanSeeEvaluation(currentUser(c), e) {
+		return profile.Forbidden("only the enclave's operator, a manager of its home district or an admin may see its projects",
+			"只有飞地运营方、所属区县管理员或系统管理员可以查看飞地项目")
+	}
+	rs, err := s.enclaveReports(c, func(p *profile.Profile) bool { return p.ID == e.ID })
+	if err != nil {
+		return err
+	}
+	if len(rs) == 0 {
+		return profile.NotFound("profile")
+	}
+	c.JSON(http.StatusOK, rs[0])
+	return nil
+}
+
+// enclaveSummary is the enclave projects of the viewer's districts.
+type enclaveSummary struct {
+	District   string                `json:"district"`
+	Projects   int                   `json:"projects"`
+	Landed     int                   `json:"landed"`
+	LandedHome int                   `json:"landed_home"`
+	HomeShare  *float64              `json:"home_share"`
+	Enclaves   []relay.EnclaveReport `json:"enclaves"`
+}
+
+// enclaveProjectsSummary answers GET /api/v1/enclave-projects?district=: per
+// enclave of the viewer's districts (by home district) its projects and those
+// come home, with the totals. Managers (their districts) and admins.
+func (s *Server) enclaveProjectsSummary(c *gin.Context) error {
+	u := currentUser(c)
+	if u.Role != profile.RoleAdmin && u.Role != profile.RoleManager {
+		return profile.Forbidden("the enclave projects view is for district managers and admins", "飞地项目视图仅向区县管理员和系统管理员开放")
+	}
+	district, err := queryCode(c, "district", s.Catalog.Districts)
+	if err != nil {
+		return err
+	}
+	if u.Role == profile.RoleManager && district != "" && !u.InDistrict(district) {
+		return profile.Forbidden("managers see their own districts only", "区县管理员只能查看本辖区")
+	}
+	rs, err := s.enclaveReports(c, func(p *profile.Profile) bool {
+		h := auth.ProfileDistrict(p)
+		switch {
+		case district != "":
+			return h == district || p.HomeDistrict == district
+		case u.Role == profile.RoleManager:
+			return u.InDistrict(h) || u.InDistrict(p.HomeDistrict)
+		}
+		return true
+	})
+	if err != nil {
+		return err
+	}
+	out := enclaveSummary{District: district, Enclaves: rs}
+	for _, r := range rs {
+		out.Projects += r.Projects
+		out.Landed += r.Landed
+		out.LandedHome += r.LandedHome
+	}
+	if out.Projects > 0 {
+		x := float64(out.LandedHome) / float64(out.Projects)
+		out.HomeShare = &x
 	}
 	c.JSON(http.StatusOK, out)
 	return nil

@@ -31,7 +31,7 @@ type kindInfo struct {
 var kinds = map[Kind]kindInfo{
 	Startup: {"startups", "企业", []string{"credit_code", "stage", "founded", "employees", "tech_staff",
 		"rd_ratio", "rd_cost_ratio", "patents", "other_ip", "revenue_wan", "assets_wan", "carrier_id", "status",
-		"incubated_since", "graduated_on", "tech_sme", "high_tech", "needs", "torch"}},
+		"incubated_since", "graduated_on", "tech_sme", "high_tech", "needs", "torch", "enclave"}},
 	Mentor: {"mentors", "导师", []string{"title", "organization", "topics", "languages", "capacity", "remote",
 		"appointments", "pool_status"}},
 	Investor: {"investors", "投资机构", []string{"type", "stages", "ticket_min_wan", "ticket_max_wan", "instruments", "regions", "hard_tech"}},
@@ -158,6 +158,8 @@ type Profile struct {
 	Needs          *Needs      `json:"needs" bson:"needs,omitempty"`
 	// Torch is the optional statistics record (see torch.go).
 	Torch *TorchRecord `json:"torch,omitempty" bson:"torch,omitempty"`
+	// Enclave is the optional enclave project (see enclave.go).
+	Enclave *EnclaveProject `json:"enclave,omitempty" bson:"enclave,omitempty"`
 
 	// mentor
 	Title        string   `json:"title" bson:"title,omitempty"`

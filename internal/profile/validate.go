@@ -280,5 +280,6 @@ func (p *Profile) validateStartup(v *validator, cat Catalog) {
 		v.num("needs.space_sqm", n.SpaceSqm, 0, 1_000_000)
 	}
 	p.validateTorch(v)
+	p.validateEnclaveProject(v)
 	_ = cat
 }

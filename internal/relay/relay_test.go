@@ -72,3 +72,46 @@ func TestLandingsPerDistrict(t *testing.T) {
 	}
 }
 
+func TestEnclaveProjects(t *testing.T) {
+	enclaves := []profile.Profile{{ID: "e", Name: "上海飞地", HomeDistrict: "kaifaqu"}, {ID: "e2", Name: "空飞地", HomeDistrict: "yannan"}}
+	carriers := []profile.Profile{
+		{ID: "k1", Name: "开发区汽车产业园", Type: "industrial_park", District: "kaifaqu", Chains: []string{"auto"}},
+		{ID: "k2", Name: "开发区孵化器", Type: "incubator", District: "kaifaqu", Chains: []string{"auto"}},
+		{ID: "y1", Name: "盐南园", Type: "industrial_park", District: "yannan", Chains: []string{"auto"}},
+		{ID: "k3", Name: "开发区驿站", Type: "finance_station", District: "kaifaqu", Chains: []string{"auto"}},
+	}
+	proj := func(id, stage, park string) profile.Profile {
+		p := profile.Profile{ID: id, Name: id, Chains: []string{"auto"}, Enclave: &profile.EnclaveProject{EnclaveID: "e", Stage: stage}}
+		if park != "" {
+			p.Enclave.ParkID, p.Enclave.LandedOn = park, "2024-05-01"
+		}
+		return p
+	}
+	startups := []profile.Profile{proj("a", "incubating", ""), proj("b", "negotiating", ""), proj("c", "landed", "k1"),
+		proj("d", "landed", "y1"), {ID: "z", Name: "z"}}
+	got := Enclaves(enclaves, startups, carriers, func(c string) string { return c })
+	if len(got) != 2 {
+		t.Fatalf("%d reports", len(got))
+	}
+	e := got[0]
+	if e.Projects != 4 || e.Landed != 2 || e.LandedHome != 1 || e.HomeShare == nil || *e.HomeShare != 0.25 ||
+		e.ByStage["incubating"] != 1 || e.ByStage["negotiating"] != 1 || e.ByStage["landed"] != 2 {
+		t.Fatalf("enclave e: %+v", e)
+	}
+	// a and b (not landed) are proposed the home district's carriers of their chain; not yannan's, not the finance station.
+	for _, p := range e.Items[:2] {
+		var ids []string
+		for _, c := range p.Proposals {
+			ids = append(ids, c.ID+":"+c.Type)
+		}
+		if diff := cmp.Diff(ids, []string{"k2:incubator", "k1:industrial_park"}); diff != "" {
+			t.Errorf("%s proposals (-got +want):\n%s", p.StartupID, diff)
+		}
+	}
+	if !e.Items[2].AtHome || e.Items[3].AtHome || len(e.Items[2].Proposals) != 0 {
+		t.Errorf("landed items: %+v", e.Items[2:])
+	}
+	if got[1].Projects != 0 || got[1].HomeShare != nil {
+		t.Errorf("empty enclave: %+v", got[1])
+	}
+}
