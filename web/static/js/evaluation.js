@@ -126,6 +126,57 @@ async function run() {
   if (!d.items.length) list.append(el('p', { class: 'muted', text: '没有可评价的载体。No carrier to evaluate.' }));
 }
 
+// The mentor pool against the twice-a-year rule, and where the year's graduates
+// landed: two more questions a manager asks of the same year and district.
+async function pool() {
+  const box = document.getElementById('ev-pool');
+  clear(box);
+  let r;
+  try {
+    r = await get('/mentor-pool' + query({ year: yearSel.value, district: distSel.value }));
+  } catch (err) {
+    return; // not a manager: the section stays empty
+  }
+  const d = r.data;
+  const tb = el('tbody');
+  for (const m of d.mentors) {
+    tb.append(el('tr', { class: m.compliant ? 'ev-ok' : 'ev-failed', dataset: { id: m.id } },
+      el('td', { text: m.name }), el('td', { class: 'num', text: m.count + ' / ' + m.required }),
+      el('td', {}, m.compliant ? bi('达标', 'ok') : bi('不足', 'below'))));
+  }
+  box.append(el('section', { class: 'card', id: 'ev-pool-card' },
+    el('h2', {}, bi('创业导师库', 'Mentor pool')),
+    el('p', { class: 'muted' }, bi(d.rule_zh + '：不足 ' + d.below.length + ' 名；无导师在孵企业 ' + d.unmentored.length + ' 家',
+      d.rule_en + ': ' + d.below.length + ' below; ' + d.unmentored.length + ' incubatees without a mentor')),
+    el('div', { class: 'scroll' }, el('table', { class: 'kpi' },
+      el('thead', {}, el('tr', {}, el('th', {}, bi('导师', 'Mentor')), el('th', {}, bi('当年服务次数', 'Sessions')), el('th', {}, bi('状态', 'Status')))), tb)),
+    d.unmentored.length ? el('p', {}, bi('无导师企业：' + d.unmentored.map((x) => x.name).join('、'), 'Without a mentor')) : null));
+}
+
+async function graduates() {
+  const box = document.getElementById('ev-graduates');
+  clear(box);
+  let r;
+  try {
+    r = await get('/graduates' + query({ year: yearSel.value, district: distSel.value }));
+  } catch (err) {
+    return;
+  }
+  const tb = el('tbody');
+  for (const sc of r.data.scopes) {
+    const share = sc.matching_share === null ? '—' : Math.round(sc.matching_share * 100) + '%';
+    tb.append(el('tr', { dataset: { district: sc.district } },
+      el('td', { text: sc.district ? nameOf(cat, 'district', sc.district) : '全市' }),
+      el('td', { class: 'num', text: String(sc.graduates) }), el('td', { class: 'num', text: String(sc.landed) }),
+      el('td', { class: 'num', text: String(sc.landed_matching) }), el('td', { class: 'num', text: share })));
+  }
+  box.append(el('section', { class: 'card', id: 'ev-graduates-card' }, el('h2', {}, bi('毕业企业落地', "Graduates' landings")),
+    el('div', { class: 'scroll' }, el('table', { class: 'kpi' },
+      el('thead', {}, el('tr', {}, el('th', {}, bi('区县', 'District')), el('th', {}, bi('当年毕业', 'Graduated')),
+        el('th', {}, bi('已落地园区', 'Landed')), el('th', {}, bi('落地产业匹配园区', 'In a matching park')),
+        el('th', {}, bi('匹配落地占比', 'Share')))), tb))));
+}
+
 document.getElementById('ev-export').addEventListener('click', async () => {
   errBox.textContent = '';
   const res = await fetch('/api/v1/evaluations/export' + query({ year: yearSel.value, district: distSel.value, ruleset: rsSel.value }),
@@ -142,9 +193,17 @@ document.getElementById('ev-export').addEventListener('click', async () => {
   URL.revokeObjectURL(url);
 });
 
+function all() {
+  run();
+  if (!new URLSearchParams(location.search).get('carrier')) {
+    pool();
+    graduates();
+  }
+}
+
 form.addEventListener('submit', (ev) => {
   ev.preventDefault();
-  run();
+  all();
 });
 yearSel.value = String(thisYear);
-run();
+all();
