@@ -49,15 +49,16 @@ type page struct {
 
 // pages maps the path under /app/ to its page. The order of nav is the menu order.
 var pages = map[string]page{
-	"login":    {"login", "登录 / 注册", "Sign in / Register", true},
-	"me":       {"me", "我的资料", "My profiles", false},
-	"search":   {"search", "检索", "Search", false},
-	"profile":  {"profile", "资料详情与匹配", "Profile and matches", false},
-	"intros":   {"intros", "对接", "Introductions", false},
-	"kpi":      {"kpi", "目标监测", "Plan indicators", false},
-	"chains":   {"chains", "产业图谱", "Chain map", false},
-	"rounds":   {"rounds", "批量对接", "Brokered rounds", false},
-	"policies": {"policies", "政策匹配", "Policy matching", false},
+	"login":      {"login", "登录 / 注册", "Sign in / Register", true},
+	"me":         {"me", "我的资料", "My profiles", false},
+	"search":     {"search", "检索", "Search", false},
+	"profile":    {"profile", "资料详情与匹配", "Profile and matches", false},
+	"intros":     {"intros", "对接", "Introductions", false},
+	"kpi":        {"kpi", "目标监测", "Plan indicators", false},
+	"chains":     {"chains", "产业图谱", "Chain map", false},
+	"rounds":     {"rounds", "批量对接", "Brokered rounds", false},
+	"policies":   {"policies", "政策匹配", "Policy matching", false},
+	"evaluation": {"evaluation", "绩效评价", "Carrier evaluation", false},
 }
 
 // navItem is one entry of the menu.
@@ -66,7 +67,7 @@ type navItem struct {
 	Current      bool
 }
 
-var nav = []string{"search", "chains", "me", "intros", "policies", "rounds", "kpi"}
+var nav = []string{"search", "chains", "me", "intros", "policies", "rounds", "kpi", "evaluation"}
 
 // view is what a page template is rendered with.
 type view struct {

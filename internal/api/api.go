@@ -71,10 +71,13 @@ type Deps struct {
 	// Accepted counts mentors' accepted mentoring introductions for matching; nil
 	// counts none.
 	Accepted index.AcceptedCounter
-	Tokens   *auth.Tokens
-	Hasher   *auth.Hasher
-	Catalog  profile.Catalog
-	Log      *slog.Logger
+	// Records holds what the carrier evaluation reads beyond profiles; nil counts
+	// no introductions.
+	Records Records
+	Tokens  *auth.Tokens
+	Hasher  *auth.Hasher
+	Catalog profile.Catalog
+	Log     *slog.Logger
 	// TrustedProxies are believed for X-Forwarded-For; empty trusts none.
 	TrustedProxies []string
 	CORSOrigins    []string

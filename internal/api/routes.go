@@ -39,6 +39,9 @@ func (s *Server) routes() {
 	s.roundRoutes(in)
 	// Policy matching (issue 13).
 	s.policyRoutes(in)
+	// Carrier evaluation (issue 12).
+	s.evaluationRoutes(in)
+	s.relayRoutes(in)
 
 	s.webRoutes() // the web pages: /, /app/*, /static/* (package web)
 }

@@ -81,3 +81,31 @@ func CanSeeContact(u *profile.User, p *profile.Profile, introduced bool) bool {
 // CanSeeArchived reports whether u may read an archived profile: those who may
 // edit it (to restore or audit it).
 func CanSeeArchived(u *profile.User, p *profile.Profile) bool { return CanEdit(u, p) }
+
+// CanSeeEvaluation reports whether u may see carrier c's performance
+// evaluation: admins, the managers of its district, and its own operator.
+func CanSeeEvaluation(u *profile.User, c *profile.Profile) bool {
+	if u == nil {
+		return false
+	}
+	return Oversees(u, c) || u.ID == c.OwnerID
+}
+
+// CanLogService reports whether u may record mentor m's session with startup
+// s: the mentor's owner, an admin, or a manager of either side's district.
+func CanLogService(u *profile.User, m, s *profile.Profile) bool {
+	if u == nil {
+		return false
+	}
+	return u.ID == m.OwnerID || Oversees(u, m) || Oversees(u, s)
+}
+
+// CanSeeServices reports whether u may read mentor m's service log: the
+// mentor's owner, admins and every manager — a mentor serves firms of any
+// district, and the log holds no contact details.
+func CanSeeServices(u *profile.User, m *profile.Profile) bool {
+	if u == nil {
+		return false
+	}
+	return u.ID == m.OwnerID || u.Role == profile.RoleAdmin || u.Role == profile.RoleManager
+}

@@ -31,8 +31,9 @@ type kindInfo struct {
 var kinds = map[Kind]kindInfo{
 	Startup: {"startups", "企业", []string{"credit_code", "stage", "founded", "employees", "tech_staff",
 		"rd_ratio", "rd_cost_ratio", "patents", "other_ip", "revenue_wan", "assets_wan", "carrier_id", "status",
-		"incubated_since", "graduated_on", "tech_sme", "high_tech", "needs"}},
-	Mentor:   {"mentors", "导师", []string{"title", "organization", "topics", "languages", "capacity", "remote"}},
+		"incubated_since", "graduated_on", "tech_sme", "high_tech", "needs", "torch", "enclave"}},
+	Mentor: {"mentors", "导师", []string{"title", "organization", "topics", "languages", "capacity", "remote",
+		"appointments", "pool_status"}},
 	Investor: {"investors", "投资机构", []string{"type", "stages", "ticket_min_wan", "ticket_max_wan", "instruments", "regions", "hard_tech"}},
 	Carrier: {"carriers", "孵化载体", []string{"type", "level", "level_since", "benchmark", "professional", "international",
 		"area_sqm", "seats", "services", "established"}},
@@ -158,6 +159,10 @@ type Profile struct {
 	TechSME        *YearResult `json:"tech_sme" bson:"tech_sme,omitempty"`
 	HighTech       *YearResult `json:"high_tech" bson:"high_tech,omitempty"`
 	Needs          *Needs      `json:"needs" bson:"needs,omitempty"`
+	// Torch is the optional statistics record (see torch.go).
+	Torch *TorchRecord `json:"torch,omitempty" bson:"torch,omitempty"`
+	// Enclave is the optional enclave project (see enclave.go).
+	Enclave *EnclaveProject `json:"enclave,omitempty" bson:"enclave,omitempty"`
 
 	// mentor
 	Title        string   `json:"title" bson:"title,omitempty"`
@@ -165,6 +170,10 @@ type Profile struct {
 	Topics       []string `json:"topics" bson:"topics,omitempty"`
 	Languages    []string `json:"languages" bson:"languages,omitempty"`
 	Remote       bool     `json:"remote" bson:"remote,omitempty"`
+
+	// mentor: the mentor pool (创业导师库), see pool.go
+	Appointments []Appointment `json:"appointments,omitempty" bson:"appointments,omitempty"`
+	PoolStatus   string        `json:"pool_status,omitempty" bson:"pool_status,omitempty"`
 
 	// mentor and enclave
 	Capacity int `json:"capacity" bson:"capacity,omitempty"`

@@ -231,6 +231,7 @@ func (p *Profile) Validate(cat Catalog) error {
 		v.texts("topics", p.Topics, MaxList, MaxTag)
 		v.texts("languages", p.Languages, 10, MaxTag)
 		v.num("capacity", float64(p.Capacity), 0, 100)
+		p.validatePool(v)
 	case Investor:
 		v.code("type", p.Type, InvestorTypes, true)
 		v.codes("stages", p.Stages, Stages, MaxList)
@@ -309,5 +310,7 @@ func (p *Profile) validateStartup(v *validator, cat Catalog) {
 		v.codes("needs.services", n.Services, NeedServices, MaxList)
 		v.num("needs.space_sqm", n.SpaceSqm, 0, 1_000_000)
 	}
+	p.validateTorch(v)
+	p.validateEnclaveProject(v)
 	_ = cat
 }

@@ -17,8 +17,8 @@ type PolicyRow struct {
 	Result             policy.Result
 }
 
-// statusZH names the statuses in Chinese.
-var statusZH = map[policy.Status]string{policy.Eligible: "符合", policy.Close: "接近", policy.Unknown: "待核实", policy.NotEligible: "不符合"}
+// policyStatusZH names the programme statuses in Chinese.
+var policyStatusZH = map[policy.Status]string{policy.Eligible: "符合", policy.Close: "接近", policy.Unknown: "待核实", policy.NotEligible: "不符合"}
 
 // PolicyFirms writes a programme's firm list as an .xlsx workbook: one row per
 // firm with its status, the conditions it does not (yet) meet, and the provider
@@ -51,7 +51,7 @@ func PolicyFirms(g *policy.Programme, year int, rows []PolicyRow) ([]byte, error
 		for _, t := range r.Result.Providers() {
 			services = append(services, profile.ProviderTypes.ZH(t))
 		}
-		out = append(out, []any{r.Name, districts[r.District], statusZH[r.Result.Status], strings.Join(zh, "\n"),
+		out = append(out, []any{r.Name, districts[r.District], policyStatusZH[r.Result.Status], strings.Join(zh, "\n"),
 			strings.Join(services, "、"), r.ID, r.District, string(r.Result.Status), strings.Join(en, "\n")})
 	}
 	out = append(out, []any{},
