@@ -139,7 +139,6 @@ func fuhuaBinary(t *testing.T) string {
 		}
 		binPath = filepath.Join(binDir, "fuhua")
 		cmd := exec.Command("go", "build", "-o", binPath, ".")
-		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 		if out, err := cmd.CombinedOutput(); err != nil {
 			binErr = fmt.Errorf("go build: %v\n%s", err, out)
 		}
