@@ -86,7 +86,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		if err != nil {
 			return err
 		}
-		return serve(ctx, cfg, log, drain)
+		deadline, err := durationSetting("FUHUA_REQUEST_DEADLINE", getenv("FUHUA_REQUEST_DEADLINE"), 2500*time.Millisecond, 100*time.Millisecond, 10*time.Minute)
+		if err != nil {
+			return err
+		}
+		return serve(ctx, cfg, log, drain, deadline)
 	case "seed":
 		n := cfg.DemoSize
 		if *demo >= 0 {
@@ -215,7 +219,7 @@ func setGCPercent(v string) error {
 	return nil
 }
 
-func serve(ctx context.Context, cfg config.Config, log *slog.Logger, drain time.Duration) error {
+func serve(ctx context.Context, cfg config.Config, log *slog.Logger, drain, deadline time.Duration) error {
 	if err := cfg.EnsureSecret(); err != nil {
 		return err
 	}
@@ -279,7 +283,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, drain time.
 	}
 	srv := &http.Server{
 		Addr:              cfg.Addr,
-		Handler:           svc.Handler(),
+		Handler:           withDeadline(svc.Handler(), deadline),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
@@ -345,14 +349,37 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, drain time.
 // drainDelay reads FUHUA_DRAIN: how long /readyz says 503 before the listener
 // closes at shutdown (a Go duration from 0 to 60s, default 1.5s).
 func drainDelay(v string) (time.Duration, error) {
+	return durationSetting("FUHUA_DRAIN", v, 1500*time.Millisecond, 0, time.Minute)
+}
+
+// durationSetting parses the setting name's value v as a Go duration from lo
+// to hi, def when empty.
+func durationSetting(name, v string, def, lo, hi time.Duration) (time.Duration, error) {
 	if v == "" {
-		return 1500 * time.Millisecond, nil
+		return def, nil
 	}
 	d, err := time.ParseDuration(v)
-	if err != nil || d < 0 || d > time.Minute {
-		return 0, fmt.Errorf("FUHUA_DRAIN must be a duration from 0s to 60s (e.g. 1.5s), got %q / FUHUA_DRAIN 须为 0s 到 60s 的时长（如 1.5s）", v)
+	if err != nil || d < lo || d > hi {
+		return 0, fmt.Errorf("%s must be a duration from %s to %s (e.g. %s), got %q / %s 须为 %s 到 %s 的时长（如 %s）",
+			name, lo, hi, def, v, name, lo, hi, def)
 	}
 	return d, nil
+}
+
+// withDeadline bounds the context of every request but spreadsheet imports and
+// exports (which may run long by design) by d (FUHUA_REQUEST_DEADLINE, 2.5 s):
+// when the database does not answer, a call gives up and answers 503 with
+// Retry-After rather than wait for the driver's 30 s timeout.
+func withDeadline(h http.Handler, d time.Duration) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "/import") || strings.HasSuffix(r.URL.Path, "/export") {
+			h.ServeHTTP(w, r)
+			return
+		}
+		ctx, cancel := context.WithTimeout(r.Context(), d)
+		defer cancel()
+		h.ServeHTTP(w, r.WithContext(ctx))
+	})
 }
 
 // reindex rebuilds the search index from the database. Run it while the server is
