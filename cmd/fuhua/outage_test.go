@@ -80,6 +80,7 @@ func TestDatabaseOutage(t *testing.T) {
 	uri, script := pgFerret(t)
 	env := baseEnv(freeAddr(t), t.TempDir())
 	env["MONGODB_URI"] = uri
+	delete(env, "FUHUA_REQUEST_DEADLINE") // the production deadline
 	env["FUHUA_DB"] = fmt.Sprintf("outage%d", time.Now().UnixNano()%1e9)
 	env["FUHUA_JWT_SECRET"] = "the outage test's signing secret, 32+ bytes long"
 	srv := startInproc(t, env)
