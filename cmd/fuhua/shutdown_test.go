@@ -19,8 +19,9 @@ import (
 
 // TestShutdownUnderLoad is SIGTERM while clients call (run's context ends as
 // main's signal handler ends it): /readyz turns 503 before the listener closes;
-// every request either got its whole answer or, once the listener was closed,
-// a refused connection, never one cut mid-way; the index is closed cleanly (it
+// clients send until /readyz says 503 (as a load balancer would), uploads in
+// flight across the drain and the shutdown complete, every request got its
+// whole answer, never one cut mid-way, and once closed a request is refused; the index is closed cleanly (it
 // reopens without a rebuild and holds every profile acknowledged) and no
 // goroutine is left behind.
 //
@@ -58,7 +59,8 @@ func TestShutdownUnderLoad(t *testing.T) {
 			failures = append(failures, fmt.Sprintf(format, args...))
 		}
 	}
-	var closed atomic.Bool // set once some request was refused: the listener is closed
+	var closed atomic.Bool   // set once some request was refused: the listener is closed
+	var draining atomic.Bool // set once /readyz said 503: a load balancer sends no new requests
 	var wg sync.WaitGroup
 	ctx := context.Background()
 	for w := 0; w < 6; w++ {
@@ -67,7 +69,7 @@ func TestShutdownUnderLoad(t *testing.T) {
 			defer wg.Done()
 			a := newAPI(srv.base, token)
 			defer a.hc.CloseIdleConnections()
-			for i := 0; ; i++ {
+			for i := 0; !draining.Load(); i++ {
 				var r reply
 				var err error
 				switch i % 3 {
@@ -124,6 +126,9 @@ func TestShutdownUnderLoad(t *testing.T) {
 			if strings.Contains(string(b), "draining") {
 				state += " draining"
 			}
+			if r.StatusCode == 503 {
+				draining.Store(true)
+			}
 			if len(seq) == 0 || seq[len(seq)-1] != state {
 				seq = append(seq, state)
 			}
@@ -138,15 +143,56 @@ func TestShutdownUnderLoad(t *testing.T) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+	// Requests in flight across the drain and Shutdown: uploads whose bodies
+	// trickle in for 1.5 s, started before the signal. Shutdown waits for them;
+	// Close would cut them.
+	var slow sync.WaitGroup
+	for u := 0; u < 3; u++ {
+		slow.Add(1)
+		go func(u int) {
+			defer slow.Done()
+			pr, pw := io.Pipe()
+			body := fmt.Sprintf(`{"name":%q,"chains":["hydrogen"],"district":"yannan","stage":"angel"}`, testName(fmt.Sprintf("slow%d", u)))
+			go func() {
+				for i := 0; i < len(body); i += len(body)/10 + 1 {
+					_, _ = pw.Write([]byte(body[i:min(len(body), i+len(body)/10+1)]))
+					time.Sleep(150 * time.Millisecond)
+				}
+				pw.Close()
+			}()
+			req, _ := http.NewRequest("POST", srv.base+"/api/v1/startups", pr)
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set("Authorization", "Bearer "+token)
+			hc := &http.Client{Timeout: 60 * time.Second, Transport: &http.Transport{DisableKeepAlives: true}}
+			resp, err := hc.Do(req)
+			if err != nil {
+				fail("slow upload %d cut: %v", u, err)
+				return
+			}
+			defer resp.Body.Close()
+			b, err := io.ReadAll(resp.Body)
+			if err != nil || resp.StatusCode != 201 {
+				fail("slow upload %d: %d %v %s", u, resp.StatusCode, err, b)
+				return
+			}
+			nAnswered.Add(1)
+			nCreated.Add(1)
+		}(u)
+	}
+	time.Sleep(300 * time.Millisecond) // the uploads are under way
 	srv.stop(t)
 	wg.Wait()
+	slow.Wait()
 	<-readyDone
+	// Once closed, nobody listens: a new request is refused.
+	if _, err := newAPI(srv.base, token).do(ctx, "GET", "/healthz", nil, nil); classify(err) != refused {
+		t.Errorf("after shutdown a request was not refused: %v", err)
+	} else {
+		closed.Store(true)
+	}
 
 	for _, f := range failures {
 		t.Error(f)
-	}
-	if !closed.Load() {
-		t.Error("no request was ever refused: the load never saw the listener close")
 	}
 	want := []string{"200", "503 draining", "refused"}
 	if fmt.Sprint(seq) != fmt.Sprint(want) {
