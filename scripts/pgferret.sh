@@ -5,6 +5,9 @@
 #   scripts/pgferret.sh stop      stop both and remove the cluster
 #   scripts/pgferret.sh pg-stop   stop PostgreSQL only (FerretDB keeps listening): an outage
 #   scripts/pgferret.sh pg-start  start PostgreSQL again
+#   scripts/pgferret.sh ferret-stop / ferret-start  the same for FerretDB (same port)
+#   scripts/pgferret.sh ferret-freeze / ferret-thaw  SIGSTOP / SIGCONT FerretDB: connections
+#                                 stay open and nothing answers (a partition, a hung server)
 #   scripts/pgferret.sh uri       print the URI of the running pair
 #
 # State lives in $PGFERRET_DIR (default /tmp/fuhua-pgferret); the FerretDB binary is
@@ -128,10 +131,14 @@ start() {
 	pg_start || cannot "PostgreSQL did not start: $(tail -5 "$DIR/pg.log")"
 	as_pg "$bin/createdb" -h 127.0.0.1 -p "$(cat "$DIR/pg.port")" -U postgres ferretdb >&2 || cannot "createdb failed"
 	free_port >"$DIR/ferret.port"
+	ferret_start
+}
+
+ferret_start() {
 	nohup "$FERRET" --handler=postgresql \
 		--postgresql-url="postgres://postgres@127.0.0.1:$(cat "$DIR/pg.port")/ferretdb" \
 		--listen-addr="127.0.0.1:$(cat "$DIR/ferret.port")" --telemetry=disable \
-		--debug-addr=- --log-level=error --state-dir="$DIR" >"$DIR/ferret.log" 2>&1 &
+		--debug-addr=- --log-level=error --state-dir="$DIR" >>"$DIR/ferret.log" 2>&1 &
 	echo $! >"$DIR/ferret.pid"
 	local i
 	for i in $(seq 1 100); do
@@ -143,6 +150,14 @@ start() {
 		sleep 0.1
 	done
 	cannot "FerretDB did not start: $(tail -5 "$DIR/ferret.log")"
+}
+
+ferret_stop() {
+	if [ -f "$DIR/ferret.pid" ]; then
+		kill "$(cat "$DIR/ferret.pid")" 2>/dev/null || true
+		while kill -0 "$(cat "$DIR/ferret.pid")" 2>/dev/null; do sleep 0.05; done
+		rm -f "$DIR/ferret.pid"
+	fi
 }
 
 stop() {
@@ -161,9 +176,13 @@ start) start ;;
 stop) stop ;;
 pg-stop) pg_stop ;;
 pg-start) pg_start ;;
+ferret-stop) ferret_stop ;;
+ferret-start) ferret_start >/dev/null ;;
+ferret-freeze) kill -STOP "$(cat "$DIR/ferret.pid")" ;;
+ferret-thaw) kill -CONT "$(cat "$DIR/ferret.pid")" ;;
 uri) uri ;;
 *)
-	echo "usage: $0 start|stop|pg-stop|pg-start|uri" >&2
+	echo "usage: $0 start|stop|pg-stop|pg-start|ferret-stop|ferret-start|ferret-freeze|ferret-thaw|uri" >&2
 	exit 2
 	;;
 esac

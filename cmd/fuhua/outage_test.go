@@ -68,8 +68,9 @@ func pgFerret(t *testing.T) (string, func(cmd string)) {
 	}
 }
 
-// TestDatabaseOutage serves on FerretDB over PostgreSQL and stops PostgreSQL
-// while clients call. Calls that need the database answer 503 with Retry-After
+// TestDatabaseOutage serves on FerretDB over PostgreSQL and stops PostgreSQL,
+// then FerretDB itself, then freezes FerretDB (SIGSTOP: a hung server or a
+// partition), while clients call. Calls that need the database answer 503 with Retry-After
 // within 3 s (not after the driver's 30 s), /healthz stays 200 while /readyz
 // says 503, and once PostgreSQL is back the server recovers without a restart:
 // /readyz turns 200, writes succeed, and the index agrees with the database.
@@ -147,59 +148,68 @@ func TestDatabaseOutage(t *testing.T) {
 	}
 
 	time.Sleep(300 * time.Millisecond)
-	script("pg-stop")
-	down.Store(true)
-	outageStart := time.Now()
-	// While it is down: the process is alive, not ready.
-	sawNotReady := false
-	for time.Since(outageStart) < 5*time.Second {
-		h, err := a.do(ctx, "GET", "/healthz", nil, nil)
-		if err != nil || h.status != 200 {
-			t.Errorf("/healthz during the outage: %v %d", err, h.status)
+	var written []stored // one write after each outage
+	for i, o := range []struct{ what, stop, start string }{
+		{"PostgreSQL", "pg-stop", "pg-start"},       // FerretDB answers at once, with an error
+		{"FerretDB", "ferret-stop", "ferret-start"}, // connections refused
+		// Connections open, nothing answers: without a deadline the driver
+		// waits its 30 s.
+		{"FerretDB (frozen)", "ferret-freeze", "ferret-thaw"},
+	} {
+		script(o.stop)
+		down.Store(true)
+		outageStart := time.Now()
+		// While it is down: the process is alive, not ready.
+		sawNotReady := false
+		for time.Since(outageStart) < 5*time.Second {
+			h, err := a.do(ctx, "GET", "/healthz", nil, nil)
+			if err != nil || h.status != 200 {
+				t.Errorf("/healthz while %s is down: %v %d", o.what, err, h.status)
+			}
+			r, err := a.do(ctx, "GET", "/readyz", nil, nil)
+			if err == nil && r.status == 503 && strings.Contains(string(r.body), "unreachable") {
+				sawNotReady = true
+			}
+			time.Sleep(200 * time.Millisecond)
 		}
-		r, err := a.do(ctx, "GET", "/readyz", nil, nil)
-		if err == nil && r.status == 503 && strings.Contains(string(r.body), "unreachable") {
-			sawNotReady = true
+		if !sawNotReady {
+			t.Errorf("/readyz never said 503 database unreachable while %s was down", o.what)
 		}
-		time.Sleep(200 * time.Millisecond)
-	}
-	if !sawNotReady {
-		t.Error("/readyz never said 503 database unreachable during the outage")
-	}
-	down.Store(false)
-	script("pg-start")
-	back := time.Now()
-	waitReady(t, srv.base, 60*time.Second, srv.exited, srv.log.String)
-	t.Logf("ready again %s after PostgreSQL restarted", time.Since(back).Round(time.Millisecond))
-	// Writes succeed again without a restart.
-	var p stored
-	for start := time.Now(); ; {
-		var r reply
-		var err error
-		p, r, err = a.create(ctx, testName("afterq"), nil)
-		if err == nil && r.status == 201 {
-			break
+		down.Store(false)
+		script(o.start)
+		back := time.Now()
+		waitReady(t, srv.base, 60*time.Second, srv.exited, srv.log.String)
+		t.Logf("ready again %s after %s restarted", time.Since(back).Round(time.Millisecond), o.what)
+		// Writes succeed again without a restart.
+		for start := time.Now(); ; {
+			p, r, err := a.create(ctx, testName(fmt.Sprintf("after%dq", i)), nil)
+			if err == nil && r.status == 201 {
+				written = append(written, p)
+				break
+			}
+			if time.Since(start) > 30*time.Second {
+				t.Fatalf("no write succeeds 30 s after %s came back: %v %d %s", o.what, err, r.status, r.body)
+			}
+			time.Sleep(200 * time.Millisecond)
 		}
-		if time.Since(start) > 30*time.Second {
-			t.Fatalf("no write succeeds 30 s after the database came back: %v %d %s", err, r.status, r.body)
-		}
-		time.Sleep(200 * time.Millisecond)
 	}
 	stop.Store(true)
 	wg.Wait()
-	mu.Lock()
-	acked[p.ID] = p.Version
-	mu.Unlock()
+	for _, p := range written {
+		acked[p.ID] = p.Version
+	}
 	for _, d := range during {
 		t.Error(d)
 	}
 	if outageCalls.Load() == 0 {
 		t.Error("no call was made while the database was down")
 	}
-	t.Logf("%d calls during the outage, %d answered 503 with Retry-After within 3 s", outageCalls.Load(), outageOK.Load())
+	t.Logf("%d calls during the outages, %d answered 503 with Retry-After within 3 s", outageCalls.Load(), outageOK.Load())
 	verifyAcked(t, a, acked, 10*time.Second)
-	if ids, status, _ := a.searchIDs("afterq"); status != 200 || !ids[p.ID] {
-		t.Errorf("a write after the outage is not searchable: %d %v", status, ids)
+	for i, p := range written {
+		if ids, status, _ := a.searchIDs(fmt.Sprintf("after%dq", i)); status != 200 || !ids[p.ID] {
+			t.Errorf("a write after outage %d is not searchable: %d %v", i+1, status, ids)
+		}
 	}
 	srv.stop(t)
 }
