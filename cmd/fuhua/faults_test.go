@@ -129,6 +129,15 @@ var (
 	binDir  string
 )
 
+// TestMain removes the binary fuhuaBinary built.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if binDir != "" {
+		os.RemoveAll(binDir)
+	}
+	os.Exit(code)
+}
+
 // fuhuaBinary builds the real binary once per test run (without -race: the
 // child is the system under test, the race detector watches the in-process
 // tests) and returns its path.
