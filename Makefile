@@ -14,7 +14,7 @@ build:
 	$(GO) build -o $(BIN) ./cmd/fuhua
 
 ## test: vet, the whole suite under the race detector, then govulncheck when its database is reachable
-test: vet race vuln
+test: vet race pgtest vuln
 
 vet:
 	$(GO) vet $(PKGS)
@@ -24,6 +24,16 @@ race:
 
 vuln:
 	@bash scripts/vuln.sh
+
+.PHONY: pgtest soak
+
+## pgtest: the store and API suites again on FerretDB over PostgreSQL (says loudly when it cannot start it)
+pgtest:
+	@bash scripts/pgtest.sh
+
+## soak: the fault tests at length: 20 kill -9 points instead of 5 (see RELIABILITY.md)
+soak:
+	FUHUA_SOAK=1 $(GO) test -race -count=1 -timeout 30m -run 'TestKill9WriteStorm|TestShutdownUnderLoad|TestBrokenIndexRebuilds|TestTwoReplicasOneDatabase|TestDatabaseOutage' -v ./cmd/fuhua
 
 ## bench: the benchmarks behind BENCHMARKS.md (slow: builds 10k and 100k profile indexes)
 bench:

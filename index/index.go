@@ -2,10 +2,13 @@ package index
 
 import (
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -151,7 +154,8 @@ type Index struct {
 
 // Open opens the index in dir, creating it if missing. An index that cannot be
 // opened, was left half-built, or was written with another MappingVersion is
-// moved aside (to dir.broken-<time>) and replaced by an empty one. In those cases
+// moved aside (to dir.broken-<time>) and replaced by an empty one; so is one
+// whose files are cut short or whose opening panics (see openExisting). In those cases
 // NeedsRebuild reports true and Ready false until Rebuild has run. An intact
 // index returns at once too, but its in-memory copy is loaded in the background
 // (about half a minute at 100k profiles), so the process can start serving its
@@ -318,7 +322,7 @@ func (ix *Index) openOrCreate() (bleve.Index, error) {
 		ix.needsRebuild.Store(true)
 		return ix.create(ix.dir)
 	}
-	bi, err := bleve.Open(ix.dir)
+	bi, err := openExisting(ix.dir)
 	if err == nil {
 		v, gerr := bi.GetInternal(keyComplete)
 		if gerr == nil && string(v) == MappingVersion {
@@ -332,6 +336,81 @@ func (ix *Index) openOrCreate() (bleve.Index, error) {
 	}
 	ix.needsRebuild.Store(true)
 	return ix.create(ix.dir)
+}
+
+// openExisting opens the Bleve index in dir, turning the ways a damaged one
+// would crash the process into errors: a root file cut short (bbolt reads
+// the pages its meta page names through a memory map, and a page past the
+// end of the file is a SIGBUS, not an error), and any fault or panic while
+// the stored segments are opened.
+func openExisting(dir string) (bi bleve.Index, err error) {
+	if err := boltIntact(filepath.Join(dir, "store", "root.bolt")); err != nil {
+		return nil, err
+	}
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	defer func() {
+		if r := recover(); r != nil {
+			bi, err = nil, fmt.Errorf("opening the index failed: %v", r)
+		}
+	}()
+	return bleve.Open(dir)
+}
+
+// boltIntact checks that a Bolt file is as long as its newest valid meta page
+// says: that meta's high-water mark (the first page never allocated) times the
+// page size. A missing or empty file passes (Bolt creates a new database and
+// Open finds no completed index in it). The layout is Bolt's: two meta pages,
+// each a 16-byte page header and then magic, version, page size, flags (4 bytes
+// each), root bucket (16), freelist page, high-water mark, transaction id and
+// an FNV-64a checksum of the fields before it (8 each), native byte order.
+func boltIntact(path string) error {
+	f, err := os.Open(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	if fi.Size() == 0 {
+		return nil
+	}
+	type meta struct{ pageSize, pgid, txid uint64 }
+	read := func(off int64) (meta, bool) {
+		var b [16 + 64]byte
+		if _, err := f.ReadAt(b[:], off); err != nil {
+			return meta{}, false
+		}
+		m := b[16:]
+		h := fnv.New64a()
+		h.Write(m[:56])
+		if binary.NativeEndian.Uint32(m[0:]) != 0xED0CDAED || h.Sum64() != binary.NativeEndian.Uint64(m[56:]) {
+			return meta{}, false
+		}
+		return meta{pageSize: uint64(binary.NativeEndian.Uint32(m[8:])), pgid: binary.NativeEndian.Uint64(m[40:]),
+			txid: binary.NativeEndian.Uint64(m[48:])}, true
+	}
+	m0, ok0 := read(0)
+	pageSize := int64(os.Getpagesize())
+	if ok0 && m0.pageSize >= 512 && m0.pageSize <= 1<<20 {
+		pageSize = int64(m0.pageSize)
+	}
+	m1, ok1 := read(pageSize)
+	newest := m0
+	switch {
+	case ok1 && (!ok0 || m1.txid > m0.txid):
+		newest = m1
+	case !ok0:
+		return fmt.Errorf("%s: no valid meta page", path)
+	}
+	if need := newest.pgid * newest.pageSize; uint64(fi.Size()) < need {
+		return fmt.Errorf("%s: cut short: %d bytes of %d", path, fi.Size(), need)
+	}
+	return nil
 }
 
 func (ix *Index) create(dir string) (bleve.Index, error) {

@@ -677,6 +677,53 @@ func TestOpenMovesBrokenIndexAside(t *testing.T) {
 	}
 }
 
+// TestOpenMovesTruncatedRootAside: a root file cut after its two meta pages
+// (a disk or a copy that lost the tail) once crashed the process with SIGBUS
+// inside bbolt; Open moves it aside and asks for a rebuild instead, and a
+// truncated segment does the same.
+func TestOpenMovesTruncatedRootAside(t *testing.T) {
+	ps := loadDataset(t)
+	for _, c := range []struct {
+		name string
+		file func(dir string) string
+		size func(int64) int64
+	}{
+		{"root cut after its meta pages", func(dir string) string { return filepath.Join(dir, "store", "root.bolt") },
+			func(int64) int64 { return 2 * int64(os.Getpagesize()) }},
+		{"segment cut to a third", func(dir string) string {
+			zaps, _ := filepath.Glob(filepath.Join(dir, "store", "*.zap"))
+			if len(zaps) == 0 {
+				t.Fatal("no segment")
+			}
+			return zaps[len(zaps)-1]
+		}, func(n int64) int64 { return n / 3 }},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			ix, _, dir := build(t, ps)
+			ix.Close()
+			path := c.file(dir)
+			fi, err := os.Stat(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Truncate(path, c.size(fi.Size())); err != nil {
+				t.Fatal(err)
+			}
+			re, err := Open(dir, testOptions(t))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer re.Close()
+			if re.Ready() || !re.NeedsRebuild() {
+				t.Errorf("truncated index: ready %v, needs rebuild %v", re.Ready(), re.NeedsRebuild())
+			}
+			if n, err := re.Count(); err != nil || n != 0 {
+				t.Errorf("the replacement index holds %d documents (%v), want an empty one", n, err)
+			}
+		})
+	}
+}
+
 // TestApplyShowsOwnWriteAndIgnoresOlder: the writer's own change is searchable
 // as soon as Apply returns, and a late, older change cannot overwrite it.
 func TestApplyShowsOwnWriteAndIgnoresOlder(t *testing.T) {

@@ -16,6 +16,7 @@ import (
 	"runtime/debug"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -81,7 +82,15 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		if err := setGCPercent(getenv("FUHUA_GOGC")); err != nil {
 			return err
 		}
-		return serve(ctx, cfg, log)
+		drain, err := drainDelay(getenv("FUHUA_DRAIN"))
+		if err != nil {
+			return err
+		}
+		deadline, err := durationSetting("FUHUA_REQUEST_DEADLINE", getenv("FUHUA_REQUEST_DEADLINE"), 2500*time.Millisecond, 100*time.Millisecond, 10*time.Minute)
+		if err != nil {
+			return err
+		}
+		return serve(ctx, cfg, log, drain, deadline)
 	case "seed":
 		n := cfg.DemoSize
 		if *demo >= 0 {
@@ -210,7 +219,7 @@ func setGCPercent(v string) error {
 	return nil
 }
 
-func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
+func serve(ctx context.Context, cfg config.Config, log *slog.Logger, drain, deadline time.Duration) error {
 	if err := cfg.EnsureSecret(); err != nil {
 		return err
 	}
@@ -250,16 +259,17 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	// The follower runs until shutdown; it rebuilds or reconciles first, then
 	// follows other processes' writes and reconciles every few minutes.
 	followCtx, stopFollow := context.WithCancel(context.WithoutCancel(ctx))
-	followDone := make(chan struct{})
+	var background sync.WaitGroup // the follower and the expiry sweep
+	background.Add(1)
 	go func() {
-		defer close(followDone)
+		defer background.Done()
 		if err := ix.Run(followCtx, st); err != nil && !errors.Is(err, context.Canceled) {
 			log.Error("index follower stopped", "err", err.Error())
 		}
 	}()
 	defer func() {
 		stopFollow()
-		<-followDone
+		background.Wait()
 		if err := ix.Close(); err != nil {
 			log.Warn("index close", "err", err.Error())
 		}
@@ -273,7 +283,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	}
 	srv := &http.Server{
 		Addr:              cfg.Addr,
-		Handler:           svc.Handler(),
+		Handler:           withDeadline(svc.Handler(), deadline),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
@@ -283,7 +293,9 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	}
 	// Pending introductions expire after 30 days: reads expire them lazily, and
 	// this sweep catches the ones nobody reads.
+	background.Add(1)
 	go func() {
+		defer background.Done()
 		t := time.NewTicker(time.Hour)
 		defer t.Stop()
 		for {
@@ -307,14 +319,67 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		return err
 	case <-ctx.Done():
 	}
-	log.Info("shutting down: draining requests")
+	// Shutting down: /readyz turns 503 first, so a load balancer stops sending new
+	// requests; after the drain delay the listener closes and Shutdown waits for
+	// the requests in flight; then (the deferred calls) the follower stops, the
+	// index closes (so the next start needs no rebuild) and the database closes.
+	log.Info("shutting down: readiness off, draining requests", "drain_seconds", drain.Seconds())
 	svc.Drain()
+	if drain > 0 {
+		t := time.NewTimer(drain)
+		select {
+		case <-t.C:
+		case err := <-errc:
+			t.Stop()
+			return err
+		}
+	}
 	sctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	if err := srv.Shutdown(sctx); err != nil {
 		log.Warn("shutdown", "err", err.Error())
 	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		log.Warn("listener", "err", err.Error())
+	}
+	log.Info("requests drained")
 	return nil
+}
+
+// drainDelay reads FUHUA_DRAIN: how long /readyz says 503 before the listener
+// closes at shutdown (a Go duration from 0 to 60s, default 1.5s).
+func drainDelay(v string) (time.Duration, error) {
+	return durationSetting("FUHUA_DRAIN", v, 1500*time.Millisecond, 0, time.Minute)
+}
+
+// durationSetting parses the setting name's value v as a Go duration from lo
+// to hi, def when empty.
+func durationSetting(name, v string, def, lo, hi time.Duration) (time.Duration, error) {
+	if v == "" {
+		return def, nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d < lo || d > hi {
+		return 0, fmt.Errorf("%s must be a duration from %s to %s (e.g. %s), got %q / %s 须为 %s 到 %s 的时长（如 %s）",
+			name, lo, hi, def, v, name, lo, hi, def)
+	}
+	return d, nil
+}
+
+// withDeadline bounds the context of every request but spreadsheet imports and
+// exports (which may run long by design) by d (FUHUA_REQUEST_DEADLINE, 2.5 s):
+// when the database does not answer, a call gives up and answers 503 with
+// Retry-After rather than wait for the driver's 30 s timeout.
+func withDeadline(h http.Handler, d time.Duration) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "/import") || strings.HasSuffix(r.URL.Path, "/export") {
+			h.ServeHTTP(w, r)
+			return
+		}
+		ctx, cancel := context.WithTimeout(r.Context(), d)
+		defer cancel()
+		h.ServeHTTP(w, r.WithContext(ctx))
+	})
 }
 
 // reindex rebuilds the search index from the database. Run it while the server is

@@ -46,7 +46,7 @@ func serveOnce(t *testing.T, dir string, check func(base string)) string {
 	t.Helper()
 	addr := freeAddr(t)
 	env := map[string]string{
-		"FUHUA_ADDR": addr, "FUHUA_DATA_DIR": dir, "FUHUA_DEMO_SIZE": "40",
+		"FUHUA_ADDR": addr, "FUHUA_DATA_DIR": dir, "FUHUA_DEMO_SIZE": "40", "FUHUA_DRAIN": "0",
 		"FUHUA_ADMIN_EMAIL": "admin@example.com", "FUHUA_ADMIN_PASSWORD": "admin password 1",
 	}
 	ctx, cancel := context.WithCancel(context.Background())

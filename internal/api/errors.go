@@ -94,6 +94,8 @@ func writeError(c *gin.Context, log *slog.Logger, err error) {
 	}
 	if pe.RetryAfter > 0 {
 		c.Header("Retry-After", strconv.Itoa(pe.RetryAfter))
+	} else if status == http.StatusServiceUnavailable {
+		c.Header("Retry-After", "2") // the database or the index is back within seconds, or the caller asks again then
 	}
 	c.AbortWithStatusJSON(status, errorBody{Error: errorDetail{
 		Code: pe.Code, Message: pe.EN + " / " + pe.ZH, MessageEN: pe.EN, MessageZH: pe.ZH,

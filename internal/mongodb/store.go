@@ -202,10 +202,19 @@ func translate(err error, what string) error {
 		return profile.NotFound(what)
 	case mongo.IsDuplicateKeyError(err):
 		return fmt.Errorf("%w: duplicate %s", profile.ErrConflict, what)
-	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded), mongo.IsTimeout(err), mongo.IsNetworkError(err):
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded), mongo.IsTimeout(err), mongo.IsNetworkError(err),
+		backendDown(err):
 		return fmt.Errorf("%w: %s: %v", profile.ErrUnavailable, what, err)
 	}
 	return fmt.Errorf("%w: %s: %v", profile.ErrInternal, what, err)
+}
+
+// backendDown reports a server that answers but cannot reach its storage:
+// FerretDB answers InternalError (code 1) when PostgreSQL is down, and MongoDB
+// the same for a failure of its own; either passes when the storage is back.
+func backendDown(err error) bool {
+	var se mongo.ServerError
+	return errors.As(err, &se) && se.HasErrorCode(1)
 }
 
 // isDomain reports whether err already carries one of the domain's error kinds.
