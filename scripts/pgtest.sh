@@ -6,12 +6,7 @@
 #
 #   PGTEST_PKGS   packages to run (default: ./internal/mongodb/ ./internal/api/)
 #   PGTEST_RUN    a -run pattern (default: every test)
-#   PGTEST_SKIP   a -skip pattern (default: TestRacingAccepts, see below)
-#
-# TestRacingAccepts is skipped on PostgreSQL until issue 9's defect 5 is fixed
-# (another branch): there an accept or decline that loses a race answers 412
-# though no If-Match was sent, where the test wants the repeat of the winning
-# answer to be 200. Run it with PGTEST_SKIP=none to see it.
+#   PGTEST_SKIP   a -skip pattern (default: none; every test runs)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 GO=${GO:-go}
@@ -37,8 +32,8 @@ if [ $rc -ne 0 ]; then
 	exit 1
 fi
 echo "pgtest: the store and API suites on FerretDB over PostgreSQL ($uri)"
-skip=${PGTEST_SKIP:-TestRacingAccepts}
-echo "pgtest: NOT RUN on PostgreSQL: $skip (issue 9 defect 5, see scripts/pgtest.sh)"
+skip=${PGTEST_SKIP:-}
+[ -n "$skip" ] && echo "pgtest: NOT RUN on PostgreSQL (PGTEST_SKIP): $skip"
 # shellcheck disable=SC2086
-FUHUA_TEST_MONGODB_URI="$uri" "$GO" test -race -count=1 -timeout 10m ${PGTEST_RUN:+-run "$PGTEST_RUN"} -skip "$skip" \
+FUHUA_TEST_MONGODB_URI="$uri" "$GO" test -race -count=1 -timeout 10m ${PGTEST_RUN:+-run "$PGTEST_RUN"} ${skip:+-skip "$skip"} \
 	${PGTEST_PKGS:-./internal/mongodb/ ./internal/api/}
