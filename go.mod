@@ -2,6 +2,12 @@ module fuhua
 
 go 1.26.0
 
+// The toolchain that builds releases: its standard library carries the fixes the
+// Go 1.26.8 one lacks (docs/security.md). The Makefile and .ci/run export
+// GOTOOLCHAIN=go1.27.3, so a machine with only an older Go fetches it; the language
+// version above stays 1.26 so `go` with GOTOOLCHAIN=local still builds.
+toolchain go1.27.3
+
 require (
 	filippo.io/edwards25519 v1.1.0 // indirect
 	github.com/AlekSi/pointer v1.2.0 // indirect
