@@ -14,6 +14,10 @@
 #      (.ci/run sets it). Any other failure (a database that does not build, a
 #      govulncheck error) always fails.
 #
+# Arguments are passed to govulncheck before ./... (e.g. `scripts/vuln.sh -show verbose`
+# also lists the vulnerabilities in imported packages and required modules that the
+# code does not reach).
+#
 # Refresh to newer reports: FUHUA_VULNDB_VERSION=<pseudo-version of golang.org/x/vulndb>,
 # or change the default below (see docs/security.md).
 set -uo pipefail
@@ -40,6 +44,9 @@ unavailable() {
 }
 
 mkdir -p "$CACHE" || { echo "vuln.sh: cannot create $CACHE" >&2; exit 1; }
+# Leftovers of runs killed before their trap ran (never taken for a database: only a
+# finished one is renamed to vulndb-<version>).
+find "$CACHE" -maxdepth 1 -name '.tmp-vuln.*' -mmin +240 -exec rm -rf {} + 2>/dev/null
 tmp="$(mktemp -d "$CACHE/.tmp-vuln.XXXXXX")" || exit 1
 trap 'rm -rf "$tmp"' EXIT
 
@@ -70,8 +77,8 @@ if [ ! -f "$DB/index/db.json" ]; then
   }
 fi
 
-echo "vuln.sh: govulncheck -db file://$DB ./..."
-"$tmp/bin/govulncheck" -db "file://$DB" ./...
+echo "vuln.sh: govulncheck -db file://$DB $* ./..."
+"$tmp/bin/govulncheck" -db "file://$DB" "$@" ./...
 rc=$?
 if [ $rc -ne 0 ]; then
   echo "vuln.sh: FAILED: govulncheck exit $rc (3 = vulnerabilities the code reaches, listed above)" >&2
