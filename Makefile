@@ -1,5 +1,9 @@
 # fuhua — the two commands a new clone needs are `make run` and `make test`.
 GO      ?= go
+# The toolchain every target builds with: go1.27.3, fetched by the go command through the
+# module proxy when the machine has an older Go (Go 1.21 or newer). It overrides a
+# GOTOOLCHAIN in the environment (even =local); `make GOTOOLCHAIN=... target` overrides it.
+export GOTOOLCHAIN := go1.27.3
 BIN     := bin/fuhua
 PKGS    := ./...
 
@@ -13,7 +17,7 @@ run: build
 build:
 	$(GO) build -o $(BIN) ./cmd/fuhua
 
-## test: vet, the whole suite under the race detector, then govulncheck when its database is reachable
+## test: vet, the whole suite under the race detector, the store and API suites on PostgreSQL, then govulncheck (scripts/vuln.sh)
 test: vet race pgtest vuln
 
 vet:
