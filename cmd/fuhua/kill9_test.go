@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -41,6 +42,9 @@ func TestKill9WriteStorm(t *testing.T) {
 	t.Logf("seed %d, %d kill points", seed, points)
 	dir := t.TempDir()
 	env := baseEnv("", dir)
+	// A killed request leaves its Idempotency-Key in progress; past this the
+	// restarted server lets a retry carry it on (serve's default is 10 s).
+	env["FUHUA_IDEMPOTENCY_STALL"] = "3s"
 	acked := map[string]int64{} // id → highest acknowledged version
 	var pending []pendingCreate // creations cut by a kill: no answer
 	token := ""
@@ -285,7 +289,17 @@ func retryPending(t *testing.T, a *client, pending []pendingCreate, honoured boo
 		return
 	}
 	for _, pc := range pending {
-		p, r, err := a.create(context.Background(), pc.name, map[string]string{"Idempotency-Key": pc.key})
+		// As a client does: a key still in progress (the killed request's) is
+		// retried after Retry-After until the server counts that request dead.
+		var p stored
+		var r reply
+		var err error
+		for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(500 * time.Millisecond) {
+			p, r, err = a.create(context.Background(), pc.name, map[string]string{"Idempotency-Key": pc.key})
+			if err != nil || r.status != 409 || !strings.Contains(string(r.body), "request_in_progress") || time.Now().After(deadline) {
+				break
+			}
+		}
 		if err != nil || (r.status != 201 && r.status != 200) {
 			t.Fatalf("retry of a cut creation: %v %d %s", err, r.status, r.body)
 		}

@@ -90,7 +90,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		if err != nil {
 			return err
 		}
-		return serve(ctx, cfg, log, drain, deadline)
+		// A request cannot outlive its deadline, so an Idempotency-Key still in
+		// progress well past it belongs to a request that died (the server was
+		// killed): a retry may then carry its work on.
+		stall, err := durationSetting("FUHUA_IDEMPOTENCY_STALL", getenv("FUHUA_IDEMPOTENCY_STALL"), max(10*time.Second, 4*deadline), time.Second, time.Hour)
+		if err != nil {
+			return err
+		}
+		return serve(ctx, cfg, log, drain, deadline, stall)
 	case "seed":
 		n := cfg.DemoSize
 		if *demo >= 0 {
@@ -219,7 +226,7 @@ func setGCPercent(v string) error {
 	return nil
 }
 
-func serve(ctx context.Context, cfg config.Config, log *slog.Logger, drain, deadline time.Duration) error {
+func serve(ctx context.Context, cfg config.Config, log *slog.Logger, drain, deadline, stall time.Duration) error {
 	if err := cfg.EnsureSecret(); err != nil {
 		return err
 	}
@@ -276,7 +283,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, drain, dead
 	}()
 	svc, err := api.New(api.Deps{
 		Store: st, Index: ix, Intros: st, Rounds: st, Accepted: st, Records: st, Tokens: tokens, Hasher: hasher, Catalog: seed.Catalog(), Log: log,
-		TrustedProxies: cfg.TrustedProxies, CORSOrigins: cfg.CORSOrigins,
+		TrustedProxies: cfg.TrustedProxies, CORSOrigins: cfg.CORSOrigins, IdempotencyStall: stall,
 	})
 	if err != nil {
 		return err

@@ -81,6 +81,10 @@ type Deps struct {
 	// TrustedProxies are believed for X-Forwarded-For; empty trusts none.
 	TrustedProxies []string
 	CORSOrigins    []string
+	// IdempotencyStall is how long an Idempotency-Key may stay in progress
+	// before its request counts as dead and a retry carries its work on; 0
+	// means idempotency.InProgressTTL.
+	IdempotencyStall time.Duration
 	// Now is the clock (tests replace it).
 	Now func() time.Time
 }

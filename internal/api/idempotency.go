@@ -77,11 +77,11 @@ func (s *Server) idempotent() gin.HandlerFunc {
 					"此 Idempotency-Key 已用于另一个不同的请求；新的请求请使用新的 Idempotency-Key"))
 				return
 			}
-			if !held.Done && !held.Stalled(s.Now()) {
+			if !held.Done && !held.StalledAfter(s.Now(), s.IdempotencyStall) {
 				held = s.awaitDuplicate(ctx, held)
 			}
 			switch {
-			case held == nil || (!held.Done && !held.Stalled(s.Now())):
+			case held == nil || (!held.Done && !held.StalledAfter(s.Now(), s.IdempotencyStall)):
 				e := newHTTPError(http.StatusConflict, "request_in_progress", "Idempotency-Key",
 					"a request with this Idempotency-Key is still being processed; try again shortly", "请求处理中，请稍后重试")
 				e.detail.RetryAfter = 1

@@ -44,7 +44,16 @@ func (r *Record) Expired(now time.Time) bool { return now.Sub(r.At) >= TTL }
 
 // Stalled reports whether the record's request has not finished within
 // InProgressTTL: the request died.
-func (r *Record) Stalled(now time.Time) bool { return !r.Done && now.Sub(r.At) >= InProgressTTL }
+func (r *Record) Stalled(now time.Time) bool { return r.StalledAfter(now, InProgressTTL) }
+
+// StalledAfter reports whether the record's request has not finished within
+// ttl (InProgressTTL when ttl ≤ 0): the request died.
+func (r *Record) StalledAfter(now time.Time, ttl time.Duration) bool {
+	if ttl <= 0 {
+		ttl = InProgressTTL
+	}
+	return !r.Done && now.Sub(r.At) >= ttl
+}
 
 // CheckKey refuses a key that is empty, longer than MaxKey or holds anything but
 // printable ASCII.

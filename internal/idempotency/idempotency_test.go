@@ -43,3 +43,24 @@ func TestStaleness(t *testing.T) {
 		t.Error("Done or Expired")
 	}
 }
+
+func TestStalledAfter(t *testing.T) {
+	at := time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		age  time.Duration
+		ttl  time.Duration
+		done bool
+		want bool
+	}{
+		{age: 2 * time.Second, ttl: 3 * time.Second, want: false},
+		{age: 3 * time.Second, ttl: 3 * time.Second, want: true},
+		{age: time.Hour, ttl: 3 * time.Second, done: true, want: false},
+		{age: 30 * time.Second, ttl: 0, want: false}, // 0 is InProgressTTL (a minute)
+		{age: InProgressTTL, ttl: 0, want: true},
+	} {
+		r := Record{At: at, Done: tc.done}
+		if got := r.StalledAfter(at.Add(tc.age), tc.ttl); got != tc.want {
+			t.Errorf("age %v ttl %v done %v: stalled %v, want %v", tc.age, tc.ttl, tc.done, got, tc.want)
+		}
+	}
+}
