@@ -64,11 +64,11 @@ func TestTorchFiguresFeedGrowthAndGraduation(t *testing.T) {
 		want Status
 	}{
 		"financing 500 is not above 500": {profile.Profile{ID: "f1", HighTech: notHT, RevenueWan: 1, Torch: all(profile.TorchRecord{FinancingTotalWan: f(500)})}, Failed},
-		"financing 500.01":                {profile.Profile{ID: "f2", HighTech: notHT, RevenueWan: 1, Torch: all(profile.TorchRecord{FinancingTotalWan: f(500.01)})}, OK},
-		"revenue 600 + 400 is not above":  {profile.Profile{ID: "r1", HighTech: notHT, RevenueWan: 600, Torch: all(profile.TorchRecord{RevenuePrevWan: f(400)})}, Failed},
-		"revenue 600 + 401":               {profile.Profile{ID: "r2", HighTech: notHT, RevenueWan: 600, Torch: all(profile.TorchRecord{RevenuePrevWan: f(401)})}, OK},
-		"listed":                          {profile.Profile{ID: "l1", Torch: &profile.TorchRecord{AcquiredOrListed: &yes}}, OK},
-		"nothing known":                   {profile.Profile{ID: "n1"}, Missing},
+		"financing 500.01":               {profile.Profile{ID: "f2", HighTech: notHT, RevenueWan: 1, Torch: all(profile.TorchRecord{FinancingTotalWan: f(500.01)})}, OK},
+		"revenue 600 + 400 is not above": {profile.Profile{ID: "r1", HighTech: notHT, RevenueWan: 600, Torch: all(profile.TorchRecord{RevenuePrevWan: f(400)})}, Failed},
+		"revenue 600 + 401":              {profile.Profile{ID: "r2", HighTech: notHT, RevenueWan: 600, Torch: all(profile.TorchRecord{RevenuePrevWan: f(401)})}, OK},
+		"listed":                         {profile.Profile{ID: "l1", Torch: &profile.TorchRecord{AcquiredOrListed: &yes}}, OK},
+		"nothing known":                  {profile.Profile{ID: "n1"}, Missing},
 	} {
 		if got := g(tc.s); got != tc.want {
 			t.Errorf("%s: %s, want %s", name, got, tc.want)
