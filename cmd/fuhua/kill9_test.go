@@ -50,6 +50,7 @@ func TestKill9WriteStorm(t *testing.T) {
 	token := ""
 	idem := -1 // whether the server honours Idempotency-Key: -1 not known yet
 	var last map[string]stored
+	var intros introStorm // the introductions brokered in the storm
 
 	for k := 0; k <= points; k++ {
 		env["FUHUA_ADDR"] = freeAddr(t)
@@ -57,6 +58,7 @@ func TestKill9WriteStorm(t *testing.T) {
 		waitReady(t, c.base, 60*time.Second, c.exited, c.out.String)
 		if token == "" {
 			token = loginAdmin(t, c.base)
+			intros.setup(t, c.base)
 		}
 		check := newKeepAliveAPI(c.base, token)
 		last = verifyAcked(t, check, acked, 10*time.Second)
@@ -65,6 +67,7 @@ func TestKill9WriteStorm(t *testing.T) {
 		}
 		retryPending(t, check, pending, idem == 1, acked)
 		pending = nil
+		intros.verify(t, c.base, token)
 		if k == points {
 			last = verifyAcked(t, check, acked, 10*time.Second)
 			c.term(t, 60*time.Second)
@@ -82,6 +85,12 @@ func TestKill9WriteStorm(t *testing.T) {
 		var mu sync.Mutex
 		var wg sync.WaitGroup
 		writes := 0
+		startups := make([]string, 0, len(acked))
+		for id := range acked {
+			startups = append(startups, id)
+		}
+		wg.Add(1)
+		go func() { defer wg.Done(); intros.run(t, c.base, token, startups) }()
 		for w := range own {
 			wg.Add(1)
 			go func(w int) {
@@ -150,8 +159,8 @@ func TestKill9WriteStorm(t *testing.T) {
 		time.Sleep(killAfter)
 		c.kill()
 		wg.Wait()
-		t.Logf("kill %d after %s: %d writes acknowledged, %d cut; %d profiles acknowledged in all",
-			k+1, killAfter.Round(time.Millisecond), writes, len(pending), len(acked))
+		t.Logf("kill %d after %s: %d writes acknowledged, %d cut; %d profiles acknowledged in all; introductions %d acknowledged (%d accepted), %d cut",
+			k+1, killAfter.Round(time.Millisecond), writes, len(pending), len(acked), len(intros.acked), len(intros.accepted), len(intros.pending))
 	}
 
 	// Read the database directly: it holds exactly what the index listed.
