@@ -194,7 +194,9 @@ func (l *Lexicon) relate(s, o *prepared) part {
 		}
 		shared++
 		v := relChainWhole
-		if specialistIn(s.r, c, l) && specialistIn(o.r, c, l) {
+		// An investor that names segments in its thesis lists what it covers
+		// ("碳化硅衬底、外延、器件"), not a niche it keeps to.
+		if ok != profile.Investor && specialistIn(s.r, c, l) && specialistIn(o.r, c, l) {
 			v = relChainOther
 		}
 		// A 5+2 group (新能源) shared by two sides whose own chains differ (晶硅光伏
