@@ -213,7 +213,11 @@ func TestRoundMentorDay(t *testing.T) {
 			for _, p := range after.Pairs {
 				has = has || p.StartupID == s.ID
 			}
-			if !has && s.ID != p0.StartupID {
+			// Not a pair the round refuses for another reason (the open
+			// introduction of startup 0 and mentor 0, the avoided startup 1 and
+			// mentor 1): this edit must be refused for capacity alone.
+			blocked := (s.ID == f.startups[0].ID && full == f.mentors[0].ID) || (s.ID == f.startups[1].ID && full == f.mentors[1].ID)
+			if !has && s.ID != p0.StartupID && !blocked {
 				free = s.ID
 				break
 			}

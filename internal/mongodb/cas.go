@@ -63,6 +63,20 @@ func (s *Store) ClaimTransition(ctx context.Context, scope, id string, next int6
 	if err != nil {
 		return nil, err
 	}
+	// The key of a version is deleted once the next one is written, so a writer
+	// that read an old version could claim that key again and overwrite a newer
+	// document (seen: an introduction accepted by both went back to version 2).
+	// Holding key(next), nobody else can move the document past next-1: it is
+	// still there now, or this writer is too late.
+	if v, err := current(ctx); err != nil || v != next-1 {
+		_, _ = s.keys.DeleteOne(context.WithoutCancel(ctx), bson.D{{Key: "_id", Value: key}})
+		if err != nil {
+			return nil, err
+		}
+		return nil, &profile.Error{Kind: profile.ErrPrecondition, Code: "version_mismatch", Field: "version",
+			EN: "someone else changed this at the same moment; reload and try again",
+			ZH: "他人刚刚同时修改了此内容，请刷新后重试"}
+	}
 	return func(ok bool) {
 		bg := context.WithoutCancel(ctx)
 		if ok {

@@ -105,6 +105,38 @@ func TestUpdateStaleVersionChangesNothing(t *testing.T) {
 	}
 }
 
+// TestStaleWriterTwoVersionsBehind: once version 3 is written the claim of
+// version 2 is gone, so a writer that read version 1 can claim it again; it must
+// still be refused, not overwrite version 3 (an introduction accepted by both
+// went back to version 2 this way under racing accepts).
+func TestStaleWriterTwoVersionsBehind(t *testing.T) {
+	s := dbtest.Store(t)
+	ctx := context.Background()
+	p := samples()[1]
+	if err := s.CreateProfile(ctx, &p); err != nil {
+		t.Fatal(err)
+	}
+	for v, name := range []string{"第二版", "第三版"} {
+		edit, err := s.GetProfile(ctx, p.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		edit.Name = name
+		if err := s.UpdateProfile(ctx, edit, int64(v+1), ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	stale := p
+	stale.Name = "过期的写入"
+	if err := s.UpdateProfile(ctx, &stale, 1, ""); !errors.Is(err, profile.ErrPrecondition) {
+		t.Fatalf("a writer two versions behind: %v, want ErrPrecondition", err)
+	}
+	got, _ := s.GetProfile(ctx, p.ID)
+	if got.Name != "第三版" || got.Version != 3 {
+		t.Fatalf("after the stale write: name %q version %d, want 第三版 at 3", got.Name, got.Version)
+	}
+}
+
 func TestConcurrentUpdatesOneWins(t *testing.T) {
 	s := dbtest.Store(t)
 	ctx := context.Background()
