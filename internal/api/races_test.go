@@ -81,7 +81,7 @@ func TestAnswerRaceIsConflict(t *testing.T) {
 	_, a := h.user(profile.RoleStartup)
 	_, b := h.user(profile.RoleInvestor)
 	_, mgr := h.user(profile.RoleManager, "yannan")
-	for round := 0; round < 2; round++ {
+	for round := 0; round < 3; round++ {
 		st := h.make(profile.Startup, a, nil)
 		inv := h.make(profile.Investor, b, nil)
 		r := h.do("POST", "/api/v1/introductions", mgr, map[string]any{"from": ref(st), "to": ref(inv), "message": "推荐对接"})
