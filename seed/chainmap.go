@@ -75,8 +75,8 @@ type ChainMap struct {
 	// ApplicationMarkers introduce a firm's customers and applications (面向, 用于,
 	// customers include): a segment named right after one, outside the firm's own
 	// chains, is a customer's segment, not the firm's.
-	ApplicationMarkers []string `json:"application_markers"`
-	Chains  []ChainSegments   `json:"chains"`
+	ApplicationMarkers []string        `json:"application_markers"`
+	Chains             []ChainSegments `json:"chains"`
 }
 
 // Map returns the industry technology map, every segment's Chain filled. It parses
