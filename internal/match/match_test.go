@@ -15,28 +15,6 @@ import (
 
 func testLex() *Lexicon { return NewLexicon(seed.Chains(), seed.Districts()) }
 
-func TestDetect(t *testing.T) {
-	lex := testLex()
-	tests := []struct {
-		text string
-		want []Hit
-	}{
-		{"研发车用燃料电池电堆", []Hit{{Code: "hydrogen", Word: "燃料电池"}}},
-		{"A SiC power device maker", []Hit{{Code: "semi3", Word: "SiC"}}},
-		{"ICT consulting", []Hit{}}, // "IC" only as a whole word
-		{"an IC house", []Hit{{Code: "ic", Word: "IC"}}},
-		{"", nil},
-	}
-	for _, tt := range tests {
-		t.Run(tt.text, func(t *testing.T) {
-			got := lex.Detect(tt.text)
-			if diff := cmp.Diff(got, tt.want); diff != "" && !(len(got) == 0 && len(tt.want) == 0) {
-				t.Errorf("Detect(%q) mismatch (-got +want):\n%s", tt.text, diff)
-			}
-		})
-	}
-}
-
 func TestCodesExpandsSynonyms(t *testing.T) {
 	lex := testLex()
 	for term, want := range map[string]string{"芯片": "ic", "hydrogen": "hydrogen", "燃料电池": "hydrogen", "GaN": "semi3", "ic": "ic"} {

@@ -246,9 +246,6 @@ func (l *Lexicon) relate(s, o *prepared) part {
 	return p
 }
 
-// SegmentsOf lists the segments a profile works in, declared or inferred, sorted.
-func (l *Lexicon) SegmentsOf(p *profile.Profile) []string { return l.Read(p).Placed() }
-
 // Placed lists the segments the reading places the profile in, sorted: those
 // known from more than an application word.
 func (r *Reading) Placed() []string {

@@ -308,22 +308,9 @@ func (l *Lexicon) ChainSegments(chain string) []string {
 	return append([]string(nil), l.tm.byChain[chain]...)
 }
 
-// SegmentCodes lists every segment code, sorted.
-func (l *Lexicon) SegmentCodes() []string {
-	out := make([]string, 0, len(l.tm.segs))
-	for c := range l.tm.segs {
-		out = append(out, c)
-	}
-	sort.Strings(out)
-	return out
-}
-
 // Adjacent tells how segment a relates to b: +1 when a supplies b, -1 when b
 // supplies a, 0 when neither.
 func (l *Lexicon) Adjacent(a, b string) int { return l.tm.adjacent[a][b] }
-
-// Linked reports whether the chain list relates two chains (Related, Parent).
-func (l *Lexicon) Linked(a, b string) bool { return l.tm.linked[a][b] }
 
 // SegmentsFor returns the segments a search word names: those it is an
 // identifying keyword of, or whose code or name it is.
