@@ -21,6 +21,7 @@ build:
 test: vet race pgtest vuln
 
 vet:
+	@unformatted=$$(gofmt -l cmd internal index seed web); if [ -n "$$unformatted" ]; then echo "gofmt would change: $$unformatted"; exit 1; fi
 	$(GO) vet $(PKGS)
 
 race:
