@@ -81,7 +81,8 @@ func (ix *Index) Match(ctx context.Context, from *profile.Profile, target profil
 		return nil, err
 	}
 
-	cands := ix.candidates(from, target, o)
+	fromP := match.Prepare(from, ix.lex) // read once: for the pool and for the ranking
+	cands := ix.candidates(fromP, target, o)
 	env := match.Env{Lex: ix.lex, Accepted: map[string]int{}}
 	var err error
 	if target == profile.Mentor && o.Accepted != nil && len(cands) > 0 {
@@ -93,7 +94,7 @@ func (ix *Index) Match(ctx context.Context, from *profile.Profile, target profil
 			return nil, err
 		}
 	}
-	items := match.RankPrepared(from, cands, env, 0)
+	items := match.RankFrom(fromP, cands, env, 0)
 	if target == profile.Mentor {
 		free := make(map[string]int, len(cands))
 		for _, c := range cands {
@@ -128,8 +129,9 @@ func poolSize(limit int) int { return min(60+3*limit, 400) }
 // best by preScore (ties by id). Only these are ranked exactly: scoring every
 // profile of a kind (40k startups at 100k) with reasons would take longer than
 // a request may.
-func (ix *Index) candidates(from *profile.Profile, target profile.Kind, o MatchOptions) []match.Prepared {
-	soft := ix.softTerms(from, target)
+func (ix *Index) candidates(fromP match.Prepared, target profile.Kind, o MatchOptions) []match.Prepared {
+	from := fromP.Profile()
+	soft := ix.softTerms(from, fromP.Reading(), target)
 	env := match.Env{Lex: ix.lex, Accepted: map[string]int{}} // capacity ≥ 1; accepted counts come later
 	type cand struct {
 		r     *record
@@ -266,10 +268,9 @@ func (q soft) bitsets(m *memIndex) []softClause {
 	return out
 }
 
-func (ix *Index) softTerms(from *profile.Profile, target profile.Kind) soft {
+func (ix *Index) softTerms(from *profile.Profile, r *match.Reading, target profile.Kind) soft {
 	var q soft
 	kw := func(field, value string, w float64) { q.kw = append(q.kw, softKeyword{field, value, w}) }
-	r := ix.lex.Read(from)
 	for _, code := range r.Members() {
 		kw(fChainAll, code, 5)
 	}

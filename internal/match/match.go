@@ -174,7 +174,13 @@ func (p Prepared) Profile() *profile.Profile { return p.q.p }
 
 // RankPrepared is Rank over candidates prepared with the same Lexicon as env.Lex.
 func RankPrepared(from *profile.Profile, cands []Prepared, env Env, limit int) []Item {
-	prepared := prepare(from, env.Lex)
+	return RankFrom(Prepare(from, env.Lex), cands, env, limit)
+}
+
+// RankFrom is RankPrepared for a caller that has prepared from already (the
+// index reads it once for its candidate pool and its ranking).
+func RankFrom(fromP Prepared, cands []Prepared, env Env, limit int) []Item {
+	prepared, from := fromP.q, fromP.q.p
 	items := make([]Item, 0, len(cands))
 	for _, c := range cands {
 		if c.q == nil || Exclude(from, c.q.p, env) != "" {
