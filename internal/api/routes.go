@@ -14,6 +14,7 @@ func (s *Server) routes() {
 
 	in := v1.Group("", s.authenticate())
 	in.GET("/me", s.handle(s.me))
+	in.POST("/auth/logout", s.handle(s.logout))
 	in.POST("/users", s.handle(s.createUser))
 	in.GET("/search", s.handle(s.search))
 	in.GET("/chains", s.handle(s.chainList))
