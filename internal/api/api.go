@@ -71,6 +71,7 @@ type Deps struct {
 	Index  Indexer       // nil: no index (tests of the spine alone)
 	Intros Introductions // nil: nobody is introduced
 	Rounds Rounds        // nil: no brokered rounds
+	Notes  Notifications // nil: nobody is told anything
 	// Accepted counts mentors' accepted mentoring introductions for matching; nil
 	// counts none.
 	Accepted index.AcceptedCounter

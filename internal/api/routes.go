@@ -43,6 +43,8 @@ func (s *Server) routes() {
 	// Carrier evaluation (issue 12).
 	s.evaluationRoutes(in)
 	s.relayRoutes(in)
+	// Notifications, saved searches, asking from any profile, deal flow (issue 10).
+	s.noteRoutes(in)
 
 	s.webRoutes() // the web pages: /, /app/*, /static/* (package web)
 }
