@@ -25,6 +25,7 @@ import (
 	"fuhua/internal/auth"
 	"fuhua/internal/config"
 	"fuhua/internal/embedded"
+	"fuhua/internal/mail"
 	"fuhua/internal/mongodb"
 	"fuhua/internal/profile"
 	"fuhua/seed"
@@ -237,6 +238,9 @@ type bgSettings struct {
 	introTTL     time.Duration
 	sweepEvery   time.Duration
 	sweep        api.SweepSettings
+	smtp         *mail.SMTP // nil: no e-mail digest
+	digestEvery  time.Duration
+	publicURL    string
 }
 
 // loadBackground reads FUHUA_COOKIE_SECURE, FUHUA_INTRO_TTL, FUHUA_INTRO_REMIND,
@@ -264,6 +268,18 @@ func loadBackground(getenv func(string) string) (bgSettings, error) {
 		return b, err
 	}
 	b.sweep.Lookback = max(24*time.Hour, 3*b.sweepEvery)
+	if b.digestEvery, err = durationSetting("FUHUA_DIGEST_INTERVAL", getenv("FUHUA_DIGEST_INTERVAL"), 24*time.Hour, time.Minute, 168*time.Hour); err != nil {
+		return b, err
+	}
+	b.publicURL = strings.TrimRight(strings.TrimSpace(getenv("FUHUA_PUBLIC_URL")), "/")
+	if addr := strings.TrimSpace(getenv("FUHUA_SMTP_ADDR")); addr != "" {
+		relay := &mail.SMTP{Addr: addr, From: strings.TrimSpace(getenv("FUHUA_SMTP_FROM")),
+			User: getenv("FUHUA_SMTP_USER"), Password: getenv("FUHUA_SMTP_PASSWORD")}
+		if err := relay.Check(); err != nil {
+			return b, err
+		}
+		b.smtp = relay
+	}
 	return b, nil
 }
 
@@ -354,6 +370,13 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, drain, dead
 				log.Warn("introduction sweep", "err", err.Error())
 			} else if rep != (api.SweepReport{}) {
 				log.Info("introduction sweep", "expired", rep.Expired, "reminded", rep.Reminded, "told_expired", rep.ToldExpired, "outcomes_due", rep.OutcomesDue)
+			}
+			if bg.smtp != nil {
+				if n, err := svc.SendDigests(followCtx, bg.smtp, bg.digestEvery, bg.publicURL); err != nil && followCtx.Err() == nil {
+					log.Warn("e-mail digest", "err", err.Error())
+				} else if n > 0 {
+					log.Info("e-mail digests sent", "count", n)
+				}
 			}
 			select {
 			case <-followCtx.Done():
