@@ -45,6 +45,7 @@ func (s *Server) routes() {
 	s.relayRoutes(in)
 	// Notifications, saved searches, asking from any profile, deal flow (issue 10).
 	s.noteRoutes(in)
+	s.savedRoutes(in)
 
 	s.webRoutes() // the web pages: /, /app/*, /static/* (package web)
 }
