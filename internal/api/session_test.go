@@ -11,6 +11,7 @@ import (
 
 	"fuhua/internal/api"
 	"fuhua/internal/profile"
+	"fuhua/seed"
 )
 
 // browser is a cookie jar for one browser talking to the harness: it sends what
@@ -201,6 +202,17 @@ func TestLogout(t *testing.T) {
 	replay.cookies["fuhua_session"] = old
 	if r, _ := replay.do("GET", "/api/v1/me", nil); r.Status != http.StatusUnauthorized {
 		t.Fatalf("old cookie after logout: %d %s, want 401", r.Status, r.Body)
+	}
+	// Another replica (another server on the same database) refuses it too.
+	srv2, err := api.New(api.Deps{Store: h.store, Intros: h.store, Tokens: h.tokens, Hasher: hasher, Catalog: seed.Catalog()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	other2 := &harness{t: t, store: h.store, tokens: h.tokens, srv: srv2, h: srv2.Handler()}
+	replay2 := newBrowser(other2)
+	replay2.cookies["fuhua_session"] = old
+	if r, _ := replay2.do("GET", "/api/v1/me", nil); r.Status != http.StatusUnauthorized {
+		t.Fatalf("old cookie on another replica after logout: %d %s, want 401", r.Status, r.Body)
 	}
 	// Another session of the account goes on.
 	if r := h.do("GET", "/api/v1/me", apiToken, nil); r.Status != http.StatusOK {
