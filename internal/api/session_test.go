@@ -74,6 +74,24 @@ func cookieNamed(cs []*http.Cookie, name string) *http.Cookie {
 	return nil
 }
 
+// signedIn is a browser holding a fresh session of u, as a sign-in would leave it,
+// without the password hashing (slow under -race) a real sign-in costs.
+func signedIn(h *harness, u *profile.User) *browser {
+	h.t.Helper()
+	tok, _, err := h.tokens.Issue(u)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	cl, err := h.tokens.Parse(tok)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	b := newBrowser(h)
+	b.cookies["fuhua_session"] = &http.Cookie{Name: "fuhua_session", Value: tok}
+	b.cookies["fuhua_csrf"] = &http.Cookie{Name: "fuhua_csrf", Value: h.tokens.CSRF(cl.ID)}
+	return b
+}
+
 func (b *browser) login(email string) map[string]any {
 	b.h.t.Helper()
 	r, _ := b.do("POST", "/api/v1/auth/login", map[string]any{"email": email, "password": testPassword})
@@ -127,8 +145,7 @@ func TestCSRF(t *testing.T) {
 	if body["token"] == "" || body["expires_at"] == "" || body["csrf_token"] != b.csrf() {
 		t.Fatalf("login body %v: want token, expires_at and the csrf value of the cookie", body)
 	}
-	other := newBrowser(h) // the same account signed in elsewhere: another session
-	other.login(u.Email)
+	other := signedIn(h, u) // the same account signed in elsewhere: another session
 	if other.csrf() == b.csrf() {
 		t.Fatal("two sessions share one CSRF value")
 	}
@@ -180,10 +197,8 @@ func TestCSRF(t *testing.T) {
 
 func TestLogout(t *testing.T) {
 	h := newHarness(t)
-	u, _ := h.user(profile.RoleStartup)
-	b, other := newBrowser(h), newBrowser(h)
-	b.login(u.Email)
-	apiToken := other.login(u.Email)["token"].(string)
+	u, apiToken := h.user(profile.RoleStartup)
+	b := signedIn(h, u)
 	old := b.cookies["fuhua_session"]
 
 	// Logging out needs the CSRF value too (else any site could sign people out).
@@ -230,9 +245,7 @@ func TestLogout(t *testing.T) {
 func TestLogoutAllAndPasswordEndCookieSessions(t *testing.T) {
 	h := newHarness(t)
 	u, bearer := h.user(profile.RoleStartup)
-	a, b := newBrowser(h), newBrowser(h)
-	a.login(u.Email)
-	b.login(u.Email)
+	a, b := signedIn(h, u), signedIn(h, u)
 	// A password change in browser a ends b's session and every older token,
 	// and gives a a fresh cookie.
 	r, set := a.do("POST", "/api/v1/me/password", map[string]any{"current_password": testPassword, "new_password": "another long password"}, "X-CSRF-Token", a.csrf())
