@@ -24,6 +24,7 @@ import (
 func (s *Server) sheetRoutes(in *gin.RouterGroup) {
 	in.GET("/kpi", s.handle(s.getKPI))
 	in.GET("/kpi/export", s.handle(s.exportKPI))
+	in.GET("/kpi/records", s.handle(s.kpiRecords))
 	in.GET("/startups/:id/techsme", s.handle(s.techSME))
 	for _, k := range profile.Kinds {
 		in.GET("/"+k.Path()+"/export", s.handle(s.exportProfiles(k)))

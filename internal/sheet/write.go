@@ -306,7 +306,7 @@ func KPI(r kpi.Report) ([]byte, error) {
 	for _, d := range seed.Districts() {
 		names[d.Code] = d.ZH
 	}
-	statusZH := map[kpi.Status]string{kpi.Reached: "已完成", kpi.OnTrack: "按进度", kpi.Behind: "落后"}
+	statusZH := map[kpi.Status]string{kpi.Reached: "已完成", kpi.OnTrack: "按进度", kpi.Behind: "落后", kpi.Missed: "未完成"}
 	rows := [][]any{
 		{"区县", "指标", "周期", "目标", "实际", "应达", "超前(+)/落后(-)", "完成率", "状态", "计划原文", "district", "code", "indicator", "status"},
 	}
