@@ -11,6 +11,7 @@ import (
 
 	"fuhua/internal/auth"
 	"fuhua/internal/kpi"
+	"fuhua/internal/policy"
 	"fuhua/internal/profile"
 	"fuhua/internal/sheet"
 	"fuhua/internal/techsme"
@@ -221,6 +222,10 @@ type techSMEResponse struct {
 	Name      string `json:"name"`
 	techsme.Result
 	Gaps []gapView `json:"gaps"`
+	// Programme is the tech_sme programme as the policy engine judges it that
+	// year: each condition met, unmet or unknown with what the firm has and what
+	// it needs (absent when the catalogue has no tech_sme programme that year).
+	Programme *policy.Result `json:"programme,omitempty"`
 }
 
 // gapView is one gap and the live providers of its provider types.
@@ -260,6 +265,13 @@ func (s *Server) techSME(c *gin.Context) error {
 	}
 	r := techsme.Assess(*p, year)
 	out := techSMEResponse{StartupID: p.ID, Name: p.Name, Result: r, Gaps: make([]gapView, 0, len(r.Gaps))}
+	for _, g := range seed.Policies().For(year) {
+		if g.Code == "tech_sme" && g.AppliesTo == profile.Startup {
+			pr := policy.Evaluate(g, p, s.policyDate(year))
+			out.Programme = &pr
+			break
+		}
+	}
 	if len(r.Gaps) > 0 {
 		near, err := s.nearestProviders(c.Request.Context(), p)
 		if err != nil {
