@@ -59,6 +59,9 @@ var pages = map[string]page{
 	"rounds":     {"rounds", "批量对接", "Brokered rounds", false},
 	"policies":   {"policies", "政策匹配", "Policy matching", false},
 	"evaluation": {"evaluation", "绩效评价", "Carrier evaluation", false},
+	"roster":     {"roster", "资料名册", "Roster", false},
+	"import":     {"import", "批量导入", "Import", false},
+	"techsme":    {"techsme", "科技型中小企业预评估", "Tech-SME pre-assessment", false},
 }
 
 // navItem is one entry of the menu.
@@ -67,7 +70,7 @@ type navItem struct {
 	Current      bool
 }
 
-var nav = []string{"search", "chains", "me", "intros", "policies", "rounds", "kpi", "evaluation"}
+var nav = []string{"search", "chains", "me", "intros", "policies", "rounds", "kpi", "evaluation", "roster", "import"}
 
 // view is what a page template is rendered with.
 type view struct {
