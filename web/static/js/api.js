@@ -150,3 +150,9 @@ export function query(obj) {
   const s = p.toString();
   return s ? '?' + s : '';
 }
+
+// authHeaders are the headers a raw fetch (a file download) needs: none with the
+// session cookie, the bearer token on a server without cookie sessions.
+export function authHeaders() {
+  return bearer() && !csrf() ? { Authorization: 'Bearer ' + bearer() } : {};
+}
