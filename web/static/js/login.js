@@ -1,7 +1,7 @@
 // Sign in and register. Registering signs in too; a new account is led to create
 // its first profile (我的资料 with a prompt), anyone else goes back where they were.
 
-import { get, post, signIn, ApiError } from './api.js';
+import { get, post, signedIn, signIn, ApiError } from './api.js';
 import { clearErrors, setupPage, showError } from './ui.js';
 
 setupPage();
@@ -13,10 +13,15 @@ function next(fallback) {
   return n.startsWith('/app/') && !n.startsWith('//') && !n.startsWith('/app/login') ? n : fallback;
 }
 
-// enter remembers the account of a sign-in or registration answer. A server that
-// answers registration without signing in is asked to sign in.
+// enter remembers the account of a sign-in or registration answer (registration
+// answers with the account and sets the session cookie). A server that answered
+// registration without signing in is asked to sign in.
 async function enter(r, email, password) {
   let d = r.data || {};
+  if (d.id && d.email && signedIn()) {
+    signIn('', d);
+    return;
+  }
   if (!d.user && !d.token) {
     d = (await post('/auth/login', { email, password }, { noRedirect: true })).data;
   }
