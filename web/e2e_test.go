@@ -267,7 +267,7 @@ func TestBrowserRegisterCreateSearch(t *testing.T) {
 		// SetValue refuses an empty value; the user's equivalent is deleting the text.
 		chromedp.Evaluate[chromedp.Void](`document.getElementById('f-credit_code').value = ''`),
 		chromedp.Click(chromedp.CSS("#save")),
-		until(`document.getElementById('flash').textContent.includes('已保存')`),
+		until(`document.getElementById('saved').textContent.includes('已保存')`),
 		until(`document.querySelectorAll('#mine-list li').length === 1`),
 	)
 	if got := text("#mine-list .pname"); got != startupName {
@@ -301,7 +301,7 @@ func TestBrowserRegisterCreateSearch(t *testing.T) {
 		until(`document.getElementById('f-summary').value === `+jsString(changed)),
 		chromedp.SetValue(chromedp.CSS("#f-tags"), "燃料电池，膜电极"),
 		chromedp.Click(chromedp.CSS("#save")),
-		until(`document.getElementById('flash').textContent.includes('版本 3')`),
+		until(`document.getElementById('saved').textContent.includes('版本 3')`),
 	)
 
 	step("search finds it, highlighted",
@@ -327,7 +327,7 @@ func TestBrowserRegisterCreateSearch(t *testing.T) {
 
 	step("ask for an introduction and find it in the outbox",
 		chromedp.Click(chromedp.CSS("#matches .match button")),
-		until(`document.querySelector('#matches .match button').textContent === '已发出对接请求'`),
+		until(`document.querySelector('#matches .match .status.pending') !== null`),
 		chromedp.Navigate(s.url+"/app/intros"),
 		chromedp.WaitVisible(chromedp.CSS("#boxes")),
 		chromedp.Click(chromedp.CSS(`#boxes [data-box="outbox"]`)),

@@ -25,32 +25,61 @@ func currentUser(c *gin.Context) *profile.User {
 	return nil
 }
 
-// authenticate requires a valid bearer token whose account still exists and whose
-// token version is current, and puts the account in the context.
+// authenticate requires a valid token — a bearer token, or else the session
+// cookie — whose account still exists, whose token version is current and whose
+// session was not signed out, and puts the account in the context. A request
+// signed in by the cookie that changes anything must pass checkCookieRequest.
 func (s *Server) authenticate() gin.HandlerFunc {
 	return s.handle(func(c *gin.Context) error {
-		h := c.GetHeader("Authorization")
-		raw, ok := strings.CutPrefix(h, "Bearer ")
-		if !ok || raw == "" {
-			return &profile.Error{Kind: profile.ErrUnauthenticated, Code: "unauthenticated",
-				EN: "sign in first: send Authorization: Bearer <token>", ZH: "请先登录（请求头 Authorization: Bearer <token>）"}
+		raw, cookie := "", false
+		if h := c.GetHeader("Authorization"); h != "" {
+			t, ok := strings.CutPrefix(h, "Bearer ")
+			if !ok || strings.TrimSpace(t) == "" {
+				return signInFirst()
+			}
+			raw = t
+		} else if v, err := c.Cookie(auth.SessionCookie); err == nil && v != "" {
+			raw, cookie = v, true
+		} else {
+			return signInFirst()
 		}
 		claims, err := s.Tokens.Parse(strings.TrimSpace(raw))
 		if err != nil {
 			return err
 		}
+		if cookie {
+			if err := s.checkCookieRequest(c, claims); err != nil {
+				return err
+			}
+		}
 		u, err := s.Store.UserByID(c.Request.Context(), claims.Subject)
 		if errors.Is(err, profile.ErrNotFound) || (err == nil && (u.TokenVersion != claims.TV || u.Role != claims.Role)) {
-			return &profile.Error{Kind: profile.ErrUnauthenticated, Code: "token_revoked",
-				EN: "this sign-in is no longer valid; sign in again", ZH: "登录已失效，请重新登录"}
+			return revoked()
 		}
 		if err != nil {
 			return err
 		}
+		if gone, err := s.Store.SessionRevoked(c.Request.Context(), claims.ID); err != nil {
+			return err
+		} else if gone {
+			return revoked()
+		}
 		c.Set(ctxUser, u)
+		c.Set(ctxClaims, claims)
+		c.Set(ctxCookie, cookie)
 		c.Next()
 		return nil
 	})
+}
+
+func signInFirst() error {
+	return &profile.Error{Kind: profile.ErrUnauthenticated, Code: "unauthenticated",
+		EN: "sign in first (the session cookie, or Authorization: Bearer <token>)", ZH: "请先登录（登录会话 Cookie 或请求头 Authorization: Bearer <token>）"}
+}
+
+func revoked() error {
+	return &profile.Error{Kind: profile.ErrUnauthenticated, Code: "token_revoked",
+		EN: "this sign-in is no longer valid; sign in again", ZH: "登录已失效，请重新登录"}
 }
 
 // userView is an account as the API shows it.
@@ -122,8 +151,12 @@ func checkAccount(email, password, name string) error {
 	return checkName(name)
 }
 
-// register answers POST /api/v1/auth/register: a self-service account.
+// register answers POST /api/v1/auth/register: a self-service account, signed
+// in at once in the browser (the session cookies are set).
 func (s *Server) register(c *gin.Context) error {
+	if err := s.refuseCrossSite(c); err != nil {
+		return err
+	}
 	var req registerRequest
 	if err := bindJSON(c, &req); err != nil {
 		return err
@@ -144,6 +177,13 @@ func (s *Server) register(c *gin.Context) error {
 	if err := s.Store.CreateUser(c.Request.Context(), u); err != nil {
 		return err
 	}
+	token, exp, err := s.Tokens.Issue(u)
+	if err != nil {
+		return err
+	}
+	if err := s.setSession(c, token, exp); err != nil {
+		return err
+	}
 	c.JSON(http.StatusCreated, viewUser(u))
 	return nil
 }
@@ -157,6 +197,22 @@ type loginResponse struct {
 	Token     string    `json:"token"`
 	ExpiresAt time.Time `json:"expires_at"`
 	User      userView  `json:"user"`
+	// CSRFToken is the value a page sends as X-CSRF-Token with the session cookie.
+	CSRFToken string `json:"csrf_token"`
+}
+
+// signedIn renders a fresh token: in the body for API clients, and in the
+// session cookies for browsers.
+func (s *Server) signedIn(c *gin.Context, u *profile.User, token string, exp time.Time) error {
+	if err := s.setSession(c, token, exp); err != nil {
+		return err
+	}
+	claims, err := s.Tokens.Parse(token)
+	if err != nil {
+		return err
+	}
+	c.JSON(http.StatusOK, loginResponse{Token: token, ExpiresAt: exp.UTC(), User: viewUser(u), CSRFToken: s.Tokens.CSRF(claims.ID)})
+	return nil
 }
 
 func badLogin() error {
@@ -164,8 +220,12 @@ func badLogin() error {
 		EN: "e-mail or password is wrong", ZH: "邮箱或密码错误"}
 }
 
-// login answers POST /api/v1/auth/login with a token.
+// login answers POST /api/v1/auth/login with a token, also set as the session
+// cookie.
 func (s *Server) login(c *gin.Context) error {
+	if err := s.refuseCrossSite(c); err != nil {
+		return err
+	}
 	// The address is charged before anything else, so even malformed floods are
 	// throttled; the account once its e-mail is known. Both before any hashing.
 	if err := s.logins.allowAddress(c, s.Now()); err != nil {
@@ -202,13 +262,22 @@ func (s *Server) login(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	c.JSON(http.StatusOK, loginResponse{Token: token, ExpiresAt: exp.UTC(), User: viewUser(u)})
-	return nil
+	return s.signedIn(c, u, token, exp)
+}
+
+// meView is the signed-in account; a browser session also learns its CSRF value.
+type meView struct {
+	userView
+	CSRFToken string `json:"csrf_token,omitempty"`
 }
 
 // me answers GET /api/v1/me with the signed-in account.
 func (s *Server) me(c *gin.Context) error {
-	c.JSON(http.StatusOK, viewUser(currentUser(c)))
+	v := meView{userView: viewUser(currentUser(c))}
+	if cl := currentClaims(c); cl != nil && viaCookie(c) {
+		v.CSRFToken = s.Tokens.CSRF(cl.ID)
+	}
+	c.JSON(http.StatusOK, v)
 	return nil
 }
 

@@ -35,6 +35,9 @@ type Store interface {
 	UserByID(ctx context.Context, id string) (*profile.User, error)
 	UserByEmail(ctx context.Context, email string) (*profile.User, error)
 	UpdateUser(ctx context.Context, u *profile.User) error
+	// Signing out of one session, on every replica.
+	RevokeSession(ctx context.Context, sid string, until time.Time) error
+	SessionRevoked(ctx context.Context, sid string) (bool, error)
 	// The records of Idempotency-Key.
 	Requests
 }
@@ -68,6 +71,7 @@ type Deps struct {
 	Index  Indexer       // nil: no index (tests of the spine alone)
 	Intros Introductions // nil: nobody is introduced
 	Rounds Rounds        // nil: no brokered rounds
+	Notes  Notifications // nil: nobody is told anything
 	// Accepted counts mentors' accepted mentoring introductions for matching; nil
 	// counts none.
 	Accepted index.AcceptedCounter
@@ -81,6 +85,9 @@ type Deps struct {
 	// TrustedProxies are believed for X-Forwarded-For; empty trusts none.
 	TrustedProxies []string
 	CORSOrigins    []string
+	// CookieSecure marks session cookies Secure even on plain HTTP (behind a
+	// proxy that ends TLS: FUHUA_COOKIE_SECURE=1); under TLS they always are.
+	CookieSecure bool
 	// IdempotencyStall is how long an Idempotency-Key may stay in progress
 	// before its request counts as dead and a retry carries its work on; 0
 	// means idempotency.InProgressTTL.

@@ -116,7 +116,10 @@ func (s *Server) createIntro(c *gin.Context) error {
 	}
 	ref := idemRef(c)
 	in.ID = ref
-	if err := st.CreateIntro(c.Request.Context(), in, ev); err != nil {
+	err = st.CreateIntro(c.Request.Context(), in, ev)
+	if err == nil {
+		s.tellCreated(c.Request.Context(), in, currentUser(c), from, to)
+	} else {
 		// A retry of a request that died after its write finds that write.
 		if ref == "" || !errors.Is(err, profile.ErrConflict) {
 			return err
@@ -234,6 +237,9 @@ func (s *Server) answerIntro(action string) func(c *gin.Context) error {
 		})
 		if err != nil {
 			return err
+		}
+		if changed {
+			s.tellAnswered(c.Request.Context(), action, saved, u, from, to)
 		}
 		if !changed && saved.State == intro.Accepted {
 			// Repairs contacts if a crash came between the state and the grant.

@@ -14,6 +14,7 @@ func (s *Server) routes() {
 
 	in := v1.Group("", s.authenticate())
 	in.GET("/me", s.handle(s.me))
+	in.POST("/auth/logout", s.handle(s.logout))
 	in.POST("/users", s.handle(s.createUser))
 	in.GET("/search", s.handle(s.search))
 	in.GET("/chains", s.handle(s.chainList))
@@ -44,6 +45,8 @@ func (s *Server) routes() {
 	// Carrier evaluation (issue 12).
 	s.evaluationRoutes(in)
 	s.relayRoutes(in)
+	// Notifications, saved searches, asking from any profile, deal flow (issue 10).
+	s.noteRoutes(in)
 
 	s.webRoutes() // the web pages: /, /app/*, /static/* (package web)
 }

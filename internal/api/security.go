@@ -129,8 +129,9 @@ type passwordRequest struct {
 }
 
 // changePassword answers POST /api/v1/me/password {current_password, new_password}:
-// the new password takes effect, every token issued before is revoked, and a fresh
-// token is returned so this client stays signed in.
+// the new password takes effect, every token and session issued before is
+// revoked, and a fresh token is returned (and set as this browser's session
+// cookie) so this client stays signed in.
 func (s *Server) changePassword(c *gin.Context) error {
 	u := currentUser(c)
 	var req passwordRequest
@@ -170,18 +171,19 @@ func (s *Server) changePassword(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	c.JSON(http.StatusOK, loginResponse{Token: token, ExpiresAt: exp.UTC(), User: viewUser(&next)})
-	return nil
+	return s.signedIn(c, &next, token, exp)
 }
 
-// logoutAll answers POST /api/v1/me/logout-all: every token of the account,
-// this one included, stops working.
+// logoutAll answers POST /api/v1/me/logout-all: every token and session of the
+// account, this one included, stops working, and this browser's cookies are
+// cleared.
 func (s *Server) logoutAll(c *gin.Context) error {
 	next := *currentUser(c)
 	next.TokenVersion++
 	if err := s.Store.UpdateUser(c.Request.Context(), &next); err != nil {
 		return err
 	}
+	s.clearSession(c)
 	c.Status(http.StatusNoContent)
 	return nil
 }

@@ -1,6 +1,8 @@
 package auth
 
 import (
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"time"
@@ -72,6 +74,7 @@ func (t *Tokens) Issue(u *profile.User) (string, time.Time, error) {
 			IssuedAt:  jwt.NewNumericDate(now),
 			NotBefore: jwt.NewNumericDate(now),
 			ExpiresAt: jwt.NewNumericDate(exp),
+			ID:        newSessionID(),
 		},
 	}
 	s, err := jwt.NewWithClaims(jwt.SigningMethodHS256, c).SignedString(t.secret)
@@ -79,6 +82,13 @@ func (t *Tokens) Issue(u *profile.User) (string, time.Time, error) {
 		return "", time.Time{}, fmt.Errorf("%w: sign token: %v", profile.ErrInternal, err)
 	}
 	return s, exp, nil
+}
+
+// newSessionID is a token's own id (jti): the session that signing out ends.
+func newSessionID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
 }
 
 // MaxTokenLen bounds the token text parsed at all.

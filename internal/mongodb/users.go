@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
 
 	"fuhua/internal/profile"
 )
@@ -88,4 +90,37 @@ func (s *Store) UpdateUser(ctx context.Context, u *profile.User) error {
 		return profile.NotFound("user")
 	}
 	return nil
+}
+
+func revokedKey(sid string) string { return "session-revoked:" + sid }
+
+// RevokeSession ends one session (a token's id) on every replica: a key by _id
+// that SessionRevoked finds. until is when the token would have expired anyway,
+// kept so the record can be recognised as dead weight afterwards. Revoking twice
+// is harmless.
+func (s *Store) RevokeSession(ctx context.Context, sid string, until time.Time) error {
+	if sid == "" {
+		return nil
+	}
+	_, err := s.keys.InsertOne(ctx, bson.D{{Key: "_id", Value: revokedKey(sid)}, {Key: "ref", Value: sid}, {Key: "at", Value: until}})
+	if mongo.IsDuplicateKeyError(err) {
+		return nil
+	}
+	return translate(err, "session")
+}
+
+// SessionRevoked reports whether the session sid was ended by RevokeSession: one
+// lookup by _id. ErrUnavailable if the database cannot answer.
+func (s *Store) SessionRevoked(ctx context.Context, sid string) (bool, error) {
+	if sid == "" {
+		return false, nil
+	}
+	err := s.keys.FindOne(ctx, bson.D{{Key: "_id", Value: revokedKey(sid)}}).Err()
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return false, nil
+	}
+	if err != nil {
+		return false, translate(err, "session")
+	}
+	return true, nil
 }

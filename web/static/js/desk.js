@@ -1,36 +1,22 @@
-// Helpers shared by the district manager's pages (名册, 批量导入, 科技型中小企业预评估,
-// 目标监测): the words of those pages, file downloads and uploads through the API,
-// and which districts the viewer may choose.
+// Helpers shared by the district manager's pages (名册, 批量导入, 目标监测): file
+// downloads and uploads through the API with the viewer's session, and which
+// districts the viewer may choose.
 
-import { currentUser, token, ApiError } from './api.js';
+import { authHeaders, csrf, currentUser, ApiError } from './api.js';
+import { t } from './i18n.js';
 import { el } from './ui.js';
 
-// Words of the manager's pages, one object per language; fill() puts {name}
-// values in. (They move to web/i18n/desk.*.json with the words catalogue.)
-export const words = { zh: {}, en: {} };
-
-export function addWords(zh, en) {
-  Object.assign(words.zh, zh);
-  Object.assign(words.en, en);
-}
-
-export function w(key, vars) {
-  let s = words.zh[key];
-  if (s === undefined) s = words.en[key] !== undefined ? words.en[key] : key;
-  return fill(s, vars);
-}
-
-export function fill(s, vars) {
-  if (!vars) return s;
-  return s.replace(/\{(\w+)\}/g, (m, k) => (vars[k] === undefined || vars[k] === null ? m : String(vars[k])));
-}
-
-// authHeaders are what a raw fetch to the API needs to be the signed-in viewer.
-function authHeaders() {
-  const h = { Accept: 'application/json, application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' };
-  const tok = token();
-  if (tok) h.Authorization = 'Bearer ' + tok;
+// headers are what a raw fetch to the API needs to be the signed-in viewer: the
+// session cookie goes by itself, the CSRF token for a POST, or the bearer token
+// on a server without cookie sessions.
+function headers(method) {
+  const h = Object.assign({ Accept: 'application/json' }, authHeaders());
+  if (method !== 'GET' && csrf()) h['X-CSRF-Token'] = csrf();
   return h;
+}
+
+function networkError() {
+  return new ApiError(0, { error: { code: 'network', message_zh: t('common.network'), message_en: t('common.network') } });
 }
 
 async function apiError(res) {
@@ -48,9 +34,9 @@ async function apiError(res) {
 export async function fetchFile(method, path, fallback, form) {
   let res;
   try {
-    res = await fetch('/api/v1' + path, { method, headers: authHeaders(), body: form || undefined });
+    res = await fetch('/api/v1' + path, { method, headers: headers(method), body: form || undefined, credentials: 'same-origin' });
   } catch {
-    throw new ApiError(0, { error: { code: 'network', message_zh: '无法连接服务器，请检查网络后重试', message_en: 'cannot reach the server' } });
+    throw networkError();
   }
   if (!res.ok) throw await apiError(res);
   const m = /filename="([^"]+)"/.exec(res.headers.get('Content-Disposition') || '');
@@ -64,13 +50,14 @@ export async function fetchFile(method, path, fallback, form) {
 }
 
 // postForm sends multipart form data and returns {status, data}: unlike
-// request(), a 422 with a report in its body is returned, not thrown.
+// request(), a status in keep (422: a report of rows not written) is returned,
+// not thrown.
 export async function postForm(path, form, keep = [422]) {
   let res;
   try {
-    res = await fetch('/api/v1' + path, { method: 'POST', headers: authHeaders(), body: form });
+    res = await fetch('/api/v1' + path, { method: 'POST', headers: headers('POST'), body: form, credentials: 'same-origin' });
   } catch {
-    throw new ApiError(0, { error: { code: 'network', message_zh: '无法连接服务器，请检查网络后重试', message_en: 'cannot reach the server' } });
+    throw networkError();
   }
   if (res.status >= 400 && !keep.includes(res.status)) throw await apiError(res);
   let data = null;
@@ -82,15 +69,10 @@ export async function postForm(path, form, keep = [422]) {
   return { status: res.status, data };
 }
 
-// myDistricts is the districts the viewer may pick: a manager's own, everyone's
-// for an admin (the catalogue's list), in the catalogue's order.
+// myDistricts is the districts the viewer may pick: a manager's own (none for a
+// manager of no district), every one for an admin, in the catalogue's order.
 export function myDistricts(cat) {
   const u = currentUser();
   if (u && u.role === 'manager') return cat.districts.filter((d) => (u.districts || []).includes(d.code));
   return cat.districts;
-}
-
-// errText is what a failed call shows: the API's Chinese message.
-export function errText(err) {
-  return err instanceof ApiError ? err.zh : String(err);
 }

@@ -2,10 +2,10 @@
 // 降等/摘牌 and the exemplary ones; one carrier's sections and indicators with
 // their evidence. ?carrier=<id> opens one carrier (its operator's view).
 
-import { get, query, token, ApiError } from './api.js';
-import { bi, catalog, clear, el, nameOf, setupPage } from './ui.js';
+import { authHeaders, get, query, ApiError } from './api.js';
+import { bi, catalog, clear, districtsFor, el, label, nameOf, setupPage } from './ui.js';
 
-setupPage();
+const user = setupPage();
 const cat = await catalog();
 
 const form = document.getElementById('ev-form');
@@ -19,7 +19,7 @@ const rsSel = document.getElementById('ev-ruleset');
 
 const thisYear = new Date().getFullYear();
 for (let y = thisYear; y >= 2019; y--) yearSel.append(el('option', { value: String(y), text: y + ' 年' }));
-for (const d of cat.districts) distSel.append(el('option', { value: d.code, text: d.zh }));
+for (const d of districtsFor(cat, user)) distSel.append(el('option', { value: d.code, text: label(d) }));
 let rulesetsFilled = false;
 
 const statusName = { ok: ['达标', 'ok'], missing: ['数据缺失', 'missing'], failed: ['不达标', 'failed'] };
@@ -180,7 +180,7 @@ async function graduates() {
 document.getElementById('ev-export').addEventListener('click', async () => {
   errBox.textContent = '';
   const res = await fetch('/api/v1/evaluations/export' + query({ year: yearSel.value, district: distSel.value, ruleset: rsSel.value }),
-    { headers: { Authorization: 'Bearer ' + token() } });
+    { headers: authHeaders(), credentials: 'same-origin' });
   if (!res.ok) {
     errBox.textContent = '导出失败 Export failed (' + res.status + ')';
     return;

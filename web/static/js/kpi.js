@@ -6,68 +6,10 @@
 // may choose only their own districts.
 
 import { get, query, ApiError } from './api.js';
-import { catalog, clear, el, nameOf, profileHref, setupPage } from './ui.js';
-import { addWords, errText, fetchFile, myDistricts, w } from './desk.js';
+import { catalog, clear, el, errText, label, nameOf, profileHref, setupPage } from './ui.js';
+import { fetchFile, myDistricts } from './desk.js';
+import { lang, msg, t } from './i18n.js';
 
-addWords({
-  'kpi.status.reached': '已达成',
-  'kpi.status.on_track': '进度正常',
-  'kpi.status.behind': '进度滞后',
-  'kpi.status.missed': '未完成',
-  'kpi.asof': '统计截至 {day}',
-  'kpi.none': '本年度无计划指标。',
-  'kpi.nodata': '没有数据。',
-  'kpi.closed': '暂未开放',
-  'kpi.all': '全市及各区县',
-  'kpi.mine': '本人辖区',
-  'kpi.city': '全市',
-  'kpi.period': '期间 {period}',
-  'kpi.th.scope': '区县',
-  'kpi.th.target': '目标',
-  'kpi.th.expected': '应达',
-  'kpi.th.actual': '实际',
-  'kpi.th.progress': '完成率',
-  'kpi.th.status': '状态',
-  'kpi.legend': '条形为实际完成目标的百分比，竖线为按期间进度此时应达到的位置；点击实际数可查看计入的企业或载体。',
-  'kpi.records.title': '{scope} · {name}（{period}）',
-  'kpi.records.sub': '共 {n} 条记录，实际 {actual}。',
-  'kpi.records.share': '在孵企业 {n} 家，其中通过评价 {passed} 家（{actual}）。',
-  'kpi.records.none': '没有计入的记录。',
-  'kpi.passed': '已通过',
-  'kpi.not_passed': '未通过',
-  'kpi.year': '{y} 年',
-  'kpi.export_failed': '导出失败：{msg}',
-  'kpi.share_of': '{num} / {den} 家',
-}, {
-  'kpi.status.reached': 'reached',
-  'kpi.status.on_track': 'on track',
-  'kpi.status.behind': 'behind',
-  'kpi.status.missed': 'missed',
-  'kpi.asof': 'As of {day}',
-  'kpi.none': 'No plan targets this year.',
-  'kpi.nodata': 'No data.',
-  'kpi.closed': 'Not available yet',
-  'kpi.all': 'City and every district',
-  'kpi.mine': 'My districts',
-  'kpi.city': 'City',
-  'kpi.period': 'Period {period}',
-  'kpi.th.scope': 'District',
-  'kpi.th.target': 'Target',
-  'kpi.th.expected': 'Expected by now',
-  'kpi.th.actual': 'Actual',
-  'kpi.th.progress': 'Progress',
-  'kpi.th.status': 'Status',
-  'kpi.legend': 'Bars show the share of the target reached; the tick is where the straight line through the period stands now. Click an actual to see what it counts.',
-  'kpi.records.title': '{scope} · {name} ({period})',
-  'kpi.records.sub': '{n} records, actual {actual}.',
-  'kpi.records.share': '{n} incubated firms, {passed} passed ({actual}).',
-  'kpi.records.none': 'Nothing counted.',
-  'kpi.passed': 'passed',
-  'kpi.not_passed': 'not passed',
-  'kpi.year': '{y}',
-  'kpi.export_failed': 'Export failed: {msg}',
-  'kpi.share_of': '{num} of {den} firms',
-});
 
 const me = setupPage();
 const cat = await catalog();
@@ -79,17 +21,17 @@ const distSel = $('k-district');
 const params = new URLSearchParams(location.search);
 
 const thisYear = new Date().getFullYear();
-for (let y = Math.max(thisYear, 2025); y >= 2023; y--) yearSel.append(el('option', { value: String(y), text: w('kpi.year', { y }) }));
+for (let y = Math.max(thisYear, 2025); y >= 2023; y--) yearSel.append(el('option', { value: String(y), text: t('desk.kpi.year', { y }) }));
 const mine = myDistricts(cat);
-distSel.options[0].textContent = me && me.role === 'manager' ? w('kpi.mine') : w('kpi.all');
+distSel.options[0].textContent = me && me.role === 'manager' ? t('desk.kpi.mine') : t('desk.kpi.all');
 if (!(me && me.role === 'manager' && mine.length === 1)) {
-  for (const d of mine) distSel.append(el('option', { value: d.code, text: d.zh }));
+  for (const d of mine) distSel.append(el('option', { value: d.code, text: label(d) }));
 } else {
-  distSel.options[0].textContent = mine[0].zh;
+  distSel.options[0].textContent = label(mine[0]);
 }
 yearSel.value = params.get('year') || String(Math.min(Math.max(thisYear, 2023), 2025));
 distSel.value = params.get('district') || '';
-$('kpi-legend').textContent = w('kpi.legend');
+$('kpi-legend').textContent = t('desk.kpi.legend');
 
 // status is the indicator's state as a person says it: a closed period short of
 // its target is 未完成, whatever an older server called it.
@@ -114,7 +56,7 @@ function pct(x) {
 }
 
 function scopeName(s) {
-  return s.name_zh || (s.district ? nameOf(cat, 'district', s.district) : w('kpi.city'));
+  return (lang === 'en' ? s.name_en : s.name_zh) || (s.district ? nameOf(cat, 'district', s.district) : t('desk.kpi.city'));
 }
 
 function recordsHref(scope, ind) {
@@ -162,7 +104,7 @@ function chart(rows) {
       svg('text', { x: labelW - 8, y: y + 19, class: 'label', 'text-anchor': 'end', text: scopeName(r.scope) }),
       svg('rect', { x: labelW, y: y + 7, width: plotW, height: 16, rx: 3, class: 'track' }),
       svg('rect', { x: labelW, y: y + 7, width: Math.max(0, x(r.ind.progress || 0) - labelW), height: 16, rx: 3, class: 'bar ' + st, 'data-status': st },
-        svg('title', { text: scopeName(r.scope) + ' ' + pct(r.ind.progress) + ' · ' + w('kpi.status.' + st) })),
+        svg('title', { text: scopeName(r.scope) + ' ' + pct(r.ind.progress) + ' · ' + t('desk.kpi.status.' + st) })),
       expP > 0 && expP < maxP ? svg('line', { x1: x(expP), x2: x(expP), y1: y + 3, y2: y + 27, class: 'expected' }) : null,
       a);
   });
@@ -177,23 +119,23 @@ function figuresTable(rows) {
       text: value(r.ind, r.ind.actual) });
     link.addEventListener('click', (ev) => openRecords(ev, r.scope, r.ind));
     tb.append(el('tr', { class: 'kpi-' + st, dataset: { code: r.ind.code, scope: r.scope.district || 'city' } },
-      el('td', { 'data-label': w('kpi.th.scope'), text: scopeName(r.scope) }),
-      el('td', { class: 'num', 'data-label': w('kpi.th.target'), text: value(r.ind, r.ind.target) }),
-      el('td', { class: 'num', 'data-label': w('kpi.th.expected'), text: value(r.ind, r.ind.expected) }),
-      el('td', { class: 'num', 'data-label': w('kpi.th.actual') }, link,
-        r.ind.denominator ? el('small', { class: 'muted block', text: w('kpi.share_of', { num: r.ind.numerator, den: r.ind.denominator }) }) : null),
-      el('td', { class: 'num', 'data-label': w('kpi.th.progress'), text: pct(r.ind.progress) }),
-      el('td', { 'data-label': w('kpi.th.status') }, el('span', { class: 'status ' + st, text: w('kpi.status.' + st) }))));
+      el('td', { 'data-label': t('desk.kpi.th.scope'), text: scopeName(r.scope) }),
+      el('td', { class: 'num', 'data-label': t('desk.kpi.th.target'), text: value(r.ind, r.ind.target) }),
+      el('td', { class: 'num', 'data-label': t('desk.kpi.th.expected'), text: value(r.ind, r.ind.expected) }),
+      el('td', { class: 'num', 'data-label': t('desk.kpi.th.actual') }, link,
+        r.ind.denominator ? el('small', { class: 'muted block', text: t('desk.kpi.share_of', { num: r.ind.numerator, den: r.ind.denominator }) }) : null),
+      el('td', { class: 'num', 'data-label': t('desk.kpi.th.progress'), text: pct(r.ind.progress) }),
+      el('td', { 'data-label': t('desk.kpi.th.status') }, el('span', { class: 'status ' + st, text: t('desk.kpi.status.' + st) }))));
   }
   return el('div', { class: 'scroll' }, el('table', { class: 'kpi' },
-    el('thead', {}, el('tr', {}, ...['scope', 'target', 'expected', 'actual', 'progress', 'status'].map((k) => el('th', { text: w('kpi.th.' + k) })))),
+    el('thead', {}, el('tr', {}, ...['scope', 'target', 'expected', 'actual', 'progress', 'status'].map((k) => el('th', { text: t('desk.kpi.th.' + k) })))),
     tb));
 }
 
 function card(group) {
   const first = group.rows[0].ind;
   return el('section', { class: 'card kpicard', dataset: { code: first.code, period: first.period } },
-    el('div', { class: 'bar' }, el('h2', { text: first.zh }), el('span', { class: 'muted', text: w('kpi.period', { period: first.period }) })),
+    el('div', { class: 'bar' }, el('h2', { text: msg(first) }), el('span', { class: 'muted', text: t('desk.kpi.period', { period: first.period }) })),
     first.wording ? el('p', { class: 'muted small', text: first.wording }) : null,
     el('div', { class: 'chartwrap' }, chart(group.rows)),
     figuresTable(group.rows));
@@ -207,7 +149,7 @@ async function run() {
     r = await get('/kpi' + query({ year: yearSel.value, district: distSel.value }));
   } catch (err) {
     if (err instanceof ApiError && err.status === 404) {
-      out.append(el('section', { class: 'card closed', id: 'kpi-closed' }, el('p', { text: w('kpi.closed') })));
+      out.append(el('section', { class: 'card closed', id: 'kpi-closed' }, el('p', { text: t('desk.kpi.closed') })));
       return;
     }
     errBox.textContent = errText(err);
@@ -219,7 +161,7 @@ async function run() {
     // day counted is the one before it (in China's time).
     const last = new Date(new Date(d.as_of).getTime() - 1);
     const day = last.toLocaleDateString('zh-CN', { timeZone: 'Asia/Shanghai', year: 'numeric', month: 'long', day: 'numeric' });
-    out.append(el('p', { class: 'muted', id: 'kpi-asof', text: w('kpi.asof', { day }) }));
+    out.append(el('p', { class: 'muted', id: 'kpi-asof', text: t('desk.kpi.asof', { day }) }));
   }
   const groups = new Map();
   for (const s of d.scopes || []) {
@@ -230,7 +172,7 @@ async function run() {
     }
   }
   for (const g of groups.values()) out.append(card(g));
-  if (!groups.size) out.append(el('p', { class: 'muted', text: (d.scopes || []).length ? w('kpi.none') : w('kpi.nodata') }));
+  if (!groups.size) out.append(el('p', { class: 'muted', text: (d.scopes || []).length ? t('desk.kpi.none') : t('desk.kpi.nodata') }));
   const p = new URLSearchParams(location.search);
   if (p.get('records')) {
     const scope = (d.scopes || []).find((s) => (s.district || 'city') === p.get('scope'));
@@ -251,7 +193,7 @@ async function openRecords(ev, scope, ind) {
   const at = [...document.querySelectorAll('.kpicard')].find((c) => c.dataset.code === ind.code && c.dataset.period === ind.period);
   if (at) at.after(box);
   clear(list);
-  $('kr-title').textContent = w('kpi.records.title', { scope: scopeName(scope), name: ind.zh, period: ind.period });
+  $('kr-title').textContent = t('desk.kpi.records.title', { scope: scopeName(scope), name: msg(ind), period: ind.period });
   $('kr-sub').textContent = '';
   box.hidden = false;
   let r;
@@ -264,15 +206,15 @@ async function openRecords(ev, scope, ind) {
   }
   const passed = r.items.filter((x) => x.passed).length;
   $('kr-sub').textContent = ind.code === 'tech_sme_share'
-    ? w('kpi.records.share', { n: r.count, passed, actual: value(r.indicator, r.indicator.actual) })
-    : w('kpi.records.sub', { n: r.count, actual: value(r.indicator, r.indicator.actual) });
+    ? t('desk.kpi.records.share', { n: r.count, passed, actual: value(r.indicator, r.indicator.actual) })
+    : t('desk.kpi.records.sub', { n: r.count, actual: value(r.indicator, r.indicator.actual) });
   for (const x of r.items) {
     list.append(el('li', { class: 'record', dataset: { id: x.id, kind: x.kind } },
       el('a', { href: profileHref(x.kind, x.id), text: x.name || x.id }),
-      el('span', { class: 'muted small', text: [nameOf(cat, 'kind', x.kind), nameOf(cat, 'district', x.district || ''), (x.date ? x.date + ' ' : '') + x.why_zh].filter(Boolean).join(' · ') }),
-      x.passed === true || x.passed === false ? el('span', { class: 'status ' + (x.passed ? 'reached' : 'behind'), text: w(x.passed ? 'kpi.passed' : 'kpi.not_passed') }) : null));
+      el('span', { class: 'muted small', text: [nameOf(cat, 'kind', x.kind), nameOf(cat, 'district', x.district || ''), (x.date ? x.date + ' ' : '') + msg({ zh: x.why_zh, en: x.why_en })].filter(Boolean).join(' · ') }),
+      x.passed === true || x.passed === false ? el('span', { class: 'status ' + (x.passed ? 'reached' : 'behind'), text: t(x.passed ? 'desk.kpi.passed' : 'desk.kpi.not_passed') }) : null));
   }
-  if (!r.items.length) list.append(el('li', { class: 'muted', text: w('kpi.records.none') }));
+  if (!r.items.length) list.append(el('li', { class: 'muted', text: t('desk.kpi.records.none') }));
   box.scrollIntoView({ block: 'start' });
 }
 
@@ -291,7 +233,7 @@ $('kpi-export').addEventListener('click', async () => {
   try {
     await fetchFile('GET', '/kpi/export' + query({ year: yearSel.value, district: distSel.value }), 'kpi-' + yearSel.value + '.xlsx');
   } catch (err) {
-    errBox.textContent = w('kpi.export_failed', { msg: errText(err) });
+    errBox.textContent = t('desk.kpi.export_failed', { msg: errText(err) });
   }
 });
 run();

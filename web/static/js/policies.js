@@ -4,7 +4,7 @@
 // programme, the firms eligible or close in their districts, with an .xlsx export
 // so the office can push the programme to them.
 
-import { get, query, token, ApiError } from './api.js';
+import { authHeaders, get, query, ApiError } from './api.js';
 import { bi, catalog, clear, el, nameOf, profileHref, setupPage } from './ui.js';
 
 const me = setupPage();
@@ -186,7 +186,7 @@ async function managerView() {
     // A bearer token cannot ride on a plain link, so the file is fetched and handed
     // to the browser as a download.
     const res = await fetch('/api/v1/policies/' + encodeURIComponent(codeSel.value) + '/firms/export' + query(filters()),
-      { headers: { Authorization: 'Bearer ' + token() } });
+      { headers: authHeaders(), credentials: 'same-origin' });
     if (!res.ok) {
       showError(new ApiError(res.status, await res.json().catch(() => null)));
       return;

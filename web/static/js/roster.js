@@ -3,30 +3,10 @@
 // a startup's tech-SME pre-assessment) and an export of what the filters show.
 
 import { get, query } from './api.js';
-import { catalog, clear, el, nameOf, profileHref, setupPage } from './ui.js';
-import { addWords, errText, fetchFile, myDistricts, w } from './desk.js';
+import { catalog, clear, el, errText, label, nameOf, profileHref, setupPage } from './ui.js';
+import { fetchFile, myDistricts } from './desk.js';
+import { t } from './i18n.js';
 
-addWords({
-  'roster.count': '共 {n} 条',
-  'roster.none': '没有符合条件的资料。',
-  'roster.page': '第 {from}–{to} 条，共 {n} 条',
-  'roster.techsme': '科技型中小企业预评估',
-  'roster.updated': '更新于 {date}',
-  'roster.kind_count': '{kind} {n}',
-  'roster.export_failed': '导出失败：{msg}',
-  'roster.mine': '本人辖区',
-  'roster.all_districts': '全部区县',
-}, {
-  'roster.count': '{n} in all',
-  'roster.none': 'No profile matches.',
-  'roster.page': '{from}–{to} of {n}',
-  'roster.techsme': 'Tech-SME pre-assessment',
-  'roster.updated': 'updated {date}',
-  'roster.kind_count': '{kind} {n}',
-  'roster.export_failed': 'Export failed: {msg}',
-  'roster.mine': 'My districts',
-  'roster.all_districts': 'All districts',
-});
 
 const me = setupPage();
 const cat = await catalog();
@@ -43,11 +23,11 @@ const qIn = sel('r-q');
 const errBox = sel('r-error');
 const list = sel('r-list');
 
-for (const k of cat.kinds) kindSel.append(el('option', { value: k.code, text: k.zh }));
-for (const c of cat.chains) chainSel.append(el('option', { value: c.code, text: c.zh }));
-for (const s of cat.lists.stages || []) stageSel.append(el('option', { value: s.code, text: s.zh }));
-distSel.options[0].textContent = me && me.role === 'admin' ? w('roster.all_districts') : w('roster.mine');
-for (const d of myDistricts(cat)) distSel.append(el('option', { value: d.code, text: d.zh }));
+for (const k of cat.kinds) kindSel.append(el('option', { value: k.code, text: label(k) }));
+for (const c of cat.chains) chainSel.append(el('option', { value: c.code, text: label(c) }));
+for (const s of cat.lists.stages || []) stageSel.append(el('option', { value: s.code, text: label(s) }));
+distSel.options[0].textContent = me && me.role === 'admin' ? t('desk.roster.all_districts') : t('desk.roster.mine');
+for (const d of myDistricts(cat)) distSel.append(el('option', { value: d.code, text: label(d) }));
 
 // Segments come from the chain map, for the chain chosen.
 let chains = [];
@@ -58,9 +38,9 @@ try {
 }
 function fillSegments(keep) {
   clear(segSel);
-  segSel.append(el('option', { value: '', text: '全部环节' }));
+  segSel.append(el('option', { value: '', text: t('desk.roster.all_segments') }));
   const ch = chains.find((c) => c.code === chainSel.value);
-  for (const s of (ch && ch.segments) || []) segSel.append(el('option', { value: s.code, text: s.zh }));
+  for (const s of (ch && ch.segments) || []) segSel.append(el('option', { value: s.code, text: label(s) }));
   segSel.disabled = !ch;
   segSel.value = keep || '';
 }
@@ -96,10 +76,10 @@ function item(it) {
   const li = el('li', { class: 'ritem', dataset: { id: it.id, kind: it.kind } },
     el('a', { class: 'rname', href: profileHref(it.kind, it.id), text: it.name }),
     el('span', { class: 'muted small', text: subline(it) }));
-  if (it.kind === 'startup') li.append(el('a', { class: 'small rtech', href: '/app/techsme?id=' + encodeURIComponent(it.id), text: w('roster.techsme') }));
+  if (it.kind === 'startup') li.append(el('a', { class: 'small rtech', href: '/app/techsme?id=' + encodeURIComponent(it.id), text: t('desk.roster.techsme') }));
   if (it.updated_at) {
     const day = new Date(it.updated_at).toLocaleDateString('zh-CN', { timeZone: 'Asia/Shanghai' });
-    li.append(el('span', { class: 'muted small rdate', text: w('roster.updated', { date: day }) }));
+    li.append(el('span', { class: 'muted small rdate', text: t('desk.roster.updated', { date: day }) }));
   }
   return li;
 }
@@ -117,15 +97,15 @@ async function run() {
   }
   clear(list);
   for (const it of r.items) list.append(item(it));
-  if (!r.items.length) list.append(el('li', { class: 'muted', text: w('roster.none') }));
-  sel('r-count').textContent = w('roster.count', { n: r.total });
+  if (!r.items.length) list.append(el('li', { class: 'muted', text: t('desk.roster.none') }));
+  sel('r-count').textContent = t('desk.roster.count', { n: r.total });
   const kinds = sel('r-kinds');
   clear(kinds);
   for (const k of cat.kinds) {
     const n = (r.kinds || {})[k.code] || 0;
     if (!n) continue;
     const b = el('button', { type: 'button', class: 'facetbtn' + (f.kind === k.code ? ' on' : ''), dataset: { kind: k.code } },
-      k.zh, el('span', { class: 'count', text: String(n) }));
+      label(k), el('span', { class: 'count', text: String(n) }));
     b.addEventListener('click', () => {
       kindSel.value = f.kind === k.code ? '' : k.code;
       offset = 0;
@@ -133,7 +113,7 @@ async function run() {
     });
     kinds.append(b);
   }
-  sel('r-page').textContent = r.total ? w('roster.page', { from: r.offset + 1, to: r.offset + r.items.length, n: r.total }) : '';
+  sel('r-page').textContent = r.total ? t('desk.roster.page', { from: r.offset + 1, to: r.offset + r.items.length, n: r.total }) : '';
   sel('r-prev').hidden = r.offset === 0;
   sel('r-next').hidden = r.offset + r.items.length >= r.total;
 }
@@ -154,9 +134,9 @@ sel('r-next').addEventListener('click', () => {
 sel('r-export').addEventListener('click', async () => {
   errBox.textContent = '';
   try {
-    await fetchFile('GET', '/roster/export' + query(filters()), 'roster.xlsx');
+    await fetchFile('GET', '/roster/export' + query(filters()), 'desk.roster.xlsx');
   } catch (err) {
-    errBox.textContent = w('roster.export_failed', { msg: errText(err) });
+    errBox.textContent = t('desk.roster.export_failed', { msg: errText(err) });
   }
 });
 run();
