@@ -75,6 +75,11 @@ function svg(tag, attrs = {}, ...children) {
   return n;
 }
 
+// add appends the nodes that are there (a chart leaves some out).
+function add(parent, ...nodes) {
+  for (const n of nodes) if (n) parent.append(n);
+}
+
 // chart draws one indicator across scopes: progress bars against a 100% line.
 function chart(rows) {
   const W = 640;
@@ -100,7 +105,7 @@ function chart(rows) {
     const a = svg('a', { href: recordsHref(r.scope, r.ind), class: 'recordlink', 'data-code': r.ind.code, 'data-scope': r.scope.district || 'city' },
       svg('text', { x: W - numW + 8, y: y + 19, class: 'figure', text: value(r.ind, r.ind.actual) + ' / ' + value(r.ind, r.ind.target) }));
     a.addEventListener('click', (ev) => openRecords(ev, r.scope, r.ind));
-    g.append(
+    add(g,
       svg('text', { x: labelW - 8, y: y + 19, class: 'label', 'text-anchor': 'end', text: scopeName(r.scope) }),
       svg('rect', { x: labelW, y: y + 7, width: plotW, height: 16, rx: 3, class: 'track' }),
       svg('rect', { x: labelW, y: y + 7, width: Math.max(0, x(r.ind.progress || 0) - labelW), height: 16, rx: 3, class: 'bar ' + st, 'data-status': st },
