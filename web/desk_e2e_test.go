@@ -89,6 +89,7 @@ func TestBrowserManagerWorkbench(t *testing.T) {
 	shots := os.Getenv("FUHUA_WEB_SHOTS")
 	if shots == "" {
 		shots = filepath.Join(os.TempDir(), "fuhua-e2e-desk")
+		_ = os.RemoveAll(shots) // this run's screenshots only
 	}
 	if err := os.MkdirAll(shots, 0o755); err != nil {
 		t.Fatal(err)
@@ -124,7 +125,7 @@ func TestBrowserManagerWorkbench(t *testing.T) {
 	shot := func(name string) {
 		sctx, c := context.WithTimeout(ctx, 10*time.Second)
 		defer c()
-		png, err := chromedp.Run(sctx, chromedp.FullScreenshot(90))
+		png, err := chromedp.Run(sctx, chromedp.FullScreenshot(100))
 		if err == nil {
 			err = os.WriteFile(filepath.Join(shots, name+".png"), png, 0o644)
 		}

@@ -82,16 +82,18 @@ function add(parent, ...nodes) {
 
 // chart draws one indicator across scopes: progress bars against a 100% line.
 function chart(rows) {
-  const W = 640;
-  const labelW = 96;
-  const numW = 150;
+  // Drawn at the width it is shown at, so its text keeps its size on a phone.
+  const W = Math.round(Math.max(300, Math.min(760, (out.clientWidth || 640) - 34)));
+  const narrow = W < 480;
+  const labelW = narrow ? 76 : 96;
+  const numW = narrow ? 112 : 150;
   const rowH = 30;
   const top = 22;
   const plotW = W - labelW - numW;
   const maxP = Math.min(2, Math.max(1, ...rows.map((r) => r.ind.progress || 0)));
   const x = (p) => labelW + (Math.max(0, Math.min(p, maxP)) / maxP) * plotW;
   const H = top + rows.length * rowH + 6;
-  const g = svg('svg', { viewBox: `0 0 ${W} ${H}`, width: '100%', role: 'img', class: 'kpichart', preserveAspectRatio: 'xMinYMin meet' });
+  const g = svg('svg', { viewBox: `0 0 ${W} ${H}`, width: W, height: H, role: 'img', class: 'kpichart', preserveAspectRatio: 'xMinYMin meet' });
   // Axis: 0, 50%, 100% (the target), and the top of the scale.
   for (const p of [0, 0.5, 1, maxP > 1 ? maxP : null]) {
     if (p === null) continue;
@@ -141,7 +143,7 @@ function card(group) {
   const first = group.rows[0].ind;
   return el('section', { class: 'card kpicard', dataset: { code: first.code, period: first.period } },
     el('div', { class: 'bar' }, el('h2', { text: msg(first) }), el('span', { class: 'muted', text: t('desk.kpi.period', { period: first.period }) })),
-    first.wording ? el('p', { class: 'muted small', text: first.wording }) : null,
+    first.wording ? el('p', { class: 'muted small', text: t('desk.kpi.wording', { wording: first.wording }) }) : null,
     el('div', { class: 'chartwrap' }, chart(group.rows)),
     figuresTable(group.rows));
 }
