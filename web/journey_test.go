@@ -120,7 +120,7 @@ func until(expr string) chromedp.Action[chromedp.Void] {
 		deadline := time.Now().Add(10 * time.Second)
 		var last error
 		for time.Now().Before(deadline) {
-			ok, err := chromedp.Evaluate[bool](`(() => { try { return !!(` + expr + `); } catch (e) { return false; } })()`)(ctx, tg)
+			ok, err := chromedp.Evaluate[bool](`(() => { try { return !!(`+expr+`); } catch (e) { return false; } })()`)(ctx, tg)
 			if err == nil && ok {
 				return chromedp.Void{}, nil
 			}
