@@ -25,6 +25,7 @@ import (
 	"fuhua/internal/auth"
 	"fuhua/internal/config"
 	"fuhua/internal/embedded"
+	"fuhua/internal/mail"
 	"fuhua/internal/mongodb"
 	"fuhua/internal/profile"
 	"fuhua/seed"
@@ -97,7 +98,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		if err != nil {
 			return err
 		}
-		return serve(ctx, cfg, log, drain, deadline, stall)
+		bg, err := loadBackground(getenv)
+		if err != nil {
+			return err
+		}
+		return serve(ctx, cfg, log, drain, deadline, stall, bg)
 	case "seed":
 		n := cfg.DemoSize
 		if *demo >= 0 {
@@ -226,7 +231,59 @@ func setGCPercent(v string) error {
 	return nil
 }
 
-func serve(ctx context.Context, cfg config.Config, log *slog.Logger, drain, deadline, stall time.Duration) error {
+// bgSettings holds the settings of sessions, the introduction sweep and the
+// e-mail digest.
+type bgSettings struct {
+	cookieSecure bool
+	introTTL     time.Duration
+	sweepEvery   time.Duration
+	sweep        api.SweepSettings
+	smtp         *mail.SMTP // nil: no e-mail digest
+	digestEvery  time.Duration
+	publicURL    string
+}
+
+// loadBackground reads FUHUA_COOKIE_SECURE, FUHUA_INTRO_TTL, FUHUA_INTRO_REMIND,
+// FUHUA_OUTCOME_DUE and FUHUA_SWEEP_INTERVAL.
+func loadBackground(getenv func(string) string) (bgSettings, error) {
+	var b bgSettings
+	var err error
+	switch v := getenv("FUHUA_COOKIE_SECURE"); v {
+	case "", "0", "false":
+	case "1", "true":
+		b.cookieSecure = true
+	default:
+		return b, fmt.Errorf("FUHUA_COOKIE_SECURE must be 1 or 0, got %q / FUHUA_COOKIE_SECURE 须为 1 或 0", v)
+	}
+	if b.introTTL, err = durationSetting("FUHUA_INTRO_TTL", getenv("FUHUA_INTRO_TTL"), 720*time.Hour, time.Minute, 8760*time.Hour); err != nil {
+		return b, err
+	}
+	if b.sweep.RemindBefore, err = durationSetting("FUHUA_INTRO_REMIND", getenv("FUHUA_INTRO_REMIND"), 72*time.Hour, time.Minute, 8760*time.Hour); err != nil {
+		return b, err
+	}
+	if b.sweep.OutcomeAfter, err = durationSetting("FUHUA_OUTCOME_DUE", getenv("FUHUA_OUTCOME_DUE"), 336*time.Hour, time.Minute, 8760*time.Hour); err != nil {
+		return b, err
+	}
+	if b.sweepEvery, err = durationSetting("FUHUA_SWEEP_INTERVAL", getenv("FUHUA_SWEEP_INTERVAL"), 10*time.Minute, time.Second, 24*time.Hour); err != nil {
+		return b, err
+	}
+	b.sweep.Lookback = max(24*time.Hour, 3*b.sweepEvery)
+	if b.digestEvery, err = durationSetting("FUHUA_DIGEST_INTERVAL", getenv("FUHUA_DIGEST_INTERVAL"), 24*time.Hour, time.Minute, 168*time.Hour); err != nil {
+		return b, err
+	}
+	b.publicURL = strings.TrimRight(strings.TrimSpace(getenv("FUHUA_PUBLIC_URL")), "/")
+	if addr := strings.TrimSpace(getenv("FUHUA_SMTP_ADDR")); addr != "" {
+		relay := &mail.SMTP{Addr: addr, From: strings.TrimSpace(getenv("FUHUA_SMTP_FROM")),
+			User: getenv("FUHUA_SMTP_USER"), Password: getenv("FUHUA_SMTP_PASSWORD")}
+		if err := relay.Check(); err != nil {
+			return b, err
+		}
+		b.smtp = relay
+	}
+	return b, nil
+}
+
+func serve(ctx context.Context, cfg config.Config, log *slog.Logger, drain, deadline, stall time.Duration, bg bgSettings) error {
 	if err := cfg.EnsureSecret(); err != nil {
 		return err
 	}
@@ -235,6 +292,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, drain, dead
 		return err
 	}
 	defer closeDB()
+	st.SetIntroTTL(bg.introTTL)
 	hasher := auth.NewHasher(4)
 	if err := ensureAdmin(ctx, st, hasher, cfg, log); err != nil {
 		return err
@@ -284,6 +342,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, drain, dead
 	svc, err := api.New(api.Deps{
 		Store: st, Index: ix, Intros: st, Rounds: st, Notes: st, Accepted: st, Records: st, Tokens: tokens, Hasher: hasher, Catalog: seed.Catalog(), Log: log,
 		TrustedProxies: cfg.TrustedProxies, CORSOrigins: cfg.CORSOrigins, IdempotencyStall: stall,
+		CookieSecure: bg.cookieSecure, SweepSettings: bg.sweep,
 	})
 	if err != nil {
 		return err
@@ -298,18 +357,26 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, drain, dead
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
-	// Pending introductions expire after 30 days: reads expire them lazily, and
-	// this sweep catches the ones nobody reads.
+	// Pending introductions expire after FUHUA_INTRO_TTL: reads expire them
+	// lazily, and this sweep catches the ones nobody reads, reminds before and
+	// tells after (every replica sweeps; each notice goes out once).
 	background.Add(1)
 	go func() {
 		defer background.Done()
-		t := time.NewTicker(time.Hour)
+		t := time.NewTicker(bg.sweepEvery)
 		defer t.Stop()
 		for {
-			if n, err := st.ExpireDue(followCtx); err != nil && followCtx.Err() == nil {
-				log.Warn("introduction expiry sweep", "err", err.Error())
-			} else if n > 0 {
-				log.Info("introductions expired", "count", n)
+			if rep, err := svc.Sweep(followCtx); err != nil && followCtx.Err() == nil {
+				log.Warn("introduction sweep", "err", err.Error())
+			} else if rep != (api.SweepReport{}) {
+				log.Info("introduction sweep", "expired", rep.Expired, "reminded", rep.Reminded, "told_expired", rep.ToldExpired, "outcomes_due", rep.OutcomesDue)
+			}
+			if bg.smtp != nil {
+				if n, err := svc.SendDigests(followCtx, bg.smtp, bg.digestEvery, bg.publicURL); err != nil && followCtx.Err() == nil {
+					log.Warn("e-mail digest", "err", err.Error())
+				} else if n > 0 {
+					log.Info("e-mail digests sent", "count", n)
+				}
 			}
 			select {
 			case <-followCtx.Done():

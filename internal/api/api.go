@@ -92,6 +92,8 @@ type Deps struct {
 	// before its request counts as dead and a retry carries its work on; 0
 	// means idempotency.InProgressTTL.
 	IdempotencyStall time.Duration
+	// SweepSettings shape the background sweep of introductions (Sweep).
+	SweepSettings SweepSettings
 	// Now is the clock (tests replace it).
 	Now func() time.Time
 }

@@ -88,7 +88,7 @@ func (s *Store) CreateIntro(ctx context.Context, in *intro.Introduction, ev intr
 	}
 	in.Version = 1
 	now := s.now()
-	in.CreatedAt, in.UpdatedAt, in.ExpiresAt = now, now, now.Add(intro.TTL)
+	in.CreatedAt, in.UpdatedAt, in.ExpiresAt = now, now, now.Add(s.introTTL)
 	pk := pairKey(in.From.ID, in.To.ID)
 	if err := s.claimPair(ctx, pk, in.ID); err != nil {
 		return err
@@ -493,7 +493,7 @@ func (s *Store) expireWhere(ctx context.Context, base bson.D) (int, error) {
 	return n, nil
 }
 
-// ExpireDue expires every pending introduction older than intro.TTL and returns
+// ExpireDue expires every pending introduction past its expiry and returns
 // how many; a server may call it periodically, and reads expire lazily anyway.
 func (s *Store) ExpireDue(ctx context.Context) (int, error) { return s.expireWhere(ctx, bson.D{}) }
 
@@ -560,3 +560,36 @@ func (s *Store) AcceptedMentoring(ctx context.Context, mentorIDs []string) (map[
 }
 
 const mentoringTTL = 5 * time.Second
+
+// introsWhere returns the introductions matching f (a background sweep's
+// query: the embedded backend scans the collection for it).
+func (s *Store) introsWhere(ctx context.Context, f bson.D) ([]intro.Introduction, error) {
+	cur, err := s.intros().Find(ctx, f)
+	if err != nil {
+		return nil, translate(err, "introductions")
+	}
+	out := []intro.Introduction{}
+	if err := cur.All(ctx, &out); err != nil {
+		return nil, translate(err, "introductions")
+	}
+	return out, nil
+}
+
+// PendingExpiringBy returns the pending introductions that expire at or before t.
+func (s *Store) PendingExpiringBy(ctx context.Context, t time.Time) ([]intro.Introduction, error) {
+	return s.introsWhere(ctx, bson.D{{Key: "state", Value: string(intro.Pending)},
+		{Key: "expires_at", Value: bson.D{{Key: "$lte", Value: t}}}})
+}
+
+// ExpiredSince returns the introductions that expired at or after t.
+func (s *Store) ExpiredSince(ctx context.Context, t time.Time) ([]intro.Introduction, error) {
+	return s.introsWhere(ctx, bson.D{{Key: "state", Value: string(intro.Expired)},
+		{Key: "updated_at", Value: bson.D{{Key: "$gte", Value: t}}}})
+}
+
+// AcceptedBetween returns the accepted introductions decided from a to b
+// (inclusive).
+func (s *Store) AcceptedBetween(ctx context.Context, a, b time.Time) ([]intro.Introduction, error) {
+	return s.introsWhere(ctx, bson.D{{Key: "state", Value: string(intro.Accepted)},
+		{Key: "decided_at", Value: bson.D{{Key: "$gte", Value: a}, {Key: "$lte", Value: b}}}})
+}

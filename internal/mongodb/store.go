@@ -20,6 +20,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
+	"fuhua/internal/intro"
 	"fuhua/internal/profile"
 )
 
@@ -34,6 +35,8 @@ type Store struct {
 	keys     *mongo.Collection
 	users    *mongo.Collection
 	now      func() time.Time
+	// introTTL is how long a request waits for an answer (intro.TTL unless set).
+	introTTL time.Duration
 	// lastClaim is the highest change sequence this process has claimed.
 	lastClaim atomic.Int64
 	// requestSweep is when (Unix ms) idempotency records were last swept.
@@ -84,6 +87,15 @@ func NewStore(client *mongo.Client, dbName string) *Store {
 		keys:     db.Collection("keys"),
 		users:    db.Collection("users"),
 		now:      func() time.Time { return time.Now().UTC().Truncate(time.Millisecond) },
+		introTTL: intro.TTL,
+	}
+}
+
+// SetIntroTTL sets how long a new introduction request waits for an answer
+// before it expires (FUHUA_INTRO_TTL); d ≤ 0 keeps intro.TTL.
+func (s *Store) SetIntroTTL(d time.Duration) {
+	if d > 0 {
+		s.introTTL = d
 	}
 }
 

@@ -33,6 +33,8 @@ async function act(item, action, btn) {
   const slot = btn.closest('.intro').querySelector('.card-err');
   try {
     await post('/introductions/' + item.id + '/' + action, undefined);
+    const f = document.getElementById('focus');
+    if (f) f.remove();
     await load(currentBox);
     refreshBell();
   } catch (err) {
@@ -172,10 +174,24 @@ async function load(box, append = false) {
   more.hidden = !cursor;
   const u = new URL(location.href);
   u.searchParams.set('box', box);
+  u.searchParams.delete('id');
   history.replaceState(null, '', u.pathname + u.search);
 }
 
 for (const b of tabs.querySelectorAll('[data-box]')) b.addEventListener('click', () => load(b.dataset.box));
 more.addEventListener('click', () => load(currentBox, true));
-const want = new URLSearchParams(location.search).get('box');
-load(['inbox', 'outbox', 'brokered'].includes(want) ? want : 'inbox');
+
+// ?id= (a notification's link) opens that introduction above the boxes.
+async function focus(introID) {
+  if (!/^[0-9a-f]{24}$/.test(introID)) return;
+  const r = await get('/introductions/' + introID).catch(() => null);
+  if (!r) return;
+  const box = el('section', { class: 'focus', id: 'focus' }, el('h2', { text: t('intros.focus') }));
+  const ul = el('ul', { class: 'introlist' }, await card(r.data, ''));
+  box.append(ul);
+  tabs.before(box);
+}
+
+const want = new URLSearchParams(location.search);
+await focus(want.get('id') || '');
+load(['inbox', 'outbox', 'brokered'].includes(want.get('box')) ? want.get('box') : 'inbox');
