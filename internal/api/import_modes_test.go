@@ -78,6 +78,12 @@ func TestImportCheckModeWritesNothing(t *testing.T) {
 	if h.lastSeq() != seq || len(h.storedNames()) != 0 {
 		t.Errorf("check mode wrote: seq %d → %d, stored %v", seq, h.lastSeq(), h.storedNames())
 	}
+	// A field the file has no column for is named by the template's header.
+	_, admin := h.user(profile.RoleAdmin)
+	b = decodeMode(t, h.upload("/api/v1/enclaves/import?mode=check", admin, "e.csv", []byte("名称,所在城市\n沪上飞地,上海\n")))
+	if len(b.Errors) == 0 || b.Errors[0].Column != "" || b.Errors[0].Header != "所属区县" || b.Errors[0].Field != "home_district" {
+		t.Errorf("missing column: %+v", b.Errors)
+	}
 }
 
 func TestImportAllModeWithABadRowWritesNothing(t *testing.T) {

@@ -113,7 +113,7 @@ func (s *Server) rosterQuery(c *gin.Context) (rosterFilter, error) {
 	return f, nil
 }
 
-// match reports whether p is on the roster under f, ignoring the kind when
+// rosterMatch reports whether p is on the roster under f, ignoring the kind when
 // anyKind is set (for the per-kind counts).
 func (s *Server) rosterMatch(f rosterFilter, p *profile.Profile, anyKind bool) bool {
 	if p.Archived || (!anyKind && f.kind != "" && p.Kind != f.kind) {

@@ -83,6 +83,10 @@ func TestRosterOfAManagersDistricts(t *testing.T) {
 	if b, _ := h.roster(admin, "?kind=startup"); b.Total != 3 {
 		t.Errorf("admin's startups: %v", names(b))
 	}
+	_, nowhere := h.user(profile.RoleManager)
+	if b, r := h.roster(nowhere, ""); r.Status != http.StatusOK || b.Total != 0 {
+		t.Errorf("a manager of no district: %d %v", r.Status, names(b))
+	}
 	if _, r := h.roster(founder, ""); r.Status != http.StatusForbidden {
 		t.Errorf("founder: %d", r.Status)
 	}

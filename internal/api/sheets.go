@@ -412,12 +412,12 @@ func (s *Server) checkImport(c *gin.Context, u *profile.User, k profile.Kind, co
 		}
 		good = append(good, p)
 	}
-	s.settle(res, errs)
+	settle(res, errs)
 	return res, good, nil
 }
 
 // settle sorts the errors by row and column and counts the failed rows.
-func (s *Server) settle(res *importResult, errs []sheet.RowError) {
+func settle(res *importResult, errs []sheet.RowError) {
 	sort.SliceStable(errs, func(i, j int) bool {
 		a, b := errs[i], errs[j]
 		if a.Row != b.Row {
@@ -476,7 +476,7 @@ func (s *Server) writeImport(c *gin.Context, u *profile.User, res *importResult,
 		}
 		errs = append(errs, es...)
 	}
-	s.settle(res, errs)
+	settle(res, errs)
 }
 
 // carrierIndex loads the live carriers when a startup file names them, so a
