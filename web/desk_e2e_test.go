@@ -311,6 +311,19 @@ func TestBrowserManagerWorkbench(t *testing.T) {
 		shot(p.name + "-390")
 	}
 
+	// The English switch reaches these pages too: the words come from the catalogue.
+	step("the import page in English",
+		chromedp.EmulateViewport(1280, 900),
+		chromedp.Evaluate[chromedp.Void](`document.cookie = 'fuhua_lang=en; path=/'`),
+		chromedp.Navigate(s.url+"/app/import"),
+		until(`document.documentElement.lang === 'en'`),
+		until(`document.getElementById('i-key').textContent.startsWith('Startups are found')`),
+	)
+	if got := eval(`document.querySelector('#i-step1 h2').textContent + ' | ' + document.querySelector('h1').textContent`); got != "1. Choose the kind, download the template | Import" {
+		t.Errorf("English import page: %q", got)
+	}
+	shot("import-en-1280")
+
 	time.Sleep(100 * time.Millisecond)
 	if p := logs.problems(); len(p) > 0 {
 		t.Errorf("the pages raised errors or policy violations:\n%s", strings.Join(p, "\n"))
