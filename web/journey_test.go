@@ -103,7 +103,7 @@ func (b *browser) open(name string, ctx context.Context) *tab {
 
 func (tb *tab) step(what string, actions ...chromedp.Action[chromedp.Void]) {
 	tb.b.t.Helper()
-	sctx, c := context.WithTimeout(tb.ctx, 15*time.Second)
+	sctx, c := context.WithTimeout(tb.ctx, 20*time.Second)
 	defer c()
 	if err := chromedp.Do(sctx, actions...); err != nil {
 		url, _ := chromedp.Run(tb.ctx, chromedp.Evaluate[string](`location.href`))
@@ -114,10 +114,10 @@ func (tb *tab) step(what string, actions ...chromedp.Action[chromedp.Void]) {
 
 // until waits for a JavaScript condition, across page loads: an evaluation cut
 // by a navigation (a click that goes to another page) is tried again on the new
-// page. It gives up after 10 s with the last error.
+// page. It gives up after 15 s with the last error.
 func until(expr string) chromedp.Action[chromedp.Void] {
 	return func(ctx context.Context, tg *chromedp.Target) (chromedp.Void, error) {
-		deadline := time.Now().Add(10 * time.Second)
+		deadline := time.Now().Add(15 * time.Second)
 		var last error
 		for time.Now().Before(deadline) {
 			ok, err := chromedp.Evaluate[bool](`(() => { try { return !!(`+expr+`); } catch (e) { return false; } })()`)(ctx, tg)
@@ -130,7 +130,7 @@ func until(expr string) chromedp.Action[chromedp.Void] {
 			}
 			time.Sleep(50 * time.Millisecond)
 		}
-		return chromedp.Void{}, fmt.Errorf("waited 10 s for %s (last error: %v)", expr, last)
+		return chromedp.Void{}, fmt.Errorf("waited 15 s for %s (last error: %v)", expr, last)
 	}
 }
 
@@ -163,7 +163,7 @@ func (tb *tab) signIn(base, email string) {
 	tb.b.t.Helper()
 	tb.step("sign in as "+email,
 		chromedp.Navigate(base+"/app/login"),
-		chromedp.WaitVisible(chromedp.CSS("#login-form")),
+		until(`document.body.dataset.ready === '1'`),
 		chromedp.SetValue(chromedp.CSS("#login-email"), email),
 		chromedp.SetValue(chromedp.CSS("#login-password"), password),
 		chromedp.Click(chromedp.CSS("#login-submit")),
@@ -260,7 +260,7 @@ func TestBrowserJourneys(t *testing.T) {
 	email := "chen@qingtu.example"
 	founder.step("register",
 		chromedp.Navigate(s.url+"/app/login"),
-		chromedp.WaitVisible(chromedp.CSS("#register-form")),
+		until(`document.body.dataset.ready === '1'`),
 		chromedp.SetValue(chromedp.CSS("#reg-name"), "陈晨"),
 		chromedp.SetValue(chromedp.CSS("#reg-email"), email),
 		chromedp.SetValue(chromedp.CSS("#reg-password"), password),
@@ -412,7 +412,7 @@ func TestBrowserJourneys(t *testing.T) {
 	)
 	founder.step("the first tab is signed out too: the next page asks to sign in, then goes back",
 		chromedp.Navigate(s.url+"/app/intros?box=outbox"),
-		until(`location.pathname === '/app/login' && location.search.includes('next=')`),
+		until(`location.pathname === '/app/login' && location.search.includes('next=') && document.body.dataset.ready === '1'`),
 		chromedp.SetValue(chromedp.CSS("#login-email"), email),
 		chromedp.SetValue(chromedp.CSS("#login-password"), password),
 		chromedp.Click(chromedp.CSS("#login-submit")),

@@ -77,16 +77,20 @@ function renderHit(h) {
 }
 
 let cursor = '';
+// seq numbers the searches: an answer to one that a newer search overtook is
+// dropped, so a slow first load cannot overwrite the results of a later query.
+let seq = 0;
 
 async function run(push, append = false) {
   clearErrors(form);
   const p = params();
+  const mine = ++seq;
   if (push) history.pushState(null, '', location.pathname + query(p));
   const r = await get('/search' + query(Object.assign({}, p, { limit: 20, cursor: append ? cursor : '' }))).catch((err) => {
-    showError(form, err instanceof ApiError ? err : { zh: String(err) });
+    if (mine === seq) showError(form, err instanceof ApiError ? err : { zh: String(err) });
     return null;
   });
-  if (!r) return;
+  if (!r || mine !== seq) return;
   const d = r.data;
   if (!append) clear(hits);
   for (const h of d.items || []) hits.append(renderHit(h));
