@@ -224,8 +224,7 @@ func (s *stack) profileOf(t *testing.T, owner *profile.User, p *profile.Profile)
 //     mentor from the startup's page; both sides see who brokered, the founder
 //     accepts and sees 等待对方 while the mentor still has the buttons;
 //   - menus: the founder is not offered 目标监测, the manager is; the English
-//     switch turns the menu English;
-//   - at 390 px no page scrolls sideways.
+//     switch turns the menu English.
 func TestBrowserJourneys(t *testing.T) {
 	if testing.Short() {
 		t.Skip("browser test skipped with -short")
@@ -498,24 +497,58 @@ func TestBrowserJourneys(t *testing.T) {
 		until(`document.documentElement.lang === 'zh-CN' && document.querySelector('#menu a[href="/app/search"]').textContent === '检索'`),
 	)
 
-	// ---- phones: no page scrolls sideways at 390 px ----
-	phonePages := map[*tab][]string{
-		founder: {"me", "search?q=氢能", "profile?kind=investor&id=" + inv.ID, "intros?box=outbox", "notifications", "chains?chain=hydrogen", "policies"},
-		mgr: {"search?q=氢能", "profile?kind=startup&id=" + startupID, "intros?box=brokered", "notifications", "kpi", "rounds",
-			"evaluation", "policies", "chains?chain=hydrogen", "me"},
+	for _, tb := range []*tab{founder, investorTab, tab2, mgr, mentorTab} {
+		tb.noProblems()
 	}
-	for tb, ps := range phonePages {
+}
+
+// TestBrowserPhones opens every page at 390 px, as a founder and as a district
+// manager (who may open them all), and asserts that none scrolls sideways; the
+// search page folds its filters and facets behind a button so the first result
+// is on the first screen, and the menu folds behind one too.
+func TestBrowserPhones(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser test skipped with -short")
+	}
+	exe := chromium(t)
+	s := startStack(t)
+	invUser := s.account(t, "li@yannan-fund.example", "李投资", profile.RoleInvestor)
+	inv := s.profileOf(t, invUser, &profile.Profile{Kind: profile.Investor, Name: investor, Summary: "投早、投小、投硬科技，重点关注氢能与燃料电池",
+		Chains: []string{"hydrogen"}, District: "yannan", Type: "guidance_fund", Stages: []string{"seed", "angel"},
+		TicketMinWan: 100, TicketMaxWan: 2000, Regions: []string{"yannan"}})
+	founderUser := s.account(t, "chen@qingtu.example", "陈晨", profile.RoleStartup)
+	long := strings.Repeat("氢燃料电池电堆与膜电极研发", 12) + "https://example.com/" + strings.Repeat("a", 120)
+	st := s.profileOf(t, founderUser, &profile.Profile{Kind: profile.Startup, Name: startupName + strings.Repeat("（盐南高新区）", 3), Summary: long,
+		Chains: []string{"hydrogen"}, District: "yannan", Stage: "angel", Tags: []string{"燃料电池", "膜电极"}})
+	s.account(t, "zhou@yannan.gov.example", "周主任", profile.RoleManager, "yannan")
+
+	b := newBrowser(t, exe, 150*time.Second)
+	founder := b.person("founder")
+	founder.signIn(s.url, founderUser.Email)
+	mgr := b.person("manager")
+	mgr.signIn(s.url, "zhou@yannan.gov.example")
+	phonePages := map[*tab][]string{
+		founder: {"me", "search?q=氢能", "profile?kind=startup&id=" + st.ID, "profile?kind=investor&id=" + inv.ID, "intros?box=outbox",
+			"notifications", "chains?chain=hydrogen", "policies", "login"},
+		mgr: {"search?q=氢能", "profile?kind=startup&id=" + st.ID, "intros?box=brokered", "notifications", "kpi", "rounds",
+			"evaluation", "policies", "chains?chain=hydrogen", "me", "nowhere"},
+	}
+	for _, tb := range []*tab{founder, mgr} {
 		tb.step("phone width", chromedp.EmulateViewport(390, 800, chromedp.EmulateMobile))
-		for _, p := range ps {
+		for _, p := range phonePages[tb] {
 			tb.step("390 px: "+p,
 				chromedp.Navigate(s.url+"/app/"+p),
 				until(`document.readyState === 'complete'`),
-				chromedp.Sleep(400*time.Millisecond), // the page's own requests
+				chromedp.Sleep(500*time.Millisecond), // the page's own requests
 			)
 			if ok := tb.eval(`document.documentElement.scrollWidth <= 390 && document.body.scrollWidth <= 390`); ok != "true" {
 				t.Errorf("%s at 390 px: %s scrolls sideways (scrollWidth %s)", tb.name, p, tb.eval(`document.documentElement.scrollWidth`))
 			}
-			tb.shot(fmt.Sprintf("phone-%s-%s", tb.name, strings.NewReplacer("?", "_", "=", "_", "&", "_").Replace(strings.Split(p, "&id")[0])))
+			name := strings.NewReplacer("?", "_", "=", "_", "&", "_").Replace(strings.Split(p, "&id")[0])
+			if strings.HasPrefix(p, "profile") {
+				name += "-" + strings.Split(strings.Split(p, "kind=")[1], "&")[0]
+			}
+			tb.shot(fmt.Sprintf("phone-%s-%s", tb.name, name))
 		}
 	}
 	founder.step("on a phone the search filters fold behind a button",
@@ -532,8 +565,6 @@ func TestBrowserJourneys(t *testing.T) {
 		until(`getComputedStyle(document.getElementById('menu')).display !== 'none'`),
 	)
 	founder.shot("phone-founder-menu-open")
-
-	for _, tb := range []*tab{founder, investorTab, tab2, mgr, mentorTab} {
-		tb.noProblems()
-	}
+	founder.noProblems()
+	mgr.noProblems()
 }
