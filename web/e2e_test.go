@@ -303,7 +303,7 @@ func TestBrowserRegisterCreateSearch(t *testing.T) {
 
 	step("search finds it, highlighted",
 		chromedp.Navigate(s.url+"/app/search"),
-		chromedp.WaitVisible(chromedp.CSS("#q")),
+		until(`document.body.dataset.ready === '1'`),
 		chromedp.SetValue(chromedp.CSS("#q"), "膜电极"),
 		chromedp.Click(chromedp.CSS("#search-submit")),
 		until(`[...document.querySelectorAll('#hits .hit-name')].some(a => a.textContent === `+jsString(startupName)+`)`),

@@ -40,10 +40,15 @@ function params() {
   return p;
 }
 
-function fromURL() {
+// fromURL sets the form from the address. At the first load (keepTyped) a field
+// the address does not name keeps what the person may already have typed while
+// the page was loading.
+function fromURL(keepTyped = false) {
   const u = new URLSearchParams(location.search);
-  form.q.value = u.get('q') || '';
-  for (const [k, id] of Object.entries(filters)) document.getElementById(id).value = u.get(k) || '';
+  if (!keepTyped || u.has('q')) form.q.value = u.get('q') || '';
+  for (const [k, id] of Object.entries(filters)) {
+    if (!keepTyped || u.has(k)) document.getElementById(id).value = u.get(k) || '';
+  }
 }
 
 function renderFacets(fs) {
@@ -154,5 +159,6 @@ window.addEventListener('popstate', () => {
   run(false);
 });
 
-fromURL();
-run(false);
+fromURL(true);
+run(form.q.value.trim() !== '' && !new URLSearchParams(location.search).has('q'));
+document.body.dataset.ready = '1';
