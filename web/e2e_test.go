@@ -166,8 +166,8 @@ func TestBrowserRegisterCreateSearch(t *testing.T) {
 		t.Errorf("HEAD /app/login: %d", res.StatusCode)
 	}
 
-	// The whole browser lives at most 60 s; every wait below has its own bound.
-	root, cancelRoot := context.WithTimeout(context.Background(), 60*time.Second)
+	// The whole browser lives at most 120 s; every wait below has its own bound.
+	root, cancelRoot := context.WithTimeout(context.Background(), 120*time.Second)
 	defer cancelRoot()
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(root,
 		chromedp.ExecPath(exe), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
@@ -210,15 +210,12 @@ func TestBrowserRegisterCreateSearch(t *testing.T) {
 	}
 	step := func(what string, actions ...chromedp.Action[chromedp.Void]) {
 		t.Helper()
-		sctx, c := context.WithTimeout(ctx, 10*time.Second)
+		sctx, c := context.WithTimeout(ctx, 20*time.Second)
 		defer c()
 		if err := chromedp.Do(sctx, actions...); err != nil {
-			t.Fatalf("%s: %v\nbrowser: %s", what, err, strings.Join(logs.problems(), "\n"))
+			page, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`location.href + '\n' + document.querySelector('main').innerText.slice(0, 600)`))
+			t.Fatalf("%s: %v\npage: %s\nbrowser: %s", what, err, page, strings.Join(logs.problems(), "\n"))
 		}
-	}
-	// until waits for a JavaScript condition on the current page.
-	until := func(expr string) chromedp.Action[chromedp.Void] {
-		return chromedp.Poll[chromedp.Void](expr, chromedp.WithPollingTimeout(8*time.Second), chromedp.WithPollingInterval(50*time.Millisecond))
 	}
 	text := func(sel string) string {
 		t.Helper()
@@ -306,7 +303,7 @@ func TestBrowserRegisterCreateSearch(t *testing.T) {
 
 	step("search finds it, highlighted",
 		chromedp.Navigate(s.url+"/app/search"),
-		chromedp.WaitVisible(chromedp.CSS("#q")),
+		until(`document.body.dataset.ready === '1'`),
 		chromedp.SetValue(chromedp.CSS("#q"), "膜电极"),
 		chromedp.Click(chromedp.CSS("#search-submit")),
 		until(`[...document.querySelectorAll('#hits .hit-name')].some(a => a.textContent === `+jsString(startupName)+`)`),
@@ -351,9 +348,13 @@ func TestBrowserRegisterCreateSearch(t *testing.T) {
 	if err := s.store.CreateUser(context.Background(), admin); err != nil {
 		t.Fatal(err)
 	}
-	step("sign out, and sign in as the admin",
+	step("sign out",
 		chromedp.Click(chromedp.CSS("#logout")),
 		chromedp.WaitVisible(chromedp.CSS("#login-form")),
+	)
+	step("sign in as the admin",
+		chromedp.WaitVisible(chromedp.CSS("#login-form")),
+		until(`location.pathname === '/app/login' && document.body.dataset.ready === '1'`),
 		chromedp.SetValue(chromedp.CSS("#login-email"), admin.Email),
 		chromedp.SetValue(chromedp.CSS("#login-password"), password),
 		chromedp.Click(chromedp.CSS("#login-submit")),

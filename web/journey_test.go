@@ -103,7 +103,7 @@ func (b *browser) open(name string, ctx context.Context) *tab {
 
 func (tb *tab) step(what string, actions ...chromedp.Action[chromedp.Void]) {
 	tb.b.t.Helper()
-	sctx, c := context.WithTimeout(tb.ctx, 15*time.Second)
+	sctx, c := context.WithTimeout(tb.ctx, 20*time.Second)
 	defer c()
 	if err := chromedp.Do(sctx, actions...); err != nil {
 		url, _ := chromedp.Run(tb.ctx, chromedp.Evaluate[string](`location.href`))
@@ -114,10 +114,10 @@ func (tb *tab) step(what string, actions ...chromedp.Action[chromedp.Void]) {
 
 // until waits for a JavaScript condition, across page loads: an evaluation cut
 // by a navigation (a click that goes to another page) is tried again on the new
-// page. It gives up after 10 s with the last error.
+// page. It gives up after 15 s with the last error.
 func until(expr string) chromedp.Action[chromedp.Void] {
 	return func(ctx context.Context, tg *chromedp.Target) (chromedp.Void, error) {
-		deadline := time.Now().Add(10 * time.Second)
+		deadline := time.Now().Add(15 * time.Second)
 		var last error
 		for time.Now().Before(deadline) {
 			ok, err := chromedp.Evaluate[bool](`(() => { try { return !!(`+expr+`); } catch (e) { return false; } })()`)(ctx, tg)
@@ -130,7 +130,7 @@ func until(expr string) chromedp.Action[chromedp.Void] {
 			}
 			time.Sleep(50 * time.Millisecond)
 		}
-		return chromedp.Void{}, fmt.Errorf("waited 10 s for %s (last error: %v)", expr, last)
+		return chromedp.Void{}, fmt.Errorf("waited 15 s for %s (last error: %v)", expr, last)
 	}
 }
 
@@ -163,7 +163,7 @@ func (tb *tab) signIn(base, email string) {
 	tb.b.t.Helper()
 	tb.step("sign in as "+email,
 		chromedp.Navigate(base+"/app/login"),
-		chromedp.WaitVisible(chromedp.CSS("#login-form")),
+		until(`document.body.dataset.ready === '1'`),
 		chromedp.SetValue(chromedp.CSS("#login-email"), email),
 		chromedp.SetValue(chromedp.CSS("#login-password"), password),
 		chromedp.Click(chromedp.CSS("#login-submit")),
@@ -224,8 +224,7 @@ func (s *stack) profileOf(t *testing.T, owner *profile.User, p *profile.Profile)
 //     mentor from the startup's page; both sides see who brokered, the founder
 //     accepts and sees 等待对方 while the mentor still has the buttons;
 //   - menus: the founder is not offered 目标监测, the manager is; the English
-//     switch turns the menu English;
-//   - at 390 px no page scrolls sideways.
+//     switch turns the menu English.
 func TestBrowserJourneys(t *testing.T) {
 	if testing.Short() {
 		t.Skip("browser test skipped with -short")
@@ -233,11 +232,20 @@ func TestBrowserJourneys(t *testing.T) {
 	exe := chromium(t)
 	s := startStack(t)
 	ctx := context.Background()
+	// The server side of these pages is being built beside them (branch sess);
+	// until a route is there, the journey stops where it needs it.
+	have := map[string]bool{}
 	for _, route := range []string{"/api/v1/me/saved", "/api/v1/investors/0123456789abcdef01234567/ask", "/api/v1/notifications"} {
-		if res, err := http.Get(s.url + route); err != nil || res.StatusCode == http.StatusNotFound {
-			t.Skipf("the server has no %s yet (being built on branch sess): this journey needs it", route)
-		} else {
-			res.Body.Close()
+		res, err := http.Get(s.url + route)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		have[route] = res.StatusCode != http.StatusNotFound
+	}
+	needs := func(route string) {
+		if !have[route] {
+			t.Skipf("the server has no %s yet (branch sess): the journey stops here", route)
 		}
 	}
 
@@ -260,7 +268,7 @@ func TestBrowserJourneys(t *testing.T) {
 	email := "chen@qingtu.example"
 	founder.step("register",
 		chromedp.Navigate(s.url+"/app/login"),
-		chromedp.WaitVisible(chromedp.CSS("#register-form")),
+		until(`document.body.dataset.ready === '1'`),
 		chromedp.SetValue(chromedp.CSS("#reg-name"), "陈晨"),
 		chromedp.SetValue(chromedp.CSS("#reg-email"), email),
 		chromedp.SetValue(chromedp.CSS("#reg-password"), password),
@@ -317,6 +325,7 @@ func TestBrowserJourneys(t *testing.T) {
 	}
 
 	// ---- search, save the search, open the investor, ask ----
+	needs("/api/v1/me/saved")
 	founder.step("search for the investor and save the search",
 		chromedp.Navigate(s.url+"/app/search?q="+"氢能"),
 		until(`[...document.querySelectorAll('#hits .hit-name')].some(a => a.textContent === `+jsString(investor)+`)`),
@@ -326,6 +335,7 @@ func TestBrowserJourneys(t *testing.T) {
 		until(`document.getElementById('save-search-done').textContent.includes('已保存')`),
 	)
 	founder.shot("02-founder-search")
+	needs("/api/v1/investors/0123456789abcdef01234567/ask")
 	msg := `<script>window.__pwned = 1</script>我们做氢燃料电池膜电极，希望聊聊天使轮`
 	founder.step("open the investor's profile and ask with a message",
 		chromedp.Evaluate[chromedp.Void](`[...document.querySelectorAll('#hits .hit-name')].find(a => a.textContent === `+jsString(investor)+`).click()`),
@@ -412,7 +422,7 @@ func TestBrowserJourneys(t *testing.T) {
 	)
 	founder.step("the first tab is signed out too: the next page asks to sign in, then goes back",
 		chromedp.Navigate(s.url+"/app/intros?box=outbox"),
-		until(`location.pathname === '/app/login' && location.search.includes('next=')`),
+		until(`location.pathname === '/app/login' && location.search.includes('next=') && document.body.dataset.ready === '1'`),
 		chromedp.SetValue(chromedp.CSS("#login-email"), email),
 		chromedp.SetValue(chromedp.CSS("#login-password"), password),
 		chromedp.Click(chromedp.CSS("#login-submit")),
@@ -487,24 +497,58 @@ func TestBrowserJourneys(t *testing.T) {
 		until(`document.documentElement.lang === 'zh-CN' && document.querySelector('#menu a[href="/app/search"]').textContent === '检索'`),
 	)
 
-	// ---- phones: no page scrolls sideways at 390 px ----
-	phonePages := map[*tab][]string{
-		founder: {"me", "search?q=氢能", "profile?kind=investor&id=" + inv.ID, "intros?box=outbox", "notifications", "chains?chain=hydrogen", "policies"},
-		mgr: {"search?q=氢能", "profile?kind=startup&id=" + startupID, "intros?box=brokered", "notifications", "kpi", "rounds",
-			"evaluation", "policies", "chains?chain=hydrogen", "me"},
+	for _, tb := range []*tab{founder, investorTab, tab2, mgr, mentorTab} {
+		tb.noProblems()
 	}
-	for tb, ps := range phonePages {
+}
+
+// TestBrowserPhones opens every page at 390 px, as a founder and as a district
+// manager (who may open them all), and asserts that none scrolls sideways; the
+// search page folds its filters and facets behind a button so the first result
+// is on the first screen, and the menu folds behind one too.
+func TestBrowserPhones(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser test skipped with -short")
+	}
+	exe := chromium(t)
+	s := startStack(t)
+	invUser := s.account(t, "li@yannan-fund.example", "李投资", profile.RoleInvestor)
+	inv := s.profileOf(t, invUser, &profile.Profile{Kind: profile.Investor, Name: investor, Summary: "投早、投小、投硬科技，重点关注氢能与燃料电池",
+		Chains: []string{"hydrogen"}, District: "yannan", Type: "guidance_fund", Stages: []string{"seed", "angel"},
+		TicketMinWan: 100, TicketMaxWan: 2000, Regions: []string{"yannan"}})
+	founderUser := s.account(t, "chen@qingtu.example", "陈晨", profile.RoleStartup)
+	long := strings.Repeat("氢燃料电池电堆与膜电极研发", 12) + "https://example.com/" + strings.Repeat("a", 120)
+	st := s.profileOf(t, founderUser, &profile.Profile{Kind: profile.Startup, Name: startupName + strings.Repeat("（盐南高新区）", 3), Summary: long,
+		Chains: []string{"hydrogen"}, District: "yannan", Stage: "angel", Tags: []string{"燃料电池", "膜电极"}})
+	s.account(t, "zhou@yannan.gov.example", "周主任", profile.RoleManager, "yannan")
+
+	b := newBrowser(t, exe, 150*time.Second)
+	founder := b.person("founder")
+	founder.signIn(s.url, founderUser.Email)
+	mgr := b.person("manager")
+	mgr.signIn(s.url, "zhou@yannan.gov.example")
+	phonePages := map[*tab][]string{
+		founder: {"me", "search?q=氢能", "profile?kind=startup&id=" + st.ID, "profile?kind=investor&id=" + inv.ID, "intros?box=outbox",
+			"notifications", "chains?chain=hydrogen", "policies", "login"},
+		mgr: {"search?q=氢能", "profile?kind=startup&id=" + st.ID, "intros?box=brokered", "notifications", "kpi", "rounds",
+			"evaluation", "policies", "chains?chain=hydrogen", "me", "nowhere"},
+	}
+	for _, tb := range []*tab{founder, mgr} {
 		tb.step("phone width", chromedp.EmulateViewport(390, 800, chromedp.EmulateMobile))
-		for _, p := range ps {
+		for _, p := range phonePages[tb] {
 			tb.step("390 px: "+p,
 				chromedp.Navigate(s.url+"/app/"+p),
 				until(`document.readyState === 'complete'`),
-				chromedp.Sleep(400*time.Millisecond), // the page's own requests
+				chromedp.Sleep(500*time.Millisecond), // the page's own requests
 			)
 			if ok := tb.eval(`document.documentElement.scrollWidth <= 390 && document.body.scrollWidth <= 390`); ok != "true" {
 				t.Errorf("%s at 390 px: %s scrolls sideways (scrollWidth %s)", tb.name, p, tb.eval(`document.documentElement.scrollWidth`))
 			}
-			tb.shot(fmt.Sprintf("phone-%s-%s", tb.name, strings.NewReplacer("?", "_", "=", "_", "&", "_").Replace(strings.Split(p, "&id")[0])))
+			name := strings.NewReplacer("?", "_", "=", "_", "&", "_").Replace(strings.Split(p, "&id")[0])
+			if strings.HasPrefix(p, "profile") {
+				name += "-" + strings.Split(strings.Split(p, "kind=")[1], "&")[0]
+			}
+			tb.shot(fmt.Sprintf("phone-%s-%s", tb.name, name))
 		}
 	}
 	founder.step("on a phone the search filters fold behind a button",
@@ -521,8 +565,6 @@ func TestBrowserJourneys(t *testing.T) {
 		until(`getComputedStyle(document.getElementById('menu')).display !== 'none'`),
 	)
 	founder.shot("phone-founder-menu-open")
-
-	for _, tb := range []*tab{founder, investorTab, tab2, mgr, mentorTab} {
-		tb.noProblems()
-	}
+	founder.noProblems()
+	mgr.noProblems()
 }

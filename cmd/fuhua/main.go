@@ -340,7 +340,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, drain, dead
 		}
 	}()
 	svc, err := api.New(api.Deps{
-		Store: st, Index: ix, Intros: st, Rounds: st, Notes: st, Accepted: st, Records: st, Tokens: tokens, Hasher: hasher, Catalog: seed.Catalog(), Log: log,
+		Store: st, Index: ix, Intros: st, Rounds: st, Notes: st, Saved: st, Accepted: st, Records: st, Tokens: tokens, Hasher: hasher, Catalog: seed.Catalog(), Log: log,
 		TrustedProxies: cfg.TrustedProxies, CORSOrigins: cfg.CORSOrigins, IdempotencyStall: stall,
 		CookieSecure: bg.cookieSecure, SweepSettings: bg.sweep,
 	})

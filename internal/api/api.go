@@ -72,6 +72,7 @@ type Deps struct {
 	Intros Introductions // nil: nobody is introduced
 	Rounds Rounds        // nil: no brokered rounds
 	Notes  Notifications // nil: nobody is told anything
+	Saved  SavedLists    // nil: no saved searches
 	// Accepted counts mentors' accepted mentoring introductions for matching; nil
 	// counts none.
 	Accepted index.AcceptedCounter
@@ -105,6 +106,8 @@ type Server struct {
 	engine   *gin.Engine
 	logins   *loginThrottle
 	lex      *match.Lexicon // names chains and districts for scoring rounds
+	// savedLists caches every account's saved lists for tellSaved.
+	savedLists savedCache
 }
 
 // New builds the API. It returns an error only for a bad trusted-proxy list.

@@ -61,7 +61,7 @@ func newHarness(t testing.TB, opts ...func(*api.Deps)) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	deps := api.Deps{Store: st, Intros: st, Records: st, Notes: st, Tokens: tokens, Hasher: hasher, Catalog: seed.Catalog(),
+	deps := api.Deps{Store: st, Intros: st, Records: st, Notes: st, Saved: st, Tokens: tokens, Hasher: hasher, Catalog: seed.Catalog(),
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	for _, o := range opts {
 		o(&deps)

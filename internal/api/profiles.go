@@ -176,6 +176,7 @@ func (s *Server) createProfile(k profile.Kind) func(c *gin.Context) error {
 			p = got
 		}
 		s.applyIndex(c, p)
+		s.afterWrite(c, nil, p)
 		c.Header("Location", "/api/v1/"+k.Path()+"/"+p.ID)
 		return s.render(c, http.StatusCreated, p)
 	}
@@ -297,6 +298,7 @@ func (s *Server) patchProfile(k profile.Kind) func(c *gin.Context) error {
 			return err
 		}
 		s.applyIndex(c, &next)
+		s.afterWrite(c, &stored, &next)
 		return s.render(c, http.StatusOK, &next)
 	}
 }

@@ -728,8 +728,12 @@ func (s *Server) publishRound(c *gin.Context) error {
 		in, ev, err := intro.New(u, sp, cp, msg, s.Now().UTC())
 		if err == nil {
 			in.ID = roundIntroID(r, p.StartupID, p.CounterpartID)
-			_, err = st.CreateRoundIntro(ctx, in, ev)
+			var created bool
+			created, err = st.CreateRoundIntro(ctx, in, ev)
 			o.IntroID = in.ID
+			if err == nil && created {
+				s.tellCreated(ctx, in, u, sp, cp)
+			}
 		}
 		if err != nil {
 			e, ok := profile.AsError(err)

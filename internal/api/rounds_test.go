@@ -257,9 +257,17 @@ func TestRoundMentorDay(t *testing.T) {
 	if n := brokered(); n != len(after.Pairs) {
 		t.Fatalf("%d brokered introductions for %d pairs", n, len(after.Pairs))
 	}
+	// Each side is told of its brokered introduction, once (issue 10).
+	told := countType(h.notes(f.founder, "?limit=100"), "intro_brokered")
+	if told == 0 || told > len(after.Pairs) {
+		t.Fatalf("a founder was told of %d brokered introductions of %d pairs", told, len(after.Pairs))
+	}
 	again := decodeRound(t, h.do("POST", path+"/publish", f.manager, nil))
 	if again.State != "published" || fmt.Sprint(again.Outcomes) != fmt.Sprint(pb.Outcomes) || brokered() != len(after.Pairs) {
 		t.Fatalf("publishing twice differs: %+v", again.Outcomes)
+	}
+	if n := countType(h.notes(f.founder, "?limit=100"), "intro_brokered"); n != told {
+		t.Fatalf("publishing again told the founder %d more times", n-told)
 	}
 	if r := h.do("PATCH", path, f.manager, map[string]any{"remove": []any{map[string]string{"startup_id": p0.StartupID, "counterpart_id": p0.CounterpartID}}},
 		"If-Match", fmt.Sprintf(`"%d"`, again.Version)); r.Status != http.StatusConflict {

@@ -27,6 +27,7 @@ func (s *Server) routes() {
 		g.PATCH("/:id", s.handle(s.patchProfile(k)))
 		g.DELETE("/:id", s.handle(s.archiveProfile(k)))
 		g.GET("/:id/matches", s.handle(s.matches(k)))
+		g.GET("/:id/ask", s.handle(s.ask(k)))
 	}
 
 	// Introductions and account security (issue 4).
@@ -47,6 +48,8 @@ func (s *Server) routes() {
 	s.relayRoutes(in)
 	// Notifications, saved searches, asking from any profile, deal flow (issue 10).
 	s.noteRoutes(in)
+	s.savedRoutes(in)
+	in.GET("/investors/:id/dealflow", s.handle(s.dealflow))
 
 	s.webRoutes() // the web pages: /, /app/*, /static/* (package web)
 }

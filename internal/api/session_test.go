@@ -11,6 +11,7 @@ import (
 
 	"fuhua/internal/api"
 	"fuhua/internal/profile"
+	"fuhua/seed"
 )
 
 // browser is a cookie jar for one browser talking to the harness: it sends what
@@ -73,6 +74,24 @@ func cookieNamed(cs []*http.Cookie, name string) *http.Cookie {
 	return nil
 }
 
+// signedIn is a browser holding a fresh session of u, as a sign-in would leave it,
+// without the password hashing (slow under -race) a real sign-in costs.
+func signedIn(h *harness, u *profile.User) *browser {
+	h.t.Helper()
+	tok, _, err := h.tokens.Issue(u)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	cl, err := h.tokens.Parse(tok)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	b := newBrowser(h)
+	b.cookies["fuhua_session"] = &http.Cookie{Name: "fuhua_session", Value: tok}
+	b.cookies["fuhua_csrf"] = &http.Cookie{Name: "fuhua_csrf", Value: h.tokens.CSRF(cl.ID)}
+	return b
+}
+
 func (b *browser) login(email string) map[string]any {
 	b.h.t.Helper()
 	r, _ := b.do("POST", "/api/v1/auth/login", map[string]any{"email": email, "password": testPassword})
@@ -126,8 +145,7 @@ func TestCSRF(t *testing.T) {
 	if body["token"] == "" || body["expires_at"] == "" || body["csrf_token"] != b.csrf() {
 		t.Fatalf("login body %v: want token, expires_at and the csrf value of the cookie", body)
 	}
-	other := newBrowser(h) // the same account signed in elsewhere: another session
-	other.login(u.Email)
+	other := signedIn(h, u) // the same account signed in elsewhere: another session
 	if other.csrf() == b.csrf() {
 		t.Fatal("two sessions share one CSRF value")
 	}
@@ -179,10 +197,8 @@ func TestCSRF(t *testing.T) {
 
 func TestLogout(t *testing.T) {
 	h := newHarness(t)
-	u, _ := h.user(profile.RoleStartup)
-	b, other := newBrowser(h), newBrowser(h)
-	b.login(u.Email)
-	apiToken := other.login(u.Email)["token"].(string)
+	u, apiToken := h.user(profile.RoleStartup)
+	b := signedIn(h, u)
 	old := b.cookies["fuhua_session"]
 
 	// Logging out needs the CSRF value too (else any site could sign people out).
@@ -202,6 +218,17 @@ func TestLogout(t *testing.T) {
 	if r, _ := replay.do("GET", "/api/v1/me", nil); r.Status != http.StatusUnauthorized {
 		t.Fatalf("old cookie after logout: %d %s, want 401", r.Status, r.Body)
 	}
+	// Another replica (another server on the same database) refuses it too.
+	srv2, err := api.New(api.Deps{Store: h.store, Intros: h.store, Tokens: h.tokens, Hasher: hasher, Catalog: seed.Catalog()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	other2 := &harness{t: t, store: h.store, tokens: h.tokens, srv: srv2, h: srv2.Handler()}
+	replay2 := newBrowser(other2)
+	replay2.cookies["fuhua_session"] = old
+	if r, _ := replay2.do("GET", "/api/v1/me", nil); r.Status != http.StatusUnauthorized {
+		t.Fatalf("old cookie on another replica after logout: %d %s, want 401", r.Status, r.Body)
+	}
 	// Another session of the account goes on.
 	if r := h.do("GET", "/api/v1/me", apiToken, nil); r.Status != http.StatusOK {
 		t.Fatalf("other session after logout: %d %s", r.Status, r.Body)
@@ -218,9 +245,7 @@ func TestLogout(t *testing.T) {
 func TestLogoutAllAndPasswordEndCookieSessions(t *testing.T) {
 	h := newHarness(t)
 	u, bearer := h.user(profile.RoleStartup)
-	a, b := newBrowser(h), newBrowser(h)
-	a.login(u.Email)
-	b.login(u.Email)
+	a, b := signedIn(h, u), signedIn(h, u)
 	// A password change in browser a ends b's session and every older token,
 	// and gives a a fresh cookie.
 	r, set := a.do("POST", "/api/v1/me/password", map[string]any{"current_password": testPassword, "new_password": "another long password"}, "X-CSRF-Token", a.csrf())

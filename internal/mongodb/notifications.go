@@ -33,10 +33,15 @@ import (
 // moves read_upto up past a run of read ones so the walk stays short. Updates of
 // notify_state use $max, so a lost update (the embedded backend's updates are not
 // atomic) can only leave a hint lower than it could be.
+//
+// Measured on the embedded backend (2 loaded cores, 2,000 notifications over 20
+// accounts): a page of 20 with an unread count of 100 took ~80 ms, the count after
+// "all read" ~18 ms; one range filter on _id for the same account's 100 took
+// ~490 ms, and grows with every account's notifications, not the one asking.
 
 const (
 	// unreadWindow bounds the documents one unread count reads.
-	unreadWindow = 200
+	unreadWindow = 100
 	// maxSeqProbe bounds the slots tried when numbering a notification.
 	maxSeqProbe = 64
 )

@@ -127,6 +127,7 @@ export const del = (path, opts) => request('DELETE', path, opts);
 // signOut ends the session on the server (which clears both cookies) and
 // forgets the account here.
 export async function signOut() {
+  leaving = true;
   try {
     await post('/auth/logout', undefined, { noRedirect: true });
   } catch {
@@ -135,8 +136,15 @@ export async function signOut() {
   forgetUser();
 }
 
+// leaving is set once the page is on its way elsewhere (signing out, or already
+// sent to sign in): a request that fails with 401 meanwhile must not start a
+// second navigation.
+let leaving = false;
+
 // toLogin sends the visitor to sign in, and back to this page afterwards.
 export function toLogin() {
+  if (leaving) return;
+  leaving = true;
   const next = location.pathname + location.search;
   location.assign('/app/login?next=' + encodeURIComponent(next));
 }

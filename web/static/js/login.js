@@ -68,3 +68,6 @@ regForm.addEventListener('submit', async (ev) => {
     busy(regForm, false);
   }
 });
+
+// The forms answer now (tests wait for this before typing).
+document.body.dataset.ready = '1';

@@ -40,10 +40,15 @@ function params() {
   return p;
 }
 
-function fromURL() {
+// fromURL sets the form from the address. At the first load (keepTyped) a field
+// the address does not name keeps what the person may already have typed while
+// the page was loading.
+function fromURL(keepTyped = false) {
   const u = new URLSearchParams(location.search);
-  form.q.value = u.get('q') || '';
-  for (const [k, id] of Object.entries(filters)) document.getElementById(id).value = u.get(k) || '';
+  if (!keepTyped || u.has('q')) form.q.value = u.get('q') || '';
+  for (const [k, id] of Object.entries(filters)) {
+    if (!keepTyped || u.has(k)) document.getElementById(id).value = u.get(k) || '';
+  }
 }
 
 function renderFacets(fs) {
@@ -77,16 +82,20 @@ function renderHit(h) {
 }
 
 let cursor = '';
+// seq numbers the searches: an answer to one that a newer search overtook is
+// dropped, so a slow first load cannot overwrite the results of a later query.
+let seq = 0;
 
 async function run(push, append = false) {
   clearErrors(form);
   const p = params();
+  const mine = ++seq;
   if (push) history.pushState(null, '', location.pathname + query(p));
   const r = await get('/search' + query(Object.assign({}, p, { limit: 20, cursor: append ? cursor : '' }))).catch((err) => {
-    showError(form, err instanceof ApiError ? err : { zh: String(err) });
+    if (mine === seq) showError(form, err instanceof ApiError ? err : { zh: String(err) });
     return null;
   });
-  if (!r) return;
+  if (!r || mine !== seq) return;
   const d = r.data;
   if (!append) clear(hits);
   for (const h of d.items || []) hits.append(renderHit(h));
@@ -150,5 +159,6 @@ window.addEventListener('popstate', () => {
   run(false);
 });
 
-fromURL();
-run(false);
+fromURL(true);
+run(form.q.value.trim() !== '' && !new URLSearchParams(location.search).has('q'));
+document.body.dataset.ready = '1';
