@@ -66,7 +66,7 @@ func startStack(t *testing.T) *stack {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := api.New(api.Deps{Store: st, Index: ix, Intros: st, Rounds: st, Notes: st, Accepted: st, Records: st, Tokens: tokens, Hasher: auth.NewHasher(2),
+	srv, err := api.New(api.Deps{Store: st, Index: ix, Intros: st, Rounds: st, Notes: st, Saved: st, Accepted: st, Records: st, Tokens: tokens, Hasher: auth.NewHasher(2),
 		Catalog: seed.Catalog(), Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)

@@ -88,8 +88,19 @@ function outcomeForm(it) {
   return form;
 }
 
+// brokerName is the name of the manager who brokered it: the list names only the
+// account, so a side asks the other profile's /ask view, which names brokers.
+async function brokerName(it) {
+  if (it.broker_name) return it.broker_name;
+  if (user && it.broker_id === user.id) return user.name;
+  const other = user && it.from_owner_id === user.id ? it.to : it.from;
+  const r = await get('/' + cat.path[other.kind] + '/' + other.id + '/ask').catch(() => null);
+  const found = r && (r.data.introductions || []).find((x) => x.id === it.id);
+  return (found && found.broker_name) || t('intros.a_manager');
+}
+
 async function card(it, box) {
-  const [from, to] = await Promise.all([nameFor(it.from), nameFor(it.to)]);
+  const [from, to, broker] = await Promise.all([nameFor(it.from), nameFor(it.to), it.broker_id ? brokerName(it) : '']);
   const mine = !!user && (it.recipients || []).includes(user.id);
   const iAccepted = !!user && (it.accepted_by || []).includes(user.id);
   let state = t('intros.state.' + it.state);
@@ -123,7 +134,7 @@ async function card(it, box) {
         el('span', { class: 'muted', text: ' → ' }),
         el('a', { href: profileHref(it.to.kind, it.to.id), text: to })),
       el('span', { class: 'status ' + it.state, text: state })),
-    it.broker_id ? el('p', { class: 'broker' }, t('intros.brokered_by', { name: it.broker_name || (user && it.broker_id === user.id ? user.name : t('intros.a_manager')) })) : null,
+    it.broker_id ? el('p', { class: 'broker' }, t('intros.brokered_by', { name: broker })) : null,
     it.message ? el('blockquote', { class: 'message', text: it.message }) : el('p', { class: 'muted small', text: t('intros.no_message') }),
     sides,
     el('p', { class: 'muted small', text: t('intros.created', { date: String(it.created_at || '').slice(0, 10) }) +
