@@ -7,7 +7,7 @@ export GOTOOLCHAIN := go1.27.3
 BIN     := bin/fuhua
 PKGS    := ./...
 
-.PHONY: run build test vet race vuln bench fuzz clean
+.PHONY: run build test vet browser race vuln bench fuzz clean
 
 ## run: build and serve http://127.0.0.1:8080 on the embedded database (demo data on first start)
 run: build
@@ -17,8 +17,11 @@ run: build
 build:
 	$(GO) build -o $(BIN) ./cmd/fuhua
 
-## test: vet, the whole suite under the race detector, the store and API suites on PostgreSQL, then govulncheck (scripts/vuln.sh)
-test: vet race pgtest vuln
+## test: vet, chromium for the browser tests (installed when missing and root: scripts/chromium.sh), the whole suite under the race detector, the store and API suites on PostgreSQL, then govulncheck (scripts/vuln.sh)
+test: vet browser race pgtest vuln
+
+browser:
+	@bash scripts/chromium.sh
 
 vet:
 	@unformatted=$$(gofmt -l cmd internal index seed web); if [ -n "$$unformatted" ]; then echo "gofmt would change: $$unformatted"; exit 1; fi

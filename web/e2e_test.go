@@ -66,7 +66,7 @@ func startStack(t *testing.T) *stack {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := api.New(api.Deps{Store: st, Index: ix, Intros: st, Tokens: tokens, Hasher: auth.NewHasher(2),
+	srv, err := api.New(api.Deps{Store: st, Index: ix, Intros: st, Rounds: st, Notes: st, Saved: st, Accepted: st, Records: st, Tokens: tokens, Hasher: auth.NewHasher(2),
 		Catalog: seed.Catalog(), Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)
@@ -166,8 +166,8 @@ func TestBrowserRegisterCreateSearch(t *testing.T) {
 		t.Errorf("HEAD /app/login: %d", res.StatusCode)
 	}
 
-	// The whole browser lives at most 60 s; every wait below has its own bound.
-	root, cancelRoot := context.WithTimeout(context.Background(), 60*time.Second)
+	// The whole browser lives at most 120 s; every wait below has its own bound.
+	root, cancelRoot := context.WithTimeout(context.Background(), 120*time.Second)
 	defer cancelRoot()
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(root,
 		chromedp.ExecPath(exe), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
@@ -210,15 +210,12 @@ func TestBrowserRegisterCreateSearch(t *testing.T) {
 	}
 	step := func(what string, actions ...chromedp.Action[chromedp.Void]) {
 		t.Helper()
-		sctx, c := context.WithTimeout(ctx, 10*time.Second)
+		sctx, c := context.WithTimeout(ctx, 20*time.Second)
 		defer c()
 		if err := chromedp.Do(sctx, actions...); err != nil {
-			t.Fatalf("%s: %v\nbrowser: %s", what, err, strings.Join(logs.problems(), "\n"))
+			page, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`location.href + '\n' + document.querySelector('main').innerText.slice(0, 600)`))
+			t.Fatalf("%s: %v\npage: %s\nbrowser: %s", what, err, page, strings.Join(logs.problems(), "\n"))
 		}
-	}
-	// until waits for a JavaScript condition on the current page.
-	until := func(expr string) chromedp.Action[chromedp.Void] {
-		return chromedp.Poll[chromedp.Void](expr, chromedp.WithPollingTimeout(8*time.Second), chromedp.WithPollingInterval(50*time.Millisecond))
 	}
 	text := func(sel string) string {
 		t.Helper()
@@ -267,7 +264,7 @@ func TestBrowserRegisterCreateSearch(t *testing.T) {
 		// SetValue refuses an empty value; the user's equivalent is deleting the text.
 		chromedp.Evaluate[chromedp.Void](`document.getElementById('f-credit_code').value = ''`),
 		chromedp.Click(chromedp.CSS("#save")),
-		until(`document.getElementById('flash').textContent.includes('已保存')`),
+		until(`document.getElementById('saved').textContent.includes('已保存')`),
 		until(`document.querySelectorAll('#mine-list li').length === 1`),
 	)
 	if got := text("#mine-list .pname"); got != startupName {
@@ -301,12 +298,12 @@ func TestBrowserRegisterCreateSearch(t *testing.T) {
 		until(`document.getElementById('f-summary').value === `+jsString(changed)),
 		chromedp.SetValue(chromedp.CSS("#f-tags"), "燃料电池，膜电极"),
 		chromedp.Click(chromedp.CSS("#save")),
-		until(`document.getElementById('flash').textContent.includes('版本 3')`),
+		until(`document.getElementById('saved').textContent.includes('版本 3')`),
 	)
 
 	step("search finds it, highlighted",
 		chromedp.Navigate(s.url+"/app/search"),
-		chromedp.WaitVisible(chromedp.CSS("#q")),
+		until(`document.body.dataset.ready === '1'`),
 		chromedp.SetValue(chromedp.CSS("#q"), "膜电极"),
 		chromedp.Click(chromedp.CSS("#search-submit")),
 		until(`[...document.querySelectorAll('#hits .hit-name')].some(a => a.textContent === `+jsString(startupName)+`)`),
@@ -327,7 +324,7 @@ func TestBrowserRegisterCreateSearch(t *testing.T) {
 
 	step("ask for an introduction and find it in the outbox",
 		chromedp.Click(chromedp.CSS("#matches .match button")),
-		until(`document.querySelector('#matches .match button').textContent === '已发出对接请求'`),
+		until(`document.querySelector('#matches .match .status.pending') !== null`),
 		chromedp.Navigate(s.url+"/app/intros"),
 		chromedp.WaitVisible(chromedp.CSS("#boxes")),
 		chromedp.Click(chromedp.CSS(`#boxes [data-box="outbox"]`)),
@@ -351,9 +348,13 @@ func TestBrowserRegisterCreateSearch(t *testing.T) {
 	if err := s.store.CreateUser(context.Background(), admin); err != nil {
 		t.Fatal(err)
 	}
-	step("sign out, and sign in as the admin",
+	step("sign out",
 		chromedp.Click(chromedp.CSS("#logout")),
 		chromedp.WaitVisible(chromedp.CSS("#login-form")),
+	)
+	step("sign in as the admin",
+		chromedp.WaitVisible(chromedp.CSS("#login-form")),
+		until(`location.pathname === '/app/login' && document.body.dataset.ready === '1'`),
 		chromedp.SetValue(chromedp.CSS("#login-email"), admin.Email),
 		chromedp.SetValue(chromedp.CSS("#login-password"), password),
 		chromedp.Click(chromedp.CSS("#login-submit")),

@@ -65,8 +65,8 @@ func TestPagesCarryPolicyAndNoInlineCode(t *testing.T) {
 			if !strings.Contains(body, `<html lang="zh-CN">`) {
 				t.Error("page is not marked as Chinese")
 			}
-			if !strings.Contains(body, "<title>"+pages[name].titleZH) {
-				t.Errorf("title is not %q", pages[name].titleZH)
+			if want := testWords(t)["zh"][pages[name].title]; want == "" || !strings.Contains(body, "<title>"+want) {
+				t.Errorf("title is not %q", want)
 			}
 		})
 	}
@@ -229,5 +229,47 @@ func TestStaticOddPaths(t *testing.T) {
 				t.Errorf("served a source file")
 			}
 		})
+	}
+}
+
+// TestNamedImportsAreExported: a module that imports a name its source module no
+// longer exports is a blank page in the browser (a SyntaxError at link time).
+func TestNamedImportsAreExported(t *testing.T) {
+	importRe := regexp.MustCompile(`(?m)^import \{([^}]*)\} from '\./([a-z0-9]+\.js)';`)
+	src := map[string]string{}
+	err := fs.WalkDir(staticFiles, "static/js", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := staticFiles.ReadFile(path)
+		src[strings.TrimPrefix(path, "static/js/")] = string(b)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for file, body := range src {
+		for _, m := range importRe.FindAllStringSubmatch(body, -1) {
+			from, ok := src[m[2]]
+			if !ok {
+				t.Errorf("%s imports missing %s", file, m[2])
+				continue
+			}
+			for _, name := range strings.Split(m[1], ",") {
+				name = strings.TrimSpace(strings.Split(strings.TrimSpace(name), " as ")[0])
+				if name == "" {
+					continue
+				}
+				n++
+				exp := regexp.MustCompile(`(?m)^export (async function|function|const|let|class) ` + regexp.QuoteMeta(name) + `\b`)
+				if !exp.MatchString(from) {
+					t.Errorf("%s imports %s from %s, which does not export it", file, name, m[2])
+				}
+			}
+		}
+	}
+	if n < 50 {
+		t.Errorf("checked only %d imports: the scan is broken", n)
 	}
 }

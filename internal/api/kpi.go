@@ -11,6 +11,7 @@ import (
 
 	"fuhua/internal/auth"
 	"fuhua/internal/kpi"
+	"fuhua/internal/policy"
 	"fuhua/internal/profile"
 	"fuhua/internal/sheet"
 	"fuhua/internal/techsme"
@@ -78,15 +79,7 @@ func (s *Server) kpiReport(c *gin.Context) (kpi.Report, error) {
 	if u.Role == profile.RoleManager && district != "" && !u.InDistrict(district) {
 		return kpi.Report{}, profile.Forbidden("managers see the indicators of their own districts only", "区县管理员只能查看本辖区的指标")
 	}
-	// The indicators read startups, carriers and enclaves; one pass over the
-	// collection is cheaper on the embedded backend than three filtered ones.
-	var ps []profile.Profile
-	err = s.Store.EachProfile(c.Request.Context(), func(p *profile.Profile) error {
-		if p.Kind == profile.Startup || p.Kind == profile.Carrier || p.Kind == profile.Enclave {
-			ps = append(ps, *p)
-		}
-		return nil
-	})
+	ps, err := s.kpiProfiles(c)
 	if err != nil {
 		return kpi.Report{}, err
 	}
@@ -103,6 +96,89 @@ func (s *Server) kpiReport(c *gin.Context) (kpi.Report, error) {
 	return r, nil
 }
 
+// kpiProfiles reads the profiles the indicators count: startups, carriers and
+// enclaves, in one pass (cheaper on the embedded backend than three filtered ones).
+func (s *Server) kpiProfiles(c *gin.Context) ([]profile.Profile, error) {
+	var ps []profile.Profile
+	err := s.Store.EachProfile(c.Request.Context(), func(p *profile.Profile) error {
+		if p.Kind == profile.Startup || p.Kind == profile.Carrier || p.Kind == profile.Enclave {
+			ps = append(ps, *p)
+		}
+		return nil
+	})
+	return ps, err
+}
+
+// kpiRecordsResponse is the profiles behind one indicator's figure.
+type kpiRecordsResponse struct {
+	Year      int          `json:"year"`
+	District  string       `json:"district"`
+	NameZH    string       `json:"name_zh"`
+	NameEN    string       `json:"name_en"`
+	Indicator kpiIndicator `json:"indicator"`
+	Count     int          `json:"count"`
+	Items     []kpi.Record `json:"items"`
+}
+
+// scopeNames names the city ("") and every district.
+func scopeNames() map[string][2]string {
+	names := map[string][2]string{"": {"全市", "Yancheng (city)"}}
+	for _, d := range seed.Districts() {
+		names[d.Code] = [2]string{d.ZH, d.EN}
+	}
+	return names
+}
+
+// kpiRecords answers GET /api/v1/kpi/records?indicator=&year=&district=&period=:
+// the firms, carriers or enclaves behind one figure of GET /api/v1/kpi, as many
+// as its actual (for the tech-SME share, every incubating firm, those that passed
+// marked). Managers ask for a district of theirs; admins for any, or the city.
+func (s *Server) kpiRecords(c *gin.Context) error {
+	u := currentUser(c)
+	if u.Role != profile.RoleAdmin && u.Role != profile.RoleManager {
+		return profile.Forbidden("the KPI view is for district managers and admins", "指标监测仅向区县管理员和系统管理员开放")
+	}
+	code, err := queryOne(c, "indicator")
+	if err != nil {
+		return err
+	}
+	plan := seed.Plan()
+	meta, ok := plan.Indicator(code)
+	if code == "" || !ok {
+		return profile.Invalid("indicator", "unknown_indicator", "indicator must name one of the plan's indicators, as GET /api/v1/kpi gives them",
+			"请选择计划中的一项指标（指标代码见目标监测）")
+	}
+	year, err := s.queryYear(c)
+	if err != nil {
+		return err
+	}
+	district, err := queryCode(c, "district", s.Catalog.Districts)
+	if err != nil {
+		return err
+	}
+	if u.Role == profile.RoleManager && !u.InDistrict(district) {
+		return profile.Forbidden("managers see the indicators of their own districts only; give one of them as district",
+			"区县管理员只能查看本辖区的指标，请选择所辖区县")
+	}
+	period, err := queryOne(c, "period")
+	if err != nil {
+		return err
+	}
+	ps, err := s.kpiProfiles(c)
+	if err != nil {
+		return err
+	}
+	in, recs, ok := kpi.Records(slices.Values(ps), plan, code, district, period, year, s.Now())
+	if !ok {
+		return profile.Invalid("period", "no_target", fmt.Sprintf("the plan sets no target for %s in %d%s", meta.EN, year, map[bool]string{true: " for that period"}[period != ""]),
+			fmt.Sprintf("计划在 %d 年没有“%s”这一目标%s", year, meta.ZH, map[bool]string{true: "（所选期间）"}[period != ""]))
+	}
+	names := scopeNames()
+	c.JSON(http.StatusOK, kpiRecordsResponse{Year: year, District: district, NameZH: names[district][0], NameEN: names[district][1],
+		Indicator: kpiIndicator{Indicator: in, Ahead: in.Actual - in.Expected}, Count: len(recs), Items: recs})
+	return nil
+}
+
 // getKPI answers GET /api/v1/kpi?year=YYYY&district=code: for the city and each
 // district the viewer oversees, every target of the plan beside the actual.
 func (s *Server) getKPI(c *gin.Context) error {
@@ -110,10 +186,7 @@ func (s *Server) getKPI(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	names := map[string][2]string{"": {"全市", "Yancheng (city)"}}
-	for _, d := range seed.Districts() {
-		names[d.Code] = [2]string{d.ZH, d.EN}
-	}
+	names := scopeNames()
 	out := kpiResponse{Year: r.Year, AsOf: r.AsOf, Scopes: make([]kpiScope, 0, len(r.Scopes))}
 	for _, sc := range r.Scopes {
 		ks := kpiScope{District: sc.District, NameZH: names[sc.District][0], NameEN: names[sc.District][1],
@@ -149,6 +222,10 @@ type techSMEResponse struct {
 	Name      string `json:"name"`
 	techsme.Result
 	Gaps []gapView `json:"gaps"`
+	// Programme is the tech_sme programme as the policy engine judges it that
+	// year: each condition met, unmet or unknown with what the firm has and what
+	// it needs (absent when the catalogue has no tech_sme programme that year).
+	Programme *policy.Result `json:"programme,omitempty"`
 }
 
 // gapView is one gap and the live providers of its provider types.
@@ -188,6 +265,13 @@ func (s *Server) techSME(c *gin.Context) error {
 	}
 	r := techsme.Assess(*p, year)
 	out := techSMEResponse{StartupID: p.ID, Name: p.Name, Result: r, Gaps: make([]gapView, 0, len(r.Gaps))}
+	for _, g := range seed.Policies().For(year) {
+		if g.Code == "tech_sme" && g.AppliesTo == profile.Startup {
+			pr := policy.Evaluate(g, p, s.policyDate(year))
+			out.Programme = &pr
+			break
+		}
+	}
 	if len(r.Gaps) > 0 {
 		near, err := s.nearestProviders(c.Request.Context(), p)
 		if err != nil {

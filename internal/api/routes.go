@@ -36,6 +36,8 @@ func (s *Server) routes() {
 
 	// Plan monitoring, tech-SME readiness, spreadsheet import and export (issue 5).
 	s.sheetRoutes(in)
+	// The district manager's roster (issue 10).
+	s.rosterRoutes(in)
 
 	// Brokered rounds (issue 13).
 	s.roundRoutes(in)

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -23,11 +24,13 @@ import (
 func (s *Server) sheetRoutes(in *gin.RouterGroup) {
 	in.GET("/kpi", s.handle(s.getKPI))
 	in.GET("/kpi/export", s.handle(s.exportKPI))
+	in.GET("/kpi/records", s.handle(s.kpiRecords))
 	in.GET("/startups/:id/techsme", s.handle(s.techSME))
 	for _, k := range profile.Kinds {
 		in.GET("/"+k.Path()+"/export", s.handle(s.exportProfiles(k)))
 		in.GET("/"+k.Path()+"/import/template", s.handle(s.importTemplate(k)))
 		in.POST("/"+k.Path()+"/import", s.handle(s.importProfiles(k)))
+		in.POST("/"+k.Path()+"/import/failed", s.handle(s.importFailedRows(k)))
 	}
 }
 
@@ -125,10 +128,17 @@ func listed(f profile.ListFilter, p *profile.Profile) bool {
 	return true
 }
 
-// importResult is what an import did: every data row is counted once, as
-// created, updated, unchanged or in errors (by its row number).
+// importResult is what an import did, or in check mode would do: every data row
+// is counted once, as created, updated, unchanged or in errors (by its row number).
 type importResult struct {
 	Kind profile.Kind `json:"kind"`
+	// Mode is how the import was asked for: check (write nothing), all (write
+	// only if every row is good) or valid (write the good rows, the default).
+	Mode string `json:"mode"`
+	// Written says whether this request wrote anything it counts; false in
+	// check mode and when all mode found a bad row (the counts then say what
+	// would have happened).
+	Written bool `json:"written"`
 	// Key says how a row finds the profile it updates.
 	Key       string `json:"key"`
 	Rows      int    `json:"rows"`
@@ -136,45 +146,118 @@ type importResult struct {
 	Updated   int    `json:"updated"`
 	Unchanged int    `json:"unchanged"`
 	// Failed is the number of rows that did not land; Errors says why, one or
-	// more entries per failed row.
+	// more entries per failed row, every row checked before any is written.
 	Failed         int                   `json:"failed"`
+	FailedRows     []int                 `json:"failed_rows"`
 	Errors         []sheet.RowError      `json:"errors"`
 	IgnoredColumns []sheet.IgnoredColumn `json:"ignored_columns"`
 }
 
-// importWorkers is how many rows are written at once: the writes are
+// The import modes.
+const (
+	modeCheck = "check"
+	modeAll   = "all"
+	modeValid = "valid"
+)
+
+var importModes = profile.NewCodeSet("mode", modeCheck, "只检查不写入", modeAll, "全部成功才写入", modeValid, "只写入无误的行")
+
+// importWorkers is how many rows are checked or written at once: the rows are
 // independent, and the database round trips of one row overlap another's.
 const importWorkers = 4
 
-// importProfiles answers POST /api/v1/{path}/import (multipart, the file in field
-// "file"; .xlsx or .csv): managers and admins create or update profiles of the
-// kind from a spreadsheet. Startups are found by credit code, the other kinds by
-// name and district (an enclave's home district), so a second import of the same
-// file updates rather than duplicates. Every row goes through the API's own
-// validation and permission rules; a row that fails is reported, never dropped.
+// readImport reads the upload of an import request against kind k.
+func readImport(c *gin.Context, k profile.Kind) (*sheet.Table, *sheet.Columns, []sheet.Row, error) {
+	data, err := uploadedFile(c)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	t, err := sheet.Read(data)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	cols, rows, err := sheet.Parse(k, t)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return t, cols, rows, nil
+}
+
+// importProfiles answers POST /api/v1/{path}/import?mode=check|all|valid
+// (multipart, the file in field "file"; .xlsx or .csv): managers and admins create
+// or update profiles of the kind from a spreadsheet. Startups are found by credit
+// code, the other kinds by name and district (an enclave's home district), so a
+// second import of the same file updates rather than duplicates. Every row goes
+// through the API's own validation and permission rules, all of them before
+// anything is written; a row that fails is reported, never dropped. mode=check
+// writes nothing, mode=all writes nothing unless every row is good (422 with the
+// report otherwise), mode=valid (the default) writes the good rows.
 func (s *Server) importProfiles(k profile.Kind) func(c *gin.Context) error {
 	return func(c *gin.Context) error {
 		u := currentUser(c)
 		if err := mayImport(u); err != nil {
 			return err
 		}
-		data, err := uploadedFile(c)
+		mode, err := queryCode(c, "mode", importModes)
 		if err != nil {
 			return err
 		}
-		t, err := sheet.Read(data)
+		if mode == "" {
+			mode = modeValid
+		}
+		_, cols, rows, err := readImport(c, k)
 		if err != nil {
 			return err
 		}
-		cols, rows, err := sheet.Parse(k, t)
+		res, plans, err := s.checkImport(c, u, k, cols, rows)
 		if err != nil {
 			return err
 		}
-		res, err := s.runImport(c, u, k, cols, rows)
-		if err != nil {
-			return err
+		res.Mode = mode
+		switch {
+		case mode == modeCheck:
+		case mode == modeAll && res.Failed > 0:
+			c.JSON(http.StatusUnprocessableEntity, struct {
+				Error errorDetail `json:"error"`
+				*importResult
+			}{errorDetail{Code: "rows_invalid", Field: "file",
+				MessageEN: fmt.Sprintf("%d of %d rows have problems; nothing was written", res.Failed, res.Rows),
+				MessageZH: fmt.Sprintf("共 %d 行，其中 %d 行有问题，未写入任何数据", res.Rows, res.Failed),
+				Message: fmt.Sprintf("%d of %d rows have problems; nothing was written / 共 %d 行，其中 %d 行有问题，未写入任何数据",
+					res.Failed, res.Rows, res.Rows, res.Failed), RequestID: requestID(c)}, res})
+			return nil
+		default:
+			s.writeImport(c, u, res, plans)
 		}
 		c.JSON(http.StatusOK, res)
+		return nil
+	}
+}
+
+// importFailedRows answers POST /api/v1/{path}/import/failed (the same upload as
+// an import): the file's rows that fail the check, as an .xlsx with the file's own
+// headers, the row's number in the file and a column of reasons, so the manager
+// can fix them and import that file. Nothing is written.
+func (s *Server) importFailedRows(k profile.Kind) func(c *gin.Context) error {
+	return func(c *gin.Context) error {
+		u := currentUser(c)
+		if err := mayImport(u); err != nil {
+			return err
+		}
+		t, cols, rows, err := readImport(c, k)
+		if err != nil {
+			return err
+		}
+		res, _, err := s.checkImport(c, u, k, cols, rows)
+		if err != nil {
+			return err
+		}
+		b, err := sheet.FailedRows(t, cols, res.Errors)
+		if err != nil {
+			return err
+		}
+		c.Header("X-Failed-Rows", strconv.Itoa(res.Failed))
+		attachment(c, k.Path()+"-failed-rows.xlsx", b)
 		return nil
 	}
 }
@@ -219,21 +302,28 @@ func naturalKey(p *profile.Profile) string {
 	return strings.Join(strings.Fields(strings.ToLower(p.Name)), "") + "|" + auth.ProfileDistrict(p)
 }
 
-// importJob is one row that read cleanly, waiting to be written.
+// importJob is one row that read cleanly, waiting to be checked.
 type importJob struct {
 	row *sheet.Row
 	key string
 }
 
-// outcome is what happened to one job.
-type outcome struct {
-	status string // created, updated, unchanged, or "" with errs
-	errs   []sheet.RowError
+// importPlan is what checking one job found: the write it needs (create, update,
+// unchanged) with the profile to write, or the row's problems.
+type importPlan struct {
+	job      importJob
+	status   string // created, updated, unchanged, or "" with errs
+	next     profile.Profile
+	existing *profile.Profile
+	errs     []sheet.RowError
 }
 
-func (s *Server) runImport(c *gin.Context, u *profile.User, k profile.Kind, cols *sheet.Columns, rows []sheet.Row) (*importResult, error) {
+// checkImport checks every row as the import would write it — reading, carrier,
+// key, duplicates, validation and permission — and writes nothing. The result
+// counts what the import would do; the plans are the good rows' writes.
+func (s *Server) checkImport(c *gin.Context, u *profile.User, k profile.Kind, cols *sheet.Columns, rows []sheet.Row) (*importResult, []importPlan, error) {
 	ctx := c.Request.Context()
-	res := &importResult{Kind: k, Key: "name+district", Rows: len(rows), Errors: []sheet.RowError{},
+	res := &importResult{Kind: k, Key: "name+district", Rows: len(rows), Errors: []sheet.RowError{}, FailedRows: []int{},
 		IgnoredColumns: append([]sheet.IgnoredColumn{}, cols.Ignored...)}
 	if k == profile.Startup {
 		res.Key = "credit_code"
@@ -249,18 +339,25 @@ func (s *Server) runImport(c *gin.Context, u *profile.User, k profile.Kind, cols
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	carriers, carrierNames, err := s.carrierIndex(ctx, k, cols)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 
-	failed := map[int]bool{}
+	labels := map[string]string{}
+	for _, fd := range sheet.Fields(k) {
+		labels[fd.Key] = fd.ZH
+	}
+	var errs []sheet.RowError
 	report := func(es ...sheet.RowError) {
 		for _, e := range es {
-			failed[e.Row] = true
-			res.Errors = append(res.Errors, e)
+			if e.Header == "" && e.Field != "" {
+				// A field the file has no column for: name it as the template does.
+				e.Header = labels[e.Field]
+			}
+			errs = append(errs, e)
 		}
 	}
 	seen := map[string]int{}
@@ -277,7 +374,7 @@ func (s *Server) runImport(c *gin.Context, u *profile.User, k profile.Kind, cols
 		}
 		alone, err := r.Apply(&profile.Profile{Kind: k})
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		alone.Normalize()
 		key, field := naturalKey(&alone), "name"
@@ -298,26 +395,11 @@ func (s *Server) runImport(c *gin.Context, u *profile.User, k profile.Kind, cols
 		jobs = append(jobs, importJob{row: r, key: key})
 	}
 
-	outcomes := make([]outcome, len(jobs))
-	next := make(chan int)
-	var wg sync.WaitGroup
-	for w := 0; w < importWorkers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				outcomes[i] = s.importRow(c, u, k, jobs[i], live, byKey)
-			}
-		}()
-	}
-	for i := range jobs {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
-
-	for i, o := range outcomes {
-		switch o.status {
+	plans := make([]importPlan, len(jobs))
+	s.eachJob(len(jobs), func(i int) { plans[i] = s.planRow(c, u, k, jobs[i], live, byKey) })
+	good := plans[:0:0]
+	for _, p := range plans {
+		switch p.status {
 		case "created":
 			res.Created++
 		case "updated":
@@ -325,21 +407,76 @@ func (s *Server) runImport(c *gin.Context, u *profile.User, k profile.Kind, cols
 		case "unchanged":
 			res.Unchanged++
 		default:
-			if len(o.errs) == 0 { // cannot happen; a row must never vanish
-				o.errs = []sheet.RowError{jobs[i].row.Error("", "internal", "the row was not written", "该行未写入")}
-			}
-			report(o.errs...)
+			report(p.errs...)
+			continue
 		}
+		good = append(good, p)
 	}
-	res.Failed = len(failed)
-	sort.SliceStable(res.Errors, func(i, j int) bool {
-		a, b := res.Errors[i], res.Errors[j]
+	settle(res, errs)
+	return res, good, nil
+}
+
+// settle sorts the errors by row and column and counts the failed rows.
+func settle(res *importResult, errs []sheet.RowError) {
+	sort.SliceStable(errs, func(i, j int) bool {
+		a, b := errs[i], errs[j]
 		if a.Row != b.Row {
 			return a.Row < b.Row
 		}
 		return len(a.Column) < len(b.Column) || (len(a.Column) == len(b.Column) && a.Column < b.Column)
 	})
-	return res, nil
+	res.Errors = append(res.Errors[:0], errs...)
+	res.FailedRows = res.FailedRows[:0]
+	for _, e := range errs {
+		if n := len(res.FailedRows); n == 0 || res.FailedRows[n-1] != e.Row {
+			res.FailedRows = append(res.FailedRows, e.Row)
+		}
+	}
+	res.Failed = len(res.FailedRows)
+}
+
+// eachJob runs fn for 0..n-1 on importWorkers goroutines.
+func (s *Server) eachJob(n int, fn func(i int)) {
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for w := 0; w < importWorkers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				fn(i)
+			}
+		}()
+	}
+	for i := 0; i < n; i++ {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+}
+
+// writeImport writes the checked rows. A row whose write fails now (the profile
+// changed since the check, the database went away) moves from its count to the
+// errors; the rows written before it stay written, and importing the file again
+// is idempotent.
+func (s *Server) writeImport(c *gin.Context, u *profile.User, res *importResult, plans []importPlan) {
+	res.Written = true
+	failed := make([][]sheet.RowError, len(plans))
+	s.eachJob(len(plans), func(i int) { failed[i] = s.writeRow(c, u, &plans[i]) })
+	errs := append([]sheet.RowError{}, res.Errors...)
+	for i, es := range failed {
+		if len(es) == 0 {
+			continue
+		}
+		switch plans[i].status {
+		case "created":
+			res.Created--
+		case "updated":
+			res.Updated--
+		}
+		errs = append(errs, es...)
+	}
+	settle(res, errs)
 }
 
 // carrierIndex loads the live carriers when a startup file names them, so a
@@ -381,20 +518,22 @@ func resolveCarrier(r *sheet.Row, ids map[string]bool, names map[string][]string
 		fmt.Sprintf("有多个名为“%s”的孵化载体，请填写载体 ID", v)), false
 }
 
-// importRow writes one row: it finds the profile the row names, merges the row
+// planRow checks one row: it finds the profile the row names, merges the row
 // onto it, validates and checks permission as the API's own create and edit do,
-// and writes only if something changed.
-func (s *Server) importRow(c *gin.Context, u *profile.User, k profile.Kind, job importJob,
-	live map[string]*profile.Profile, byKey map[string][]*profile.Profile) outcome {
+// and says which write it needs (none when nothing changed). It writes nothing.
+func (s *Server) planRow(c *gin.Context, u *profile.User, k profile.Kind, job importJob,
+	live map[string]*profile.Profile, byKey map[string][]*profile.Profile) importPlan {
 	ctx := c.Request.Context()
 	r := job.row
-	fail := func(field, code, en, zh string) outcome {
-		return outcome{errs: []sheet.RowError{r.Error(field, code, en, zh)}}
+	plan := importPlan{job: job}
+	fail := func(field, code, en, zh string) importPlan {
+		plan.errs = []sheet.RowError{r.Error(field, code, en, zh)}
+		return plan
 	}
-	unavailable := func(err error) outcome {
-		s.Log.Error("import row failed", "id", requestID(c), "row", r.Row, "err", err.Error())
-		return fail("", "unavailable", "the row could not be written just now; import the file again to retry it",
-			"该行暂时无法写入，请重新导入文件重试")
+	unavailable := func(err error) importPlan {
+		s.Log.Error("import row check failed", "id", requestID(c), "row", r.Row, "err", err.Error())
+		return fail("", "unavailable", "the row could not be checked just now; import the file again to retry it",
+			"该行暂时无法检查，请重新导入文件重试")
 	}
 
 	var existing *profile.Profile
@@ -448,19 +587,13 @@ func (s *Server) importRow(c *gin.Context, u *profile.User, k profile.Kind, job 
 	if k == profile.Enclave && next.District == "" {
 		districtField = "home_district"
 	}
+	plan.existing, plan.next = existing, next
 	if existing == nil {
 		if !auth.CanCreate(u, &next) {
 			return fail(districtField, "outside_districts", "this row is outside your districts", "本行不在您管辖的区县内")
 		}
-		next.OwnerID = u.ID
-		if err := s.Store.CreateProfile(ctx, &next); err != nil {
-			if e, ok := profile.AsError(err); ok {
-				return fail(e.Field, e.Code, e.EN, e.ZH)
-			}
-			return unavailable(err)
-		}
-		s.applyIndex(c, &next)
-		return outcome{status: "created"}
+		plan.status = "created"
+		return plan
 	}
 	if !auth.CanEdit(u, existing) || !auth.CanEdit(u, &next) {
 		return fail(districtField, "outside_districts", "this row's profile is outside your districts", "本行对应的资料不在您管辖的区县内")
@@ -468,14 +601,38 @@ func (s *Server) importRow(c *gin.Context, u *profile.User, k profile.Kind, job 
 	before, err1 := existing.View(true)
 	after, err2 := next.View(true)
 	if err1 == nil && err2 == nil && bytes.Equal(before, after) {
-		return outcome{status: "unchanged"}
+		plan.status = "unchanged"
+		return plan
 	}
-	if err := s.Store.UpdateProfile(ctx, &next, existing.Version, existing.CreditCode); err != nil {
+	plan.status = "updated"
+	return plan
+}
+
+// writeRow makes the write a checked row needs; it returns the row's errors if
+// the write failed.
+func (s *Server) writeRow(c *gin.Context, u *profile.User, p *importPlan) []sheet.RowError {
+	ctx := c.Request.Context()
+	r := p.job.row
+	fail := func(err error) []sheet.RowError {
 		if e, ok := profile.AsError(err); ok {
-			return fail(e.Field, e.Code, e.EN, e.ZH)
+			return []sheet.RowError{r.Error(e.Field, e.Code, e.EN, e.ZH)}
 		}
-		return unavailable(err)
+		s.Log.Error("import row failed", "id", requestID(c), "row", r.Row, "err", err.Error())
+		return []sheet.RowError{r.Error("", "unavailable", "the row could not be written just now; import the file again to retry it",
+			"该行暂时无法写入，请重新导入文件重试")}
 	}
-	s.applyIndex(c, &next)
-	return outcome{status: "updated"}
+	switch p.status {
+	case "created":
+		p.next.OwnerID = u.ID
+		if err := s.Store.CreateProfile(ctx, &p.next); err != nil {
+			return fail(err)
+		}
+		s.applyIndex(c, &p.next)
+	case "updated":
+		if err := s.Store.UpdateProfile(ctx, &p.next, p.existing.Version, p.existing.CreditCode); err != nil {
+			return fail(err)
+		}
+		s.applyIndex(c, &p.next)
+	}
+	return nil
 }

@@ -301,7 +301,20 @@ func TestTechSMEWithProviders(t *testing.T) {
 		StartupID string `json:"startup_id"`
 		Total     int    `json:"total"`
 		Passed    bool   `json:"passed"`
-		Gaps      []struct {
+		Programme struct {
+			Code       string `json:"code"`
+			Conditions []struct {
+				ZH   string `json:"zh"`
+				Met  *bool  `json:"met"`
+				Have struct {
+					ZH string `json:"zh"`
+				} `json:"have"`
+				Need struct {
+					ZH string `json:"zh"`
+				} `json:"need"`
+			} `json:"conditions"`
+		} `json:"programme"`
+		Gaps []struct {
 			Part       string   `json:"part"`
 			ZH         string   `json:"zh"`
 			Providers  []string `json:"providers"`
@@ -319,6 +332,19 @@ func TestTechSMEWithProviders(t *testing.T) {
 	}
 	if out.StartupID != id || out.Passed || len(out.Gaps) == 0 {
 		t.Fatalf("assessment %s", r.Body)
+	}
+	// The policy engine's conditions come along, each with have and need.
+	unmet := 0
+	for _, c := range out.Programme.Conditions {
+		if c.ZH == "" || c.Need.ZH == "" {
+			t.Errorf("condition without its words: %+v", c)
+		}
+		if c.Met != nil && !*c.Met {
+			unmet++
+		}
+	}
+	if out.Programme.Code != "tech_sme" || len(out.Programme.Conditions) == 0 || unmet == 0 {
+		t.Errorf("programme %+v: want tech_sme with an unmet condition", out.Programme)
 	}
 	byPart := map[string][]string{}
 	for _, g := range out.Gaps {

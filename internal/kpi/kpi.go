@@ -20,6 +20,8 @@ const (
 	Reached Status = "reached"
 	OnTrack Status = "on_track"
 	Behind  Status = "behind"
+	// Missed is a period that has closed short of its target (未完成).
+	Missed Status = "missed"
 )
 
 // Indicator is one target with what the data shows.
@@ -45,6 +47,8 @@ type Indicator struct {
 	// Progress is Actual / Target.
 	Progress float64 `json:"progress"`
 	Status   Status  `json:"status"`
+	// Closed is set once the period has ended: the status is then final.
+	Closed bool `json:"closed"`
 	// Numerator and Denominator explain a share (tech_sme_share): firms that
 	// passed, of the firms incubating in the year.
 	Numerator   int `json:"numerator,omitempty"`
@@ -110,15 +114,13 @@ func (f *facts) indicator(plan seed.ActionPlan, t seed.Target, year int, asOf ti
 	in := Indicator{Code: t.Indicator, Basis: t.Basis, ZH: meta.ZH, EN: meta.EN, Unit: meta.Unit, UnitEN: meta.UnitEN,
 		Target: t.Value, AtLeast: t.AtLeast, Wording: t.Wording, Source: t.Source}
 
-	// The window of events counted, and the span of time the target runs over.
-	lo, hi := year, year
+	// The span of time the target runs over (window says which events count).
 	start, end := yearStart(year), yearStart(year+1)
 	switch t.Basis {
 	case seed.EachYear:
 		in.Period = strconv.Itoa(year)
 	case seed.PeriodTotal:
 		in.Period = strconv.Itoa(t.From) + "-" + strconv.Itoa(t.To)
-		lo, hi = t.From, min(year, t.To)
 		start, end = yearStart(t.From), yearStart(t.To+1)
 	case seed.EndOfPeriod:
 		in.Period = strconv.Itoa(t.To)
@@ -130,36 +132,101 @@ func (f *facts) indicator(plan seed.ActionPlan, t seed.Target, year int, asOf ti
 	}
 
 	in.Expected = t.Value * elapsed
+	recs := f.records(t, year)
 	switch t.Indicator {
 	case "tech_sme_share":
-		in.Numerator, in.Denominator = f.techSME(t.District, year)
+		in.Numerator, in.Denominator = passedCount(recs), len(recs)
 		if in.Denominator > 0 {
 			in.Actual = 100 * float64(in.Numerator) / float64(in.Denominator)
 		}
 	default:
+		in.Actual = float64(len(recs))
 		if t.Basis == seed.EndOfPeriod {
-			in.Actual = float64(f.stock(t.Indicator, t.District, year))
 			// A stock target starts from what was there before the period, not
 			// from zero: the straight line runs from that baseline to the target.
-			base := float64(f.stock(t.Indicator, t.District, t.From-1))
+			base := float64(len(f.stock(t.Indicator, t.District, t.From-1)))
 			in.Expected = min(t.Value, base+(t.Value-base)*elapsed)
-		} else {
-			in.Actual = float64(f.flow(t.Indicator, t.District, lo, hi))
 		}
 	}
 	if t.Value > 0 {
 		in.Progress = in.Actual / t.Value
 	}
 	const eps = 1e-9
+	in.Closed = !asOf.Before(end)
 	switch {
 	case in.Actual >= t.Value-eps:
 		in.Status = Reached
-	case !asOf.Before(end):
-		in.Status = Behind
+	case in.Closed:
+		in.Status = Missed
 	case in.Actual >= in.Expected-eps:
 		in.Status = OnTrack
 	default:
 		in.Status = Behind
 	}
 	return in
+}
+
+// window is the years whose events a target counts in year.
+func window(t seed.Target, year int) (lo, hi int) {
+	if t.Basis == seed.PeriodTotal {
+		return t.From, min(year, t.To)
+	}
+	return year, year
+}
+
+// records lists the profiles behind target t's actual in year.
+func (f *facts) records(t seed.Target, year int) []Record {
+	switch {
+	case t.Indicator == "tech_sme_share":
+		return f.techSME(t.District, year)
+	case t.Basis == seed.EndOfPeriod:
+		return f.stock(t.Indicator, t.District, year)
+	}
+	lo, hi := window(t, year)
+	return f.flow(t.Indicator, t.District, lo, hi)
+}
+
+// Record is one profile behind an indicator's figure: a firm, carrier or enclave,
+// the date that makes it count and why, in Chinese and English. For the tech-SME
+// share every incubating firm is a record (the denominator) and Passed says
+// whether it is in the numerator.
+type Record struct {
+	ID       string       `json:"id"`
+	Kind     profile.Kind `json:"kind"`
+	Name     string       `json:"name"`
+	District string       `json:"district"`
+	// Date is the date (or year) that makes the record count; "" when unknown.
+	Date   string `json:"date"`
+	WhyZH  string `json:"why_zh"`
+	WhyEN  string `json:"why_en"`
+	Passed *bool  `json:"passed,omitempty"`
+}
+
+// Records lists the profiles behind the figure of indicator code for district
+// ("" for the city) in year, for the target whose period is period ("" for the
+// first the plan sets that year), with the indicator as Compute judges it at now.
+// ok is false when the plan sets no such target.
+// The records are what Compute counts: their number is the actual (for the
+// tech-SME share, the denominator).
+func Records(profiles iter.Seq[profile.Profile], plan seed.ActionPlan, code, district, period string, year int, now time.Time) (Indicator, []Record, bool) {
+	f := collect(profiles)
+	asOf := now.In(cst)
+	if end := yearStart(year + 1); asOf.After(end) {
+		asOf = end
+	}
+	for _, t := range plan.TargetsFor(district, year) {
+		if t.Indicator != code {
+			continue
+		}
+		in := f.indicator(plan, t, year, asOf)
+		if period != "" && in.Period != period {
+			continue
+		}
+		recs := f.records(t, year)
+		if recs == nil {
+			recs = []Record{}
+		}
+		return in, recs, true
+	}
+	return Indicator{}, nil, false
 }

@@ -1,6 +1,7 @@
 package kpi
 
 import (
+	"fmt"
 	"slices"
 	"testing"
 	"time"
@@ -170,15 +171,17 @@ func TestPastYearJudgedAtItsEnd(t *testing.T) {
 	}
 	share := find(t, r, "", "tech_sme_share", "2023")
 	// Incubating in 2023: s1, s3, s4 (graduated on 2023-12-31); passed for 2023: s4.
-	if share.Numerator != 1 || share.Denominator != 3 || share.Target != 60 || share.Status != Behind {
-		t.Errorf("2023 share: %d of %d target %g %s; want 1 of 3, 60, behind", share.Numerator, share.Denominator, share.Target, share.Status)
+	// A closed year short of its target is missed (未完成), not behind.
+	if share.Numerator != 1 || share.Denominator != 3 || share.Target != 60 || share.Status != Missed || !share.Closed {
+		t.Errorf("2023 share: %d of %d target %g %s; want 1 of 3, 60, missed", share.Numerator, share.Denominator, share.Target, share.Status)
 	}
 	yearly := find(t, r, "", "new_provincial_carriers", "2023")
-	if yearly.Actual != 1 || yearly.Expected != 5 || yearly.Status != Behind {
+	if yearly.Actual != 1 || yearly.Expected != 5 || yearly.Status != Missed || !yearly.Closed {
 		t.Errorf("2023 new carriers: %+v", yearly)
 	}
+	// The three-year total is still open at the end of 2023: behind.
 	total := find(t, r, "", "new_provincial_carriers", "2023-2025")
-	if total.Actual != 1 || total.Status != Behind || total.Expected < 6.65 || total.Expected > 6.67 {
+	if total.Actual != 1 || total.Status != Behind || total.Closed || total.Expected < 6.65 || total.Expected > 6.67 {
 		t.Errorf("2023 three-year carriers: actual %g expected %g %s; want 1, 20×365/1096, behind", total.Actual, total.Expected, total.Status)
 	}
 }
@@ -244,3 +247,58 @@ func TestReportedTargetsArePlanTargets(t *testing.T) {
 }
 
 func itoa(y int) string { return time.Date(y, 1, 1, 0, 0, 0, 0, cst).Format("2006") }
+
+// TestRecordsAreWhatIsCounted: for every indicator of every scope, the records
+// listed are as many as the actual (for the share: the denominator, with the
+// numerator marked passed), and each record lies in the scope.
+func TestRecordsAreWhatIsCounted(t *testing.T) {
+	ps := data()
+	for i := range ps {
+		ps[i].ID = fmt.Sprintf("p%02d", i)
+	}
+	for _, year := range []int{2023, 2024, 2025} {
+		r := Compute(slices.Values(ps), seed.Plan(), year, halfway)
+		n := 0
+		for _, sc := range r.Scopes {
+			for _, in := range sc.Indicators {
+				got, recs, ok := Records(slices.Values(ps), seed.Plan(), in.Code, sc.District, in.Period, year, halfway)
+				if !ok || got.Actual != in.Actual || got.Status != in.Status {
+					t.Fatalf("%d %q %s %s: ok %v, %+v vs %+v", year, sc.District, in.Code, in.Period, ok, got, in)
+				}
+				want, passed := int(in.Actual), 0
+				if in.Code == "tech_sme_share" {
+					want = in.Denominator
+				}
+				for _, rec := range recs {
+					if sc.District != "" && rec.District != sc.District {
+						t.Errorf("%s %q: record %+v from another district", in.Code, sc.District, rec)
+					}
+					if rec.ID == "" || rec.WhyZH == "" || rec.WhyEN == "" {
+						t.Errorf("%s: record %+v lacks its id or reason", in.Code, rec)
+					}
+					if rec.Passed != nil && *rec.Passed {
+						passed++
+					}
+				}
+				if len(recs) != want || passed != in.Numerator {
+					t.Errorf("%d %q %s %s: %d records (%d passed), want %d (%d)", year, sc.District, in.Code, in.Period, len(recs), passed, want, in.Numerator)
+				}
+				n += len(recs)
+			}
+		}
+		if n == 0 {
+			t.Errorf("%d: no records at all", year)
+		}
+	}
+	// By hand: new firms in yandu in 2024 are s2 only (p16).
+	_, recs, _ := Records(slices.Values(ps), seed.Plan(), "new_incubated_firms", "yandu", "", 2024, halfway)
+	if len(recs) != 1 || recs[0].ID != "p16" || recs[0].Date != "2024-02-01" || recs[0].WhyZH != "入孵" {
+		t.Errorf("yandu 2024 new firms: %+v", recs)
+	}
+	if _, _, ok := Records(slices.Values(ps), seed.Plan(), "no_such", "", "", 2024, halfway); ok {
+		t.Error("an unknown indicator has records")
+	}
+	if _, _, ok := Records(slices.Values(ps), seed.Plan(), "new_provincial_carriers", "", "1999", 2024, halfway); ok {
+		t.Error("a period the plan does not set has records")
+	}
+}

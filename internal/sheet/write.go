@@ -99,51 +99,67 @@ func headerCells(fields []Field) ([]any, []any) {
 // export can be edited and imported again. Contacts are written only for items
 // whose WithContact is set.
 func Profiles(k profile.Kind, items []Item) ([]byte, error) {
+	return ProfileSheets([]profile.Kind{k}, map[profile.Kind][]Item{k: items})
+}
+
+// ProfileSheets writes one sheet per kind of kinds, in that order, each in the
+// import layout of its kind (a sheet of Profiles), named by the kind in Chinese.
+func ProfileSheets(kinds []profile.Kind, items map[profile.Kind][]Item) ([]byte, error) {
 	wb := excelize.NewFile()
 	defer wb.Close()
-	name := k.ZH()
-	if err := wb.SetSheetName("Sheet1", name); err != nil {
-		return nil, err
-	}
-	sw, err := wb.NewStreamWriter(name)
-	if err != nil {
-		return nil, err
-	}
-	fields := Fields(k)
-	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 2, TopLeftCell: "A3", ActivePane: "bottomLeft"}); err != nil {
-		return nil, err
-	}
-	if err := sw.SetColWidth(1, len(fields), 16); err != nil {
-		return nil, err
-	}
-	zh, keys := headerCells(fields)
-	if err := sw.SetRow("A1", zh); err != nil {
-		return nil, err
-	}
-	if err := sw.SetRow("A2", keys); err != nil {
-		return nil, err
-	}
-	row := make([]any, len(fields))
-	for n, it := range items {
-		view, err := viewMap(it.Profile, it.WithContact)
-		if err != nil {
+	for i, k := range kinds {
+		name := k.ZH()
+		if i == 0 {
+			if err := wb.SetSheetName("Sheet1", name); err != nil {
+				return nil, err
+			}
+		} else if _, err := wb.NewSheet(name); err != nil {
 			return nil, err
 		}
-		for i := range fields {
-			row[i] = fields[i].cell(view)
-		}
-		if err := sw.SetRow(fmt.Sprintf("A%d", n+3), row); err != nil {
+		if err := profileSheet(wb, name, k, items[k]); err != nil {
 			return nil, err
 		}
-	}
-	if err := sw.Flush(); err != nil {
-		return nil, err
 	}
 	buf, err := wb.WriteToBuffer()
 	if err != nil {
 		return nil, err
 	}
 	return buf.Bytes(), nil
+}
+
+func profileSheet(wb *excelize.File, name string, k profile.Kind, items []Item) error {
+	sw, err := wb.NewStreamWriter(name)
+	if err != nil {
+		return err
+	}
+	fields := Fields(k)
+	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 2, TopLeftCell: "A3", ActivePane: "bottomLeft"}); err != nil {
+		return err
+	}
+	if err := sw.SetColWidth(1, len(fields), 16); err != nil {
+		return err
+	}
+	zh, keys := headerCells(fields)
+	if err := sw.SetRow("A1", zh); err != nil {
+		return err
+	}
+	if err := sw.SetRow("A2", keys); err != nil {
+		return err
+	}
+	row := make([]any, len(fields))
+	for n, it := range items {
+		view, err := viewMap(it.Profile, it.WithContact)
+		if err != nil {
+			return err
+		}
+		for i := range fields {
+			row[i] = fields[i].cell(view)
+		}
+		if err := sw.SetRow(fmt.Sprintf("A%d", n+3), row); err != nil {
+			return err
+		}
+	}
+	return sw.Flush()
 }
 
 // Example is the example profile a template shows for kind k; it passes
@@ -290,7 +306,7 @@ func KPI(r kpi.Report) ([]byte, error) {
 	for _, d := range seed.Districts() {
 		names[d.Code] = d.ZH
 	}
-	statusZH := map[kpi.Status]string{kpi.Reached: "已完成", kpi.OnTrack: "按进度", kpi.Behind: "落后"}
+	statusZH := map[kpi.Status]string{kpi.Reached: "已完成", kpi.OnTrack: "按进度", kpi.Behind: "落后", kpi.Missed: "未完成"}
 	rows := [][]any{
 		{"区县", "指标", "周期", "目标", "实际", "应达", "超前(+)/落后(-)", "完成率", "状态", "计划原文", "district", "code", "indicator", "status"},
 	}

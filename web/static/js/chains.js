@@ -107,7 +107,7 @@ function drawList(v) {
         el('a', { href: '/app/chains' + query({ chain: c.split('.')[0] }), text: segNames[c] || c })])) : null,
       seg.gaps.length ? el('ul', { class: 'gaps' }, ...seg.gaps.map((g) => el('li', {}, bi(g.zh, g.en)))) : null,
       el('p', { class: 'muted small', text: '关键词：' + seg.keywords.slice(0, 12).join('、') }),
-      el('p', { class: 'muted small', text: '依据 Basis：' + seg.basis }));
+      el('p', { class: 'muted small', text: bi('依据：', 'Basis: ') + seg.basis }));
     list.append(item);
   }
 }

@@ -2,10 +2,10 @@
 // 降等/摘牌 and the exemplary ones; one carrier's sections and indicators with
 // their evidence. ?carrier=<id> opens one carrier (its operator's view).
 
-import { get, query, token, ApiError } from './api.js';
-import { bi, catalog, clear, el, nameOf, setupPage } from './ui.js';
+import { authHeaders, get, query, ApiError } from './api.js';
+import { bi, catalog, clear, districtsFor, el, label, nameOf, setupPage } from './ui.js';
 
-setupPage();
+const user = setupPage();
 const cat = await catalog();
 
 const form = document.getElementById('ev-form');
@@ -18,8 +18,8 @@ const distSel = document.getElementById('ev-district');
 const rsSel = document.getElementById('ev-ruleset');
 
 const thisYear = new Date().getFullYear();
-for (let y = thisYear; y >= 2019; y--) yearSel.append(el('option', { value: String(y), text: y + ' 年' }));
-for (const d of cat.districts) distSel.append(el('option', { value: d.code, text: d.zh }));
+for (let y = thisYear; y >= 2019; y--) yearSel.append(el('option', { value: String(y), text: bi(y + ' 年', String(y)) }));
+for (const d of districtsFor(cat, user)) distSel.append(el('option', { value: d.code, text: label(d) }));
 let rulesetsFilled = false;
 
 const statusName = { ok: ['达标', 'ok'], missing: ['数据缺失', 'missing'], failed: ['不达标', 'failed'] };
@@ -36,14 +36,14 @@ function showError(err) {
 function indicatorRow(ind) {
   const st = statusName[ind.status] || [ind.status, ''];
   return el('tr', { class: 'ev-' + ind.status, dataset: { code: ind.code } },
-    el('td', {}, el('span', { text: ind.zh }), el('small', { class: 'en block', text: ind.en + ' · ' + ind.code })),
+    el('td', {}, el('span', { text: bi(ind.zh, ind.en) })),
     el('td', { class: 'num', 'data-label': '数值', text: fmt(ind.value) + (ind.unit_zh && ind.value !== null ? ' ' + ind.unit_zh : '') },
-      ind.denominator ? el('small', { class: 'en block', text: ind.numerator + ' / ' + ind.denominator }) : null),
+      ind.denominator ? el('small', { class: 'muted block', text: ind.numerator + ' / ' + ind.denominator }) : null),
     el('td', { class: 'num', 'data-label': '得分', text: ind.max_points ? fmt(ind.points) + ' / ' + fmt(ind.max_points) : '—' }),
     el('td', { class: 'num', 'data-label': '目标', text: (ind.op || '') + ' ' + fmt(ind.target) }),
     el('td', { 'data-label': '状态' }, el('span', { class: 'status ' + ind.status }, bi(st[0], st[1]))),
     el('td', { 'data-label': '依据' }, el('small', { text: (ind.evidence || []).join(' ') })),
-    el('td', { 'data-label': '说明' }, el('small', { text: ind.note || '' }), el('small', { class: 'en block', text: ind.note_en || '' })));
+    el('td', { 'data-label': '说明' }, el('small', { text: bi(ind.note || '', ind.note_en || '') }), null));
 }
 
 function showResult(r) {
@@ -112,7 +112,7 @@ async function run() {
     btn.addEventListener('click', () => showResult(it));
     tb.append(el('tr', { class: 'ev-' + it.grade, dataset: { id: it.carrier_id } },
       el('td', { class: 'num', text: String(it.rank) }),
-      el('td', {}, btn, el('small', { class: 'en block', text: nameOf(cat, 'district', it.district) })),
+      el('td', {}, btn, el('small', { class: 'muted block', text: nameOf(cat, 'district', it.district) })),
       el('td', {}, el('small', { text: it.ruleset_zh })),
       el('td', { class: 'num', text: fmt(it.score) + ' / ' + fmt(it.max_score) }),
       el('td', {}, bi(it.grade_zh, it.grade_en)),
@@ -123,7 +123,7 @@ async function run() {
     el('thead', {}, el('tr', {}, el('th', {}, bi('排名', 'Rank')), el('th', {}, bi('载体', 'Carrier')), el('th', {}, bi('规则集', 'Rule set')),
       el('th', {}, bi('得分', 'Score')), el('th', {}, bi('评级', 'Grade')), el('th', {}, bi('不达标/缺失', 'Failed / missing')),
       el('th', {}, bi('预警', 'Warnings')))), tb))));
-  if (!d.items.length) list.append(el('p', { class: 'muted', text: '没有可评价的载体。No carrier to evaluate.' }));
+  if (!d.items.length) list.append(el('p', { class: 'muted', text: bi('没有可评价的载体。', 'No carrier to evaluate.') }));
 }
 
 // The mentor pool against the twice-a-year rule, and where the year's graduates
@@ -166,7 +166,7 @@ async function graduates() {
   for (const sc of r.data.scopes) {
     const share = sc.matching_share === null ? '—' : Math.round(sc.matching_share * 100) + '%';
     tb.append(el('tr', { dataset: { district: sc.district } },
-      el('td', { text: sc.district ? nameOf(cat, 'district', sc.district) : '全市' }),
+      el('td', { text: sc.district ? nameOf(cat, 'district', sc.district) : bi('全市', 'Whole city') }),
       el('td', { class: 'num', text: String(sc.graduates) }), el('td', { class: 'num', text: String(sc.landed) }),
       el('td', { class: 'num', text: String(sc.landed_matching) }), el('td', { class: 'num', text: share })));
   }
@@ -180,9 +180,9 @@ async function graduates() {
 document.getElementById('ev-export').addEventListener('click', async () => {
   errBox.textContent = '';
   const res = await fetch('/api/v1/evaluations/export' + query({ year: yearSel.value, district: distSel.value, ruleset: rsSel.value }),
-    { headers: { Authorization: 'Bearer ' + token() } });
+    { headers: authHeaders(), credentials: 'same-origin' });
   if (!res.ok) {
-    errBox.textContent = '导出失败 Export failed (' + res.status + ')';
+    errBox.textContent = bi('导出失败', 'Export failed') + ' (' + res.status + ')';
     return;
   }
   const url = URL.createObjectURL(await res.blob());

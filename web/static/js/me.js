@@ -1,13 +1,18 @@
 // 我的资料: the signed-in account's profiles, and the form that creates or edits
-// one. An edit sends If-Match with the version it was loaded at; if someone saved
+// one; an account with none is prompted to create its first. An edit sends If-Match with the version it was loaded at; if someone saved
 // in between, the API answers 412 and the page says so instead of overwriting.
 
 import { get, patch, post, query, ApiError } from './api.js';
-import { buildForm, readForm } from './fields.js';
-import { bi, catalog, clear, clearErrors, el, flash, kindsFor, nameOf, profileHref, setupPage, showError } from './ui.js';
+import { buildForm, checkForm, readForm } from './fields.js';
+import { t } from './i18n.js';
+import { catalog, clear, clearErrors, districtsFor, el, errText, flash, kindsFor, nameOf, note, profileHref, setupPage, showError } from './ui.js';
 
 const user = setupPage();
-const cat = await catalog();
+const cat0 = await catalog();
+// A manager is offered only their own districts for a profile's district.
+const cat = Object.assign({}, cat0, { districts: districtsFor(cat0, user) });
+const saved = document.getElementById('saved');
+const prompt = document.getElementById('first-profile');
 
 const list = document.getElementById('mine-list');
 const empty = document.getElementById('mine-empty');
@@ -35,14 +40,18 @@ async function loadMine() {
   }));
   found.sort((a, b) => String(b.updated_at).localeCompare(String(a.updated_at)));
   empty.hidden = found.length > 0;
+  // A new account is led to its first profile: the prompt says what to do and
+  // the form for the one kind it may create opens at once.
+  prompt.hidden = found.length > 0 || myKinds.length === 0;
+  if (!found.length && myKinds.length === 1 && !editing) await openEditor(myKinds[0]);
   for (const p of found) {
-    const edit = el('button', { type: 'button', class: 'secondary', text: '编辑' });
+    const edit = el('button', { type: 'button', class: 'secondary', text: t('common.edit') });
     edit.addEventListener('click', () => openEditor(p.kind, p.id));
     list.append(el('li', { class: 'pitem', dataset: { id: p.id } },
       el('span', { class: 'badge', text: nameOf(cat, 'kind', p.kind) }),
       el('a', { href: profileHref(p.kind, p.id), class: 'pname', text: p.name }),
       el('span', { class: 'muted', text: [p.district ? nameOf(cat, 'district', p.district) : '', ...(p.chains || []).map((c) => nameOf(cat, 'chain', c))].filter(Boolean).join(' · ') }),
-      el('span', { class: 'muted small', text: '版本 ' + p.version }),
+      el('span', { class: 'muted small', text: t('me.version', { v: p.version }) }),
       edit));
   }
 }
@@ -55,7 +64,7 @@ function fill(kind, p) {
   editor.hidden = false;
   const title = document.getElementById('editor-title');
   clear(title);
-  title.append(bi((p.id ? '编辑' : '新建') + nameOf(cat, 'kind', kind) + '资料', p.id ? 'Edit profile' : 'New profile'));
+  title.textContent = t(p.id ? 'me.edit_title' : 'me.new_title', { kind: nameOf(cat, 'kind', kind) });
   viewLink.hidden = !p.id;
   if (p.id) viewLink.href = profileHref(kind, p.id);
 }
@@ -86,7 +95,13 @@ form.addEventListener('submit', async (ev) => {
   if (!editing) return;
   clearErrors(form);
   flash('');
+  saved.textContent = '';
   stale.hidden = true;
+  const bad = checkForm(fieldsBox, editing.kind);
+  if (bad) {
+    showError(form, bad);
+    return;
+  }
   const save = document.getElementById('save');
   save.disabled = true;
   const body = readForm(fieldsBox, editing.kind);
@@ -100,7 +115,8 @@ form.addEventListener('submit', async (ev) => {
     }
     editing = { kind: editing.kind, id: r.data.id, version: r.data.version };
     fill(editing.kind, r.data);
-    flash('已保存「' + r.data.name + '」（版本 ' + r.data.version + '）', 'ok');
+    prompt.hidden = true;
+    note(saved, t('me.saved', { name: r.data.name, v: r.data.version }));
     await loadMine();
   } catch (err) {
     if (err instanceof ApiError && (err.status === 412 || (err.status === 409 && err.code === 'version_mismatch'))) {
@@ -119,5 +135,5 @@ try {
   const want = new URLSearchParams(location.search);
   if (want.get('edit') && want.get('kind')) await openEditor(want.get('kind'), want.get('edit'));
 } catch (err) {
-  flash(err.zh || String(err), 'warn');
+  flash(errText(err), 'warn');
 }

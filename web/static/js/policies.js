@@ -4,7 +4,7 @@
 // programme, the firms eligible or close in their districts, with an .xlsx export
 // so the office can push the programme to them.
 
-import { get, query, token, ApiError } from './api.js';
+import { authHeaders, get, query, ApiError } from './api.js';
 import { bi, catalog, clear, el, nameOf, profileHref, setupPage } from './ui.js';
 
 const me = setupPage();
@@ -20,7 +20,7 @@ const statusName = {
 const thisYear = new Date().getFullYear();
 
 function years(sel) {
-  for (let y = thisYear + 1; y >= thisYear - 3; y--) sel.append(el('option', { value: String(y), text: y + ' 年' }));
+  for (let y = thisYear + 1; y >= thisYear - 3; y--) sel.append(el('option', { value: String(y), text: bi(y + ' 年', String(y)) }));
   sel.value = String(thisYear);
 }
 
@@ -34,19 +34,18 @@ function showError(err) {
 }
 
 function mark(o) {
-  if (o.met === null || o.met === undefined) return el('span', { class: 'met-unknown', title: '未知 unknown', text: '？' });
-  if (o.met) return el('span', { class: 'met-yes', title: '满足 met', text: '✓' });
-  return el('span', { class: o.close ? 'met-close' : 'met-no', title: o.close ? '接近 close' : '未满足 unmet', text: o.close ? '≈' : '✗' });
+  if (o.met === null || o.met === undefined) return el('span', { class: 'met-unknown', title: bi('未知', 'unknown'), text: '？' });
+  if (o.met) return el('span', { class: 'met-yes', title: bi('满足', 'met'), text: '✓' });
+  return el('span', { class: o.close ? 'met-close' : 'met-no', title: o.close ? bi('接近', 'close') : bi('未满足', 'unmet'), text: o.close ? '≈' : '✗' });
 }
 
 function conditionRows(tb, conds, depth) {
   for (const o of conds || []) {
-    const name = el('td', {}, el('span', { text: (depth ? '　'.repeat(depth) + '· ' : '') + o.zh + (o.guess ? ' [guess]' : '') }),
-      el('small', { class: 'en block', text: o.en }));
+    const name = el('td', {}, el('span', { text: (depth ? '　'.repeat(depth) + '· ' : '') + bi(o.zh, o.en) + (o.guess ? ' [guess]' : '') }));
     tb.append(el('tr', { dataset: { code: o.code, met: o.met === null ? 'unknown' : String(o.met) } },
       el('td', {}, mark(o)), name,
-      el('td', {}, el('span', { text: o.have.zh }), el('small', { class: 'en block', text: o.have.en })),
-      el('td', {}, el('span', { text: o.need.zh }), el('small', { class: 'en block', text: o.need.en }))));
+      el('td', {}, el('span', { text: bi(o.have.zh, o.have.en) })),
+      el('td', {}, el('span', { text: bi(o.need.zh, o.need.en) }))));
     if (o.of && !o.met) conditionRows(tb, o.of, depth + 1);
   }
 }
@@ -55,7 +54,7 @@ function programmeCard(it) {
   const sec = el('section', { class: 'card policy', dataset: { code: it.code } },
     el('h2', {}, bi(it.zh, it.en), ' ', badge(it.status)),
     el('p', { class: 'muted' }, el('span', { text: it.version + ' · ' + it.source.document }),
-      el('small', { class: 'en block', text: '读取于 read ' + it.source.read + (it.guess ? ' · [guess]' : '') })));
+      el('small', { class: 'muted block', text: bi('读取于 ', 'read ') + it.source.read + (it.guess ? ' · [guess]' : '') })));
   if (it.note && it.note.zh) sec.append(el('p', {}, bi(it.note.zh, it.note.en)));
   const tb = el('tbody');
   conditionRows(tb, it.conditions, 0);
@@ -66,10 +65,10 @@ function programmeCard(it) {
     const ul = el('ul', { class: 'providers' });
     for (const p of it.providers) {
       const li = el('li', { dataset: { type: p.type } }, el('strong', { text: p.zh + '：' }));
-      if (!p.candidates.length) li.append(el('span', { class: 'muted', text: '平台内暂无此类服务机构 · none in fuhua yet' }));
+      if (!p.candidates.length) li.append(el('span', { class: 'muted', text: bi('平台内暂无此类服务机构', 'none in fuhua yet') }));
       p.candidates.forEach((c, i) => {
         if (i) li.append('、');
-        li.append(el('a', { href: profileHref('provider', c.id), text: c.name }), el('small', { class: 'en', text: ' ' + nameOf(cat, 'district', c.district || '') }));
+        li.append(el('a', { href: profileHref('provider', c.id), text: c.name }), el('small', { class: 'muted', text: ' ' + nameOf(cat, 'district', c.district || '') }));
       });
       ul.append(li);
     }
@@ -96,7 +95,7 @@ async function firmView(kind, id) {
   }
   for (const p of mine) sel.append(el('option', { value: p.kind + ':' + p.id, text: (p.name || '当前资料') + ' · ' + nameOf(cat, 'kind', p.kind) }));
   if (!mine.length) {
-    out.append(el('p', { class: 'muted', text: '还没有企业或载体资料。No firm or carrier profile yet.' }));
+    out.append(el('p', { class: 'muted', text: bi('还没有企业或载体资料。', 'No firm or carrier profile yet.') }));
     return;
   }
   const run = async () => {
@@ -107,11 +106,11 @@ async function firmView(kind, id) {
       const r = await get('/' + cat.path[k] + '/' + encodeURIComponent(pid) + '/policies' + query({ year: yearSel.value }));
       const d = r.data;
       out.append(el('h2', { id: 'p-name' }, el('a', { href: profileHref(k, pid), text: d.name }), ' ',
-        el('small', { class: 'en', text: '测算日期 as of ' + d.on })));
+        el('small', { class: 'muted', text: bi('测算日期 ', 'as of ') + d.on })));
       const order = { eligible: 0, close: 1, unknown: 2, not_eligible: 3 };
       d.items.sort((a, b) => order[a.status] - order[b.status]);
       for (const it of d.items) out.append(programmeCard(it));
-      if (!d.items.length) out.append(el('p', { class: 'muted', text: '该年度没有适用的政策。No programme for this year.' }));
+      if (!d.items.length) out.append(el('p', { class: 'muted', text: bi('该年度没有适用的政策。', 'No programme for this year.') }));
     } catch (err) {
       showError(err);
     }
@@ -159,7 +158,7 @@ async function managerView() {
     if (!tbody) {
       const c = d.counts || {};
       out.append(el('p', { id: 'm-counts' }, ...['eligible', 'close', 'unknown', 'not_eligible'].map((s) =>
-        el('span', { class: 'count' }, badge(s), ' ' + (c[s] || 0) + ' 家　'))));
+        el('span', { class: 'count' }, badge(s), ' ' + (c[s] || 0) + bi(' 家　', '  ')))));
       tbody = el('tbody');
       out.append(el('div', { class: 'scroll card' }, el('table', { class: 'firms' },
         el('thead', {}, el('tr', {}, el('th', {}, bi('名称', 'Name')), el('th', {}, bi('区县', 'District')), el('th', {}, bi('状态', 'Status')),
@@ -167,14 +166,14 @@ async function managerView() {
     }
     for (const f of d.items) {
       const gaps = el('td', {});
-      for (const g of f.gaps) gaps.append(el('div', {}, el('span', { text: g.zh + '：' + g.have.zh + '，' + g.need.zh }), el('small', { class: 'en block', text: g.en + ': ' + g.have.en + '; ' + g.need.en })));
+      for (const g of f.gaps) gaps.append(el('div', {}, el('span', { text: bi(g.zh + '：' + g.have.zh + '，' + g.need.zh, g.en + ': ' + g.have.en + '; ' + g.need.en) })));
       tbody.append(el('tr', { dataset: { id: f.id, status: f.status } },
         el('td', {}, el('a', { href: '/app/policies' + query({ kind: f.kind, id: f.id, year: yearSel.value }), text: f.name })),
         el('td', { text: nameOf(cat, 'district', f.district) }),
         el('td', {}, badge(f.status)), gaps,
         el('td', { text: (f.providers || []).map((t) => nameOf(cat, 'provider_types', t)).join('、') })));
     }
-    if (!d.items.length && fresh) tbody.append(el('tr', {}, el('td', { colspan: '5', class: 'muted', text: '没有符合筛选条件的企业。No firm matches.' })));
+    if (!d.items.length && fresh) tbody.append(el('tr', {}, el('td', { colspan: '5', class: 'muted', text: bi('没有符合筛选条件的企业。', 'No firm matches.') })));
     cursor = d.next_cursor || '';
     more.hidden = !cursor;
   };
@@ -186,7 +185,7 @@ async function managerView() {
     // A bearer token cannot ride on a plain link, so the file is fetched and handed
     // to the browser as a download.
     const res = await fetch('/api/v1/policies/' + encodeURIComponent(codeSel.value) + '/firms/export' + query(filters()),
-      { headers: { Authorization: 'Bearer ' + token() } });
+      { headers: authHeaders(), credentials: 'same-origin' });
     if (!res.ok) {
       showError(new ApiError(res.status, await res.json().catch(() => null)));
       return;

@@ -3,8 +3,8 @@
 // total and mean against first come, first served, who got nothing and why),
 // removes pairs, and publishes the round as brokered introductions.
 
-import { get, post, patch, query, ApiError } from './api.js';
-import { bi, catalog, clear, clearErrors, el, flash, options, setupPage, showError } from './ui.js';
+import { currentUser, get, post, patch, query, ApiError } from './api.js';
+import { bi, catalog, clear, clearErrors, districtsFor, el, flash, options, setupPage, showError } from './ui.js';
 
 setupPage();
 const cat = await catalog();
@@ -19,7 +19,9 @@ const publishBtn = document.getElementById('round-publish');
 const list = document.getElementById('round-list');
 
 for (const id of ['r-s-chain', 'r-c-chain']) options(document.getElementById(id), cat.chains);
-for (const id of ['r-s-district', 'r-c-district']) options(document.getElementById(id), cat.districts);
+// A round's startups lie inside the manager's districts; counterparts may be anywhere.
+options(document.getElementById('r-s-district'), districtsFor(cat, currentUser()));
+options(document.getElementById('r-c-district'), cat.districts);
 options(document.getElementById('r-s-stage'), cat.lists.stages || []);
 
 let round = null;

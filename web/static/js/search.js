@@ -2,8 +2,9 @@
 // and hits with the server's highlighted snippet. The query lives in the URL, so a
 // search can be bookmarked, shared and reloaded.
 
-import { get, query, ApiError } from './api.js';
-import { bi, catalog, clear, clearErrors, el, nameOf, options, profileHref, setupPage, showError, snippetNodes } from './ui.js';
+import { get, post, query, ApiError } from './api.js';
+import { t } from './i18n.js';
+import { catalog, clear, clearErrors, el, nameOf, note, options, profileHref, setupPage, showError, snippetNodes } from './ui.js';
 
 setupPage();
 const cat = await catalog();
@@ -15,14 +16,14 @@ const total = document.getElementById('total');
 const more = document.getElementById('more');
 const filters = { kind: 'f-kind', chain: 'f-chain', district: 'f-district', stage: 'f-stage', type: 'f-type', segment: 'f-segment' };
 
-options(document.getElementById('f-kind'), cat.kinds.map((k) => ({ code: k.code, zh: k.zh })));
-options(document.getElementById('f-chain'), cat.chains.map((c) => ({ code: c.code, zh: c.zh })));
-options(document.getElementById('f-district'), cat.districts.map((d) => ({ code: d.code, zh: d.zh })));
+options(document.getElementById('f-kind'), cat.kinds);
+options(document.getElementById('f-chain'), cat.chains);
+options(document.getElementById('f-district'), cat.districts);
 options(document.getElementById('f-stage'), cat.lists.stages);
 
 // Facets name codes; these say which list gives their names.
 const facetList = { kind: 'kind', chain: 'chain', district: 'district', stage: 'stages', type: null };
-const facetTitle = { kind: ['类型', 'Kind'], chain: ['产业链', 'Chain'], district: ['区县', 'District'], stage: ['阶段', 'Stage'], type: ['机构类型', 'Type'] };
+
 const typeLists = ['investor_types', 'carrier_types', 'provider_types'];
 
 function typeName(code) {
@@ -39,10 +40,15 @@ function params() {
   return p;
 }
 
-function fromURL() {
+// fromURL sets the form from the address. At the first load (keepTyped) a field
+// the address does not name keeps what the person may already have typed while
+// the page was loading.
+function fromURL(keepTyped = false) {
   const u = new URLSearchParams(location.search);
-  form.q.value = u.get('q') || '';
-  for (const [k, id] of Object.entries(filters)) document.getElementById(id).value = u.get(k) || '';
+  if (!keepTyped || u.has('q')) form.q.value = u.get('q') || '';
+  for (const [k, id] of Object.entries(filters)) {
+    if (!keepTyped || u.has(k)) document.getElementById(id).value = u.get(k) || '';
+  }
 }
 
 function renderFacets(fs) {
@@ -63,7 +69,7 @@ function renderFacets(fs) {
       });
       ul.append(el('li', {}, item));
     }
-    facets.append(el('h3', {}, bi(facetTitle[name][0], facetTitle[name][1])), ul);
+    facets.append(el('h3', { text: t('search.facet.' + name) }), ul);
   }
 }
 
@@ -76,29 +82,32 @@ function renderHit(h) {
 }
 
 let cursor = '';
+// seq numbers the searches: an answer to one that a newer search overtook is
+// dropped, so a slow first load cannot overwrite the results of a later query.
+let seq = 0;
 
 async function run(push, append = false) {
   clearErrors(form);
   const p = params();
+  const mine = ++seq;
   if (push) history.pushState(null, '', location.pathname + query(p));
   const r = await get('/search' + query(Object.assign({}, p, { limit: 20, cursor: append ? cursor : '' }))).catch((err) => {
-    showError(form, err instanceof ApiError ? err : { zh: String(err) });
+    if (mine === seq) showError(form, err instanceof ApiError ? err : { zh: String(err) });
     return null;
   });
-  if (!r) return;
+  if (!r || mine !== seq) return;
   const d = r.data;
   if (!append) clear(hits);
   for (const h of d.items || []) hits.append(renderHit(h));
   cursor = d.next_cursor || '';
   more.hidden = !cursor;
-  total.textContent = '共 ' + d.total + ' 条结果';
-  total.append(' ', el('small', { class: 'en', text: d.total + ' results' }));
+  total.textContent = t('search.total', { n: d.total });
   if (!append) {
     renderFacets(d.facets);
     facets.hidden = !facets.firstChild;
   }
   if (!append && !(d.items || []).length) {
-    hits.append(el('li', { class: 'muted', id: 'no-hits', text: '没有找到匹配的资料。可以换个关键词（如两个字以上的词），或减少筛选条件。' }));
+    hits.append(el('li', { class: 'muted', id: 'no-hits', text: t('search.none') }));
   }
 }
 
@@ -108,10 +117,48 @@ form.addEventListener('submit', (ev) => {
 });
 for (const id of ['f-kind', 'f-chain', 'f-district', 'f-stage']) document.getElementById(id).addEventListener('change', () => run(true));
 more.addEventListener('click', () => run(false, true));
+
+// On a phone the filters and facets fold behind one button, so the first result
+// is on the first screen.
+const toggle = document.getElementById('filters-toggle');
+toggle.addEventListener('click', () => {
+  const open = !form.classList.contains('open');
+  form.classList.toggle('open', open);
+  facets.classList.toggle('open', open);
+  toggle.setAttribute('aria-expanded', open ? 'true' : 'false');
+});
+
+// Saving the search: a name and the current query; a new profile that enters it
+// later is a notification.
+const saveOpen = document.getElementById('save-search-open');
+const saveForm = document.getElementById('save-search-form');
+const saveDone = document.getElementById('save-search-done');
+saveOpen.addEventListener('click', () => {
+  saveForm.hidden = false;
+  saveOpen.hidden = true;
+  const name = document.getElementById('save-search-name');
+  if (!name.value) name.value = form.q.value.trim();
+  name.focus();
+});
+saveForm.addEventListener('submit', async (ev) => {
+  ev.preventDefault();
+  clearErrors(saveForm);
+  const p = params();
+  const q = { q: p.q, kind: p.kind, chain: p.chain, segment: p.segment, district: p.district, stage: p.stage };
+  try {
+    await post('/me/saved', { name: document.getElementById('save-search-name').value.trim(), kind: 'search', query: q });
+    saveForm.hidden = true;
+    saveOpen.hidden = false;
+    note(saveDone, t('search.saved'));
+  } catch (err) {
+    showError(saveForm, err instanceof ApiError ? err : { zh: String(err) });
+  }
+});
 window.addEventListener('popstate', () => {
   fromURL();
   run(false);
 });
 
-fromURL();
-run(false);
+fromURL(true);
+run(form.q.value.trim() !== '' && !new URLSearchParams(location.search).has('q'));
+document.body.dataset.ready = '1';
