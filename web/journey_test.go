@@ -371,6 +371,19 @@ func TestBrowserJourneys(t *testing.T) {
 		until(`document.querySelector('#intros .intro[data-state="accepted"] .contacts') !== null`),
 	)
 
+	investorTab.step("the investor's deal flow marks the startup as introduced; filters narrow it",
+		chromedp.Navigate(s.url+"/app/profile?kind=investor&id="+inv.ID),
+		until(`[...document.querySelectorAll('#dealflow .match')].some(li => li.querySelector('.match-name').textContent === `+jsString(startupName)+` && li.querySelector('.status.accepted') !== null)`),
+		chromedp.SetValue(chromedp.CSS("#d-stage"), "seed"),
+		chromedp.Evaluate[chromedp.Void](`document.getElementById('d-stage').dispatchEvent(new Event('change'))`),
+		until(`![...document.querySelectorAll('#dealflow .match-name')].some(a => a.textContent === `+jsString(startupName)+`)`),
+	)
+	investorTab.shot("06b-investor-dealflow")
+	investorTab.step("the investor's matches show the introduction instead of 请求对接",
+		chromedp.Evaluate[chromedp.Void](`window.scrollTo(0, 0)`),
+		until(`[...document.querySelectorAll('#matches .match')].some(li => li.querySelector('.match-name').textContent === `+jsString(startupName)+` && li.querySelector('.status.accepted') !== null && li.querySelector('.ask-cell button') === null)`),
+	)
+
 	// ---- the founder sees the investor's contacts and records an outcome ----
 	founder.step("the outbox shows the acceptance with the investor's contacts",
 		chromedp.Navigate(s.url+"/app/intros?box=outbox"),

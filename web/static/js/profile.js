@@ -210,6 +210,25 @@ async function loadMatches(p, target) {
   const items = r.data.items || [];
   if (!items.length) list.append(el('li', { class: 'muted', text: t('profile.no_matches') }));
   for (const m of items) list.append(matchItem(p, m));
+  await markIntroduced(p, items);
+}
+
+// markIntroduced puts the state of an introduction already between p and a match
+// where its 请求对接 button would be: the match list does not say, the match's
+// /ask view (its introductions with the viewer's profiles, or brokered by the
+// viewer) does.
+async function markIntroduced(p, items) {
+  await Promise.all(items.filter((m) => !m.introduction).map(async (m) => {
+    const r = await get('/' + cat.path[m.kind] + '/' + m.id + '/ask').catch(() => null);
+    const found = r && (r.data.introductions || []).find((x) => ['pending', 'accepted'].includes(x.state) &&
+      (x.from.id === p.id || x.to.id === p.id));
+    const cell = list.querySelector('.match[data-id="' + CSS.escape(m.id) + '"] .ask-cell');
+    if (found && cell) {
+      clear(cell);
+      cell.append(introBadge(found));
+      cell.closest('.match').classList.add('introduced');
+    }
+  }));
 }
 
 document.getElementById('save-matches').addEventListener('click', async () => {
