@@ -384,6 +384,15 @@ func TestBrowserJourneys(t *testing.T) {
 		until(`[...document.querySelectorAll('#matches .match')].some(li => li.querySelector('.match-name').textContent === `+jsString(startupName)+` && li.querySelector('.status.accepted') !== null && li.querySelector('.ask-cell button') === null)`),
 	)
 
+	investorTab.step("save the match list; it is listed on the notifications page and opens the profile",
+		chromedp.Click(chromedp.CSS("#save-matches")),
+		until(`document.getElementById('save-matches-done').textContent.includes('已保存')`),
+		chromedp.Navigate(s.url+"/app/notifications"),
+		until(`document.querySelector('#saved li[data-kind="matches"] a') !== null`),
+		chromedp.Click(chromedp.CSS(`#saved li[data-kind="matches"] a`)),
+		until(`document.getElementById('profile-name') !== null && document.getElementById('profile-name').textContent === `+jsString(investor)),
+	)
+
 	// ---- the founder sees the investor's contacts and records an outcome ----
 	founder.step("the outbox shows the acceptance with the investor's contacts",
 		chromedp.Navigate(s.url+"/app/intros?box=outbox"),
@@ -430,7 +439,7 @@ func TestBrowserJourneys(t *testing.T) {
 	}
 	mgr.step("a one-district manager is offered only that district for a new profile",
 		chromedp.Navigate(s.url+"/app/me"),
-		chromedp.WaitVisible(chromedp.CSS("#new-start")),
+		until(`document.body.dataset.ready === '1'`),
 		chromedp.Click(chromedp.CSS("#new-start")),
 		chromedp.WaitVisible(chromedp.CSS("#f-district")),
 	)
@@ -479,7 +488,7 @@ func TestBrowserJourneys(t *testing.T) {
 	// ---- the English switch ----
 	mgr.step("the English switch turns the menu English, and back",
 		chromedp.Navigate(s.url+"/app/search"),
-		chromedp.WaitVisible(chromedp.CSS("#lang-switch")),
+		until(`document.body.dataset.ready === '1'`),
 		chromedp.Click(chromedp.CSS("#lang-switch")),
 		until(`document.documentElement.lang === 'en' && document.querySelector('#menu a[href="/app/search"]').textContent === 'Search'`),
 		until(`document.querySelector('#menu a[href="/app/kpi"]').textContent === 'Plan indicators'`),
@@ -532,7 +541,7 @@ func TestBrowserPhones(t *testing.T) {
 			tb.step("390 px: "+p,
 				chromedp.Navigate(s.url+"/app/"+p),
 				until(`document.readyState === 'complete'`),
-				chromedp.Sleep(500*time.Millisecond), // the page's own requests
+				chromedp.Sleep(300*time.Millisecond), // the page's own requests
 			)
 			if ok := tb.eval(`document.documentElement.scrollWidth <= 390 && document.body.scrollWidth <= 390`); ok != "true" {
 				t.Errorf("%s at 390 px: %s scrolls sideways (scrollWidth %s)", tb.name, p, tb.eval(`document.documentElement.scrollWidth`))
