@@ -133,6 +133,13 @@ func until(expr string) chromedp.Action[chromedp.Void] {
 	}
 }
 
+// jsClick clicks the element sel names from inside the page: header buttons move
+// while the header fills in (name, badge), and a click at the coordinates read a
+// moment before can miss them.
+func jsClick(sel string) chromedp.Action[chromedp.Void] {
+	return chromedp.Evaluate[chromedp.Void](`document.querySelector(` + jsString(sel) + `).click()`)
+}
+
 // eval runs a JavaScript expression and returns its value as a string.
 func (tb *tab) eval(expr string) string {
 	tb.b.t.Helper()
@@ -355,6 +362,15 @@ func TestBrowserJourneys(t *testing.T) {
 		until(`document.getElementById('bell-count').hidden`),
 		until(`document.querySelector('#no-notes') !== null`),
 	)
+	investorTab.step("preferences: digest off, no e-mail for requests received; kept after a reload",
+		chromedp.SetValue(chromedp.CSS("#digest"), "off"),
+		chromedp.Click(chromedp.CSS(`#prefs-types tr[data-type="intro_received"] [data-channel="email"]`)),
+		chromedp.Click(chromedp.CSS("#prefs-save")),
+		until(`document.getElementById('prefs-done').textContent !== ''`),
+		chromedp.Reload(),
+		until(`document.querySelector('#prefs-types tr[data-type="intro_received"] [data-channel="email"]') !== null`),
+		until(`document.getElementById('digest').value === 'off' && !document.querySelector('#prefs-types tr[data-type="intro_received"] [data-channel="email"]').checked && document.querySelector('#prefs-types tr[data-type="intro_received"] [data-channel="in_app"]').checked`),
+	)
 	investorTab.step("the inbox shows the message as text; accept",
 		chromedp.Navigate(s.url+"/app/intros"),
 		until(`document.querySelector('#intros .intro[data-state="pending"] .message') !== null`),
@@ -419,7 +435,7 @@ func TestBrowserJourneys(t *testing.T) {
 		until(`document.querySelector('#intros .intro, #no-intros') !== null`),
 	)
 	tab2.step("sign out in the second tab",
-		chromedp.Click(chromedp.CSS("#logout")),
+		jsClick("#logout"),
 		chromedp.WaitVisible(chromedp.CSS("#login-form")),
 	)
 	founder.step("the first tab is signed out too: the next page asks to sign in, then goes back",
@@ -489,13 +505,13 @@ func TestBrowserJourneys(t *testing.T) {
 	mgr.step("the English switch turns the menu English, and back",
 		chromedp.Navigate(s.url+"/app/search"),
 		until(`document.body.dataset.ready === '1'`),
-		chromedp.Click(chromedp.CSS("#lang-switch")),
+		jsClick("#lang-switch"),
 		until(`document.documentElement.lang === 'en' && document.querySelector('#menu a[href="/app/search"]').textContent === 'Search'`),
-		until(`document.querySelector('#menu a[href="/app/kpi"]').textContent === 'Plan indicators'`),
+		until(`document.querySelector('#menu a[href="/app/kpi"]').textContent === 'Plan indicators' && document.body.dataset.ready === '1'`),
 	)
 	mgr.shot("11-manager-english")
 	mgr.step("back to Chinese",
-		chromedp.Click(chromedp.CSS("#lang-switch")),
+		jsClick("#lang-switch"),
 		until(`document.documentElement.lang === 'zh-CN' && document.querySelector('#menu a[href="/app/search"]').textContent === '检索'`),
 	)
 
@@ -563,7 +579,7 @@ func TestBrowserPhones(t *testing.T) {
 	)
 	founder.step("on a phone the menu folds behind a button",
 		until(`getComputedStyle(document.getElementById('menu')).display === 'none'`),
-		chromedp.Click(chromedp.CSS("#menu-toggle")),
+		jsClick("#menu-toggle"),
 		until(`getComputedStyle(document.getElementById('menu')).display !== 'none'`),
 	)
 	founder.shot("phone-founder-menu-open")
