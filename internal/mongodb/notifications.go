@@ -68,8 +68,20 @@ func (s *Store) noteState(ctx context.Context, account string) (noteState, error
 }
 
 func (s *Store) raiseState(ctx context.Context, account, field string, v int64) error {
-	_, err := s.noteStates().UpdateOne(ctx, bson.D{{Key: "_id", Value: account}},
-		bson.D{{Key: "$max", Value: bson.D{{Key: field, Value: v}}}}, options.UpdateOne().SetUpsert(true))
+	return s.upsertState(ctx, account, bson.D{{Key: "$max", Value: bson.D{{Key: field, Value: v}}}})
+}
+
+// upsertState applies update to the account's state, creating it if need be.
+// Two first writers may both try to create it; the loser's duplicate key means
+// it exists now, so the update is tried again.
+func (s *Store) upsertState(ctx context.Context, account string, update bson.D) error {
+	var err error
+	for range 3 {
+		_, err = s.noteStates().UpdateOne(ctx, bson.D{{Key: "_id", Value: account}}, update, options.UpdateOne().SetUpsert(true))
+		if !mongo.IsDuplicateKeyError(err) {
+			break
+		}
+	}
 	return translate(err, "notification state")
 }
 
@@ -88,9 +100,7 @@ func (s *Store) NotePrefs(ctx context.Context, account string) (notify.Preferenc
 
 // SetNotePrefs stores the account's preferences (complete them first).
 func (s *Store) SetNotePrefs(ctx context.Context, account string, p notify.Preferences) error {
-	_, err := s.noteStates().UpdateOne(ctx, bson.D{{Key: "_id", Value: account}},
-		bson.D{{Key: "$set", Value: bson.D{{Key: "prefs", Value: p}}}}, options.UpdateOne().SetUpsert(true))
-	return translate(err, "notification state")
+	return s.upsertState(ctx, account, bson.D{{Key: "$set", Value: bson.D{{Key: "prefs", Value: p}}}})
 }
 
 func (s *Store) getNote(ctx context.Context, account string, seq int64) (*notify.Notification, error) {
