@@ -349,7 +349,7 @@ func TestBrowserRegisterCreateSearch(t *testing.T) {
 		t.Fatal(err)
 	}
 	step("sign out",
-		chromedp.Click(chromedp.CSS("#logout")),
+		jsClick("#logout"),
 		chromedp.WaitVisible(chromedp.CSS("#login-form")),
 	)
 	step("sign in as the admin",

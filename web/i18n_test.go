@@ -214,6 +214,29 @@ func TestLanguageSwitch(t *testing.T) {
 	}
 }
 
+// TestTemplatesHaveNoSubtitles: no page template (but the KPI page, which is
+// being rebuilt) carries an English subtitle or a Chinese text outside the
+// catalogue.
+func TestTemplatesHaveNoSubtitles(t *testing.T) {
+	han := regexp.MustCompile(`\p{Han}`)
+	names, err := fs.Glob(templateFiles, "templates/*.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range names {
+		if name == "templates/kpi.html" {
+			continue
+		}
+		b, _ := templateFiles.ReadFile(name)
+		if strings.Contains(string(b), `class="en"`) {
+			t.Errorf("%s carries an English subtitle", name)
+		}
+		if m := han.FindString(string(b)); m != "" {
+			t.Errorf("%s has Chinese text outside the catalogue (%q…)", name, m)
+		}
+	}
+}
+
 // TestMenuMarksRoles: pages some roles may not open are marked for them and
 // hidden until the script knows the role.
 func TestMenuMarksRoles(t *testing.T) {

@@ -133,6 +133,13 @@ func until(expr string) chromedp.Action[chromedp.Void] {
 	}
 }
 
+// jsClick clicks the element sel names from inside the page: header buttons move
+// while the header fills in (name, badge), and a click at the coordinates read a
+// moment before can miss them.
+func jsClick(sel string) chromedp.Action[chromedp.Void] {
+	return chromedp.Evaluate[chromedp.Void](`document.querySelector(` + jsString(sel) + `).click()`)
+}
+
 // eval runs a JavaScript expression and returns its value as a string.
 func (tb *tab) eval(expr string) string {
 	tb.b.t.Helper()
@@ -355,6 +362,15 @@ func TestBrowserJourneys(t *testing.T) {
 		until(`document.getElementById('bell-count').hidden`),
 		until(`document.querySelector('#no-notes') !== null`),
 	)
+	investorTab.step("preferences: digest off, no e-mail for requests received; kept after a reload",
+		chromedp.SetValue(chromedp.CSS("#digest"), "off"),
+		chromedp.Click(chromedp.CSS(`#prefs-types tr[data-type="intro_received"] [data-channel="email"]`)),
+		chromedp.Click(chromedp.CSS("#prefs-save")),
+		until(`document.getElementById('prefs-done').textContent !== ''`),
+		chromedp.Reload(),
+		until(`document.querySelector('#prefs-types tr[data-type="intro_received"] [data-channel="email"]') !== null`),
+		until(`document.getElementById('digest').value === 'off' && !document.querySelector('#prefs-types tr[data-type="intro_received"] [data-channel="email"]').checked && document.querySelector('#prefs-types tr[data-type="intro_received"] [data-channel="in_app"]').checked`),
+	)
 	investorTab.step("the inbox shows the message as text; accept",
 		chromedp.Navigate(s.url+"/app/intros"),
 		until(`document.querySelector('#intros .intro[data-state="pending"] .message') !== null`),
@@ -369,6 +385,28 @@ func TestBrowserJourneys(t *testing.T) {
 	investorTab.step("accept",
 		chromedp.Click(chromedp.CSS("#intros .intro .accept")),
 		until(`document.querySelector('#intros .intro[data-state="accepted"] .contacts') !== null`),
+	)
+
+	investorTab.step("the investor's deal flow marks the startup as introduced; filters narrow it",
+		chromedp.Navigate(s.url+"/app/profile?kind=investor&id="+inv.ID),
+		until(`[...document.querySelectorAll('#dealflow .match')].some(li => li.querySelector('.match-name').textContent === `+jsString(startupName)+` && li.querySelector('.status.accepted') !== null)`),
+		chromedp.SetValue(chromedp.CSS("#d-stage"), "seed"),
+		chromedp.Evaluate[chromedp.Void](`document.getElementById('d-stage').dispatchEvent(new Event('change'))`),
+		until(`![...document.querySelectorAll('#dealflow .match-name')].some(a => a.textContent === `+jsString(startupName)+`)`),
+	)
+	investorTab.shot("06b-investor-dealflow")
+	investorTab.step("the investor's matches show the introduction instead of 请求对接",
+		chromedp.Evaluate[chromedp.Void](`window.scrollTo(0, 0)`),
+		until(`[...document.querySelectorAll('#matches .match')].some(li => li.querySelector('.match-name').textContent === `+jsString(startupName)+` && li.querySelector('.status.accepted') !== null && li.querySelector('.ask-cell button') === null)`),
+	)
+
+	investorTab.step("save the match list; it is listed on the notifications page and opens the profile",
+		chromedp.Click(chromedp.CSS("#save-matches")),
+		until(`document.getElementById('save-matches-done').textContent.includes('已保存')`),
+		chromedp.Navigate(s.url+"/app/notifications"),
+		until(`document.querySelector('#saved li[data-kind="matches"] a') !== null`),
+		chromedp.Click(chromedp.CSS(`#saved li[data-kind="matches"] a`)),
+		until(`document.getElementById('profile-name') !== null && document.getElementById('profile-name').textContent === `+jsString(investor)),
 	)
 
 	// ---- the founder sees the investor's contacts and records an outcome ----
@@ -397,7 +435,7 @@ func TestBrowserJourneys(t *testing.T) {
 		until(`document.querySelector('#intros .intro, #no-intros') !== null`),
 	)
 	tab2.step("sign out in the second tab",
-		chromedp.Click(chromedp.CSS("#logout")),
+		jsClick("#logout"),
 		chromedp.WaitVisible(chromedp.CSS("#login-form")),
 	)
 	founder.step("the first tab is signed out too: the next page asks to sign in, then goes back",
@@ -417,7 +455,7 @@ func TestBrowserJourneys(t *testing.T) {
 	}
 	mgr.step("a one-district manager is offered only that district for a new profile",
 		chromedp.Navigate(s.url+"/app/me"),
-		chromedp.WaitVisible(chromedp.CSS("#new-start")),
+		until(`document.body.dataset.ready === '1'`),
 		chromedp.Click(chromedp.CSS("#new-start")),
 		chromedp.WaitVisible(chromedp.CSS("#f-district")),
 	)
@@ -466,14 +504,14 @@ func TestBrowserJourneys(t *testing.T) {
 	// ---- the English switch ----
 	mgr.step("the English switch turns the menu English, and back",
 		chromedp.Navigate(s.url+"/app/search"),
-		chromedp.WaitVisible(chromedp.CSS("#lang-switch")),
-		chromedp.Click(chromedp.CSS("#lang-switch")),
+		until(`document.body.dataset.ready === '1'`),
+		jsClick("#lang-switch"),
 		until(`document.documentElement.lang === 'en' && document.querySelector('#menu a[href="/app/search"]').textContent === 'Search'`),
-		until(`document.querySelector('#menu a[href="/app/kpi"]').textContent === 'Plan indicators'`),
+		until(`document.querySelector('#menu a[href="/app/kpi"]').textContent === 'Plan indicators' && document.body.dataset.ready === '1'`),
 	)
 	mgr.shot("11-manager-english")
 	mgr.step("back to Chinese",
-		chromedp.Click(chromedp.CSS("#lang-switch")),
+		jsClick("#lang-switch"),
 		until(`document.documentElement.lang === 'zh-CN' && document.querySelector('#menu a[href="/app/search"]').textContent === '检索'`),
 	)
 
@@ -519,7 +557,7 @@ func TestBrowserPhones(t *testing.T) {
 			tb.step("390 px: "+p,
 				chromedp.Navigate(s.url+"/app/"+p),
 				until(`document.readyState === 'complete'`),
-				chromedp.Sleep(500*time.Millisecond), // the page's own requests
+				chromedp.Sleep(300*time.Millisecond), // the page's own requests
 			)
 			if ok := tb.eval(`document.documentElement.scrollWidth <= 390 && document.body.scrollWidth <= 390`); ok != "true" {
 				t.Errorf("%s at 390 px: %s scrolls sideways (scrollWidth %s)", tb.name, p, tb.eval(`document.documentElement.scrollWidth`))
@@ -541,7 +579,7 @@ func TestBrowserPhones(t *testing.T) {
 	)
 	founder.step("on a phone the menu folds behind a button",
 		until(`getComputedStyle(document.getElementById('menu')).display === 'none'`),
-		chromedp.Click(chromedp.CSS("#menu-toggle")),
+		jsClick("#menu-toggle"),
 		until(`getComputedStyle(document.getElementById('menu')).display !== 'none'`),
 	)
 	founder.shot("phone-founder-menu-open")

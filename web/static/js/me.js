@@ -137,3 +137,4 @@ try {
 } catch (err) {
   flash(errText(err), 'warn');
 }
+document.body.dataset.ready = '1';

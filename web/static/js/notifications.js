@@ -98,10 +98,12 @@ document.getElementById('read-all').addEventListener('click', async (ev) => {
 
 const savedList = document.getElementById('saved');
 
+// savedHref is where a saved list opens: the search, or the profile whose
+// matches were saved (a startup's when the matches were of another kind; else the
+// profile page finds the kind itself).
 function savedHref(s) {
   if (s.kind === 'search') return '/app/search' + query(s.query || {});
-  const k = 'startup';
-  return '/app/profile' + query({ kind: s.profile_kind || k, id: s.profile_id });
+  return '/app/profile' + query({ kind: s.target && s.target !== 'startup' ? 'startup' : '', id: s.profile_id, target: s.target });
 }
 
 function describe(s) {

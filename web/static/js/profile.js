@@ -146,8 +146,8 @@ askForm.addEventListener('submit', async (ev) => {
   const [fk, fid] = askFrom.value.split('/');
   btn.disabled = true;
   try {
-    await post('/introductions', { from: { kind: fk, id: fid }, to: { kind, id }, message: document.getElementById('ask-message').value.trim() },
-      { headers: { 'Idempotency-Key': 'ask-' + fid + '-' + id + '-' + Date.now() } });
+    await post('/introductions', { from: { kind: fk, id: fid }, to: { kind: current.kind, id: current.id }, message: document.getElementById('ask-message').value.trim() },
+      { headers: { 'Idempotency-Key': 'ask-' + fid + '-' + current.id + '-' + Date.now() } });
     note(askDone, t('profile.asked'));
     document.getElementById('ask-message').value = '';
     await loadAsk(current);
@@ -210,6 +210,25 @@ async function loadMatches(p, target) {
   const items = r.data.items || [];
   if (!items.length) list.append(el('li', { class: 'muted', text: t('profile.no_matches') }));
   for (const m of items) list.append(matchItem(p, m));
+  await markIntroduced(p, items);
+}
+
+// markIntroduced puts the state of an introduction already between p and a match
+// where its 请求对接 button would be: the match list does not say, the match's
+// /ask view (its introductions with the viewer's profiles, or brokered by the
+// viewer) does.
+async function markIntroduced(p, items) {
+  await Promise.all(items.filter((m) => !m.introduction).map(async (m) => {
+    const r = await get('/' + cat.path[m.kind] + '/' + m.id + '/ask').catch(() => null);
+    const found = r && (r.data.introductions || []).find((x) => ['pending', 'accepted'].includes(x.state) &&
+      (x.from.id === p.id || x.to.id === p.id));
+    const cell = list.querySelector('.match[data-id="' + CSS.escape(m.id) + '"] .ask-cell');
+    if (found && cell) {
+      clear(cell);
+      cell.append(introBadge(found));
+      cell.closest('.match').classList.add('introduced');
+    }
+  }));
 }
 
 document.getElementById('save-matches').addEventListener('click', async () => {
@@ -282,7 +301,23 @@ async function setupDealflow(p) {
 
 let current = null;
 
+// findKind tries the kinds a profile may be of, for a link that names only its id.
+async function findKind() {
+  for (const k of ['investor', 'mentor', 'carrier', 'enclave', 'startup', 'provider']) {
+    const r = await get('/' + cat.path[k] + '/' + id).catch(() => null);
+    if (r) return r.data;
+  }
+  return null;
+}
+
 async function main() {
+  if (!cat.path[kind] && /^[0-9a-f]{24}$/.test(id)) {
+    const found = await findKind();
+    if (found) {
+      history.replaceState(null, '', location.pathname + query({ kind: found.kind, id, target: params.get('target') }));
+      return showProfile(found);
+    }
+  }
   if (!cat.path[kind] || !/^[0-9a-f]{24}$/.test(id)) {
     clear(detail);
     detail.append(el('p', { class: 'err', text: t('profile.bad_link') }));
@@ -296,6 +331,11 @@ async function main() {
     detail.append(el('p', { class: 'err', text: errText(err) }));
     return;
   }
+  return showProfile(p);
+}
+
+// showProfile shows profile p with what the viewer may do with it.
+async function showProfile(p) {
   current = p;
   renderDetail(p);
   const waits = [loadAsk(p)];
@@ -307,7 +347,8 @@ async function main() {
       b.addEventListener('click', () => loadMatches(p, tg));
       tabs.append(b);
     }
-    waits.push(loadMatches(p, ts[0]));
+    const want = params.get('target');
+    waits.push(loadMatches(p, ts.includes(want) ? want : ts[0]));
     if (p.kind === 'investor') waits.push(setupDealflow(p));
   }
   await Promise.all(waits);

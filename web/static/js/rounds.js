@@ -4,7 +4,7 @@
 // removes pairs, and publishes the round as brokered introductions.
 
 import { currentUser, get, post, patch, query, ApiError } from './api.js';
-import { bi, catalog, clear, clearErrors, districtsFor, el, flash, options, setupPage, showError } from './ui.js';
+import { bi, catalog, clear, clearErrors, districtsFor, el, errText, flash, options, setupPage, showError } from './ui.js';
 
 setupPage();
 const cat = await catalog();
@@ -37,10 +37,17 @@ function filterOf(prefix, withStage) {
   return f;
 }
 
+// stateName names a round's state in the page's language.
+function stateName(state) {
+  if (state === 'draft') return bi('草稿', 'draft');
+  if (state === 'published') return bi('已发布', 'published');
+  return bi('发布中', 'publishing');
+}
+
 function show(r) {
   round = r;
   box.hidden = false;
-  document.getElementById('round-title').textContent = r.name + '（' + (r.state === 'draft' ? '草稿' : r.state === 'published' ? '已发布' : '发布中') + '）';
+  document.getElementById('round-title').textContent = r.name + ' · ' + stateName(r.state);
   const gain = r.total_score - r.greedy_total_score;
   const sum = document.getElementById('round-summary');
   clear(sum);
@@ -52,7 +59,7 @@ function show(r) {
   for (const p of r.pairs) {
     const reasons = el('ul', { class: 'reasons' });
     for (const x of p.reasons || []) reasons.append(el('li', {}, bi(x.zh + '（' + x.weight + '）', x.en)));
-    const rm = el('button', { type: 'button', class: 'small', text: '移除', dataset: { s: p.startup_id, c: p.counterpart_id } });
+    const rm = el('button', { type: 'button', class: 'small', text: bi('移除', 'Remove'), dataset: { s: p.startup_id, c: p.counterpart_id } });
     rm.disabled = r.state !== 'draft';
     rm.addEventListener('click', () => remove(p));
     pairsBody.append(el('tr', { dataset: { s: p.startup_id, c: p.counterpart_id } },
@@ -62,9 +69,9 @@ function show(r) {
   clear(unassigned);
   for (const u of r.unassigned || []) {
     unassigned.append(el('li', { dataset: { reason: u.reason } },
-      el('strong', { text: (u.name || u.id) + (u.missing > 1 ? '（缺 ' + u.missing + '）' : '') + '：' }), bi(u.zh, u.en)));
+      el('strong', { text: (u.name || u.id) + (u.missing > 1 ? bi('（缺 ' + u.missing + '）', ' (' + u.missing + ' short)') : '') + bi('：', ': ') }), bi(u.zh, u.en)));
   }
-  if (!(r.unassigned || []).length) unassigned.append(el('li', { class: 'muted', text: '全部安排。' }));
+  if (!(r.unassigned || []).length) unassigned.append(el('li', { class: 'muted', text: bi('全部安排。', 'Everyone was placed.') }));
   publishBtn.hidden = r.state === 'published';
   clear(outcomes);
   for (const o of r.outcomes || []) {
@@ -83,7 +90,7 @@ async function remove(p) {
       { headers: { 'If-Match': '"' + round.version + '"' } });
     show(r.data);
   } catch (err) {
-    errBox.textContent = err instanceof ApiError ? err.zh : String(err);
+    errBox.textContent = errText(err);
   }
 }
 
@@ -92,10 +99,10 @@ publishBtn.addEventListener('click', async () => {
   publishBtn.disabled = true;
   try {
     show((await post('/rounds/' + round.id + '/publish', undefined)).data);
-    flash('已发布', 'ok');
+    flash(bi('已发布', 'Published'), 'ok');
     loadList();
   } catch (err) {
-    errBox.textContent = err instanceof ApiError ? err.zh : String(err);
+    errBox.textContent = errText(err);
   } finally {
     publishBtn.disabled = false;
   }
@@ -129,7 +136,7 @@ async function loadList() {
   try {
     r = await get('/rounds');
   } catch (err) {
-    list.append(el('li', { class: 'err', text: err instanceof ApiError ? err.zh : String(err) }));
+    list.append(el('li', { class: 'err', text: errText(err) }));
     return;
   }
   for (const x of r.data.items || []) {
@@ -139,15 +146,15 @@ async function loadList() {
       history.replaceState(null, '', a.href);
       show((await get('/rounds/' + x.id)).data);
     });
-    list.append(el('li', {}, a, ' · ' + x.state + ' · 总分 ' + x.total_score + ' / 先到先得 ' + x.greedy_total_score));
+    list.append(el('li', {}, a, ' · ' + stateName(x.state) + ' · ' + bi('总分 ', 'total ') + x.total_score + ' / ' + bi('先到先得 ', 'first come, first served ') + x.greedy_total_score));
   }
-  if (!(r.data.items || []).length) list.append(el('li', { class: 'muted', text: '还没有批量对接。' }));
+  if (!(r.data.items || []).length) list.append(el('li', { class: 'muted', text: bi('还没有批量对接。', 'No rounds yet.') }));
 }
 
 const id = new URLSearchParams(location.search).get('id');
 if (id) {
   get('/rounds/' + id).then((r) => show(r.data)).catch((err) => {
-    errBox.textContent = err instanceof ApiError ? err.zh : String(err);
+    errBox.textContent = errText(err);
   });
 }
 loadList();
