@@ -40,17 +40,17 @@ func decodeProfile(c *gin.Context, k profile.Kind, p *profile.Profile, allowVers
 		switch {
 		case key == "version" && allowVersion:
 			if err := json.Unmarshal(raw, &version); err != nil || version < 1 {
-				return 0, false, profile.Invalid("version", "wrong_type", "version must be a positive whole number", "version 须为正整数")
+				return 0, false, profile.Invalid("version", "wrong_type", "Version must be a positive whole number", "版本号须为正整数")
 			}
 			hasVersion = true
 		case k.Writable(key):
 		case isServerField(key):
 			return 0, false, profile.Invalid(key, "read_only_field",
-				fmt.Sprintf("%s is set by the server and cannot be sent", key), fmt.Sprintf("%s 由服务器设置，不能提交", key))
+				fmt.Sprintf("%s is set by the server and cannot be sent", key), fmt.Sprintf("%s由系统生成，不能填写", fieldLabel(key).ZH))
 		default:
 			return 0, false, profile.Invalid(key, "unknown_field",
 				fmt.Sprintf("unknown field %q for a %s; valid fields: %s", key, k, strings.Join(k.WritableFields(), ", ")),
-				fmt.Sprintf("%s 资料没有字段 %q；可用字段：%s", k.ZH(), key, strings.Join(k.WritableFields(), ", ")))
+				fmt.Sprintf("%s资料没有这一项，请检查填写的项目", k.ZH()))
 		}
 	}
 	if hasVersion {
@@ -186,7 +186,7 @@ func (s *Server) checkCarrier(c *gin.Context, p *profile.Profile) error {
 	if p.Kind != profile.Startup || p.CarrierID == "" {
 		return nil
 	}
-	bad := profile.Invalid("carrier_id", "unknown_carrier", "carrier_id does not name a carrier", "carrier_id 不是有效的孵化载体")
+	bad := profile.Invalid("carrier_id", "unknown_carrier", "Carrier does not name a carrier in fuhua", "所在载体不是系统中的孵化载体")
 	if !validID(p.CarrierID) {
 		return bad
 	}
