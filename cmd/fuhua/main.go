@@ -298,6 +298,14 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, drain, dead
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
+	// A database written before the duplicate check gets its names filed once.
+	background.Add(1)
+	go func() {
+		defer background.Done()
+		if err := st.FileNames(followCtx); err != nil && followCtx.Err() == nil {
+			log.Warn("filing profile names for the duplicate check", "err", err.Error())
+		}
+	}()
 	// Pending introductions expire after 30 days: reads expire them lazily, and
 	// this sweep catches the ones nobody reads.
 	background.Add(1)

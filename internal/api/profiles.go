@@ -120,7 +120,18 @@ func (s *Server) loadProfile(c *gin.Context, k profile.Kind) (*profile.Profile, 
 	if err != nil {
 		return nil, err
 	}
-	if p.Kind != k || (p.Archived && !auth.CanSeeArchived(currentUser(c), p)) {
+	if p.Kind != k {
+		return nil, profile.NotFound("profile")
+	}
+	if p.Archived && p.MergedInto != "" && !auth.CanSeeArchived(currentUser(c), p) {
+		// A merged duplicate says where it went.
+		c.Header("Location", "/api/v1/"+k.Path()+"/"+p.MergedInto)
+		e := newHTTPError(http.StatusGone, "merged", "id", "this profile was merged into another as a duplicate (ref)",
+			"该资料已作为重复资料并入另一份资料")
+		e.detail.Ref = p.MergedInto
+		return nil, e
+	}
+	if p.Archived && !auth.CanSeeArchived(currentUser(c), p) {
 		return nil, profile.NotFound("profile")
 	}
 	return p, nil
@@ -177,7 +188,7 @@ func (s *Server) createProfile(k profile.Kind) func(c *gin.Context) error {
 		}
 		s.applyIndex(c, p)
 		c.Header("Location", "/api/v1/"+k.Path()+"/"+p.ID)
-		return s.render(c, http.StatusCreated, p)
+		return s.renderWarned(c, http.StatusCreated, p, s.duplicateWarnings(c, p))
 	}
 }
 
@@ -297,7 +308,11 @@ func (s *Server) patchProfile(k profile.Kind) func(c *gin.Context) error {
 			return err
 		}
 		s.applyIndex(c, &next)
-		return s.render(c, http.StatusOK, &next)
+		var ws []profile.Warning
+		if next.Name != stored.Name || profile.DupScope(&next) != profile.DupScope(&stored) {
+			ws = s.duplicateWarnings(c, &next)
+		}
+		return s.renderWarned(c, http.StatusOK, &next, ws)
 	}
 }
 

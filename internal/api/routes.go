@@ -42,6 +42,8 @@ func (s *Server) routes() {
 	// Carrier evaluation (issue 12).
 	s.evaluationRoutes(in)
 	s.relayRoutes(in)
+	// Duplicates merged (issue 12, part 6).
+	s.mergeRoutes(in)
 
 	s.webRoutes() // the web pages: /, /app/*, /static/* (package web)
 }

@@ -140,6 +140,15 @@ type importResult struct {
 	Failed         int                   `json:"failed"`
 	Errors         []sheet.RowError      `json:"errors"`
 	IgnoredColumns []sheet.IgnoredColumn `json:"ignored_columns"`
+	// Warnings are rows written that may duplicate another profile (a nearly
+	// identical name in the same district), by row number.
+	Warnings []rowWarning `json:"warnings"`
+}
+
+// rowWarning is a warning about one written row.
+type rowWarning struct {
+	Row int `json:"row"`
+	profile.Warning
 }
 
 // importWorkers is how many rows are written at once: the writes are
@@ -229,11 +238,12 @@ type importJob struct {
 type outcome struct {
 	status string // created, updated, unchanged, or "" with errs
 	errs   []sheet.RowError
+	warns  []profile.Warning
 }
 
 func (s *Server) runImport(c *gin.Context, u *profile.User, k profile.Kind, cols *sheet.Columns, rows []sheet.Row) (*importResult, error) {
 	ctx := c.Request.Context()
-	res := &importResult{Kind: k, Key: "name+district", Rows: len(rows), Errors: []sheet.RowError{},
+	res := &importResult{Kind: k, Key: "name+district", Rows: len(rows), Errors: []sheet.RowError{}, Warnings: []rowWarning{},
 		IgnoredColumns: append([]sheet.IgnoredColumn{}, cols.Ignored...)}
 	if k == profile.Startup {
 		res.Key = "credit_code"
@@ -317,6 +327,9 @@ func (s *Server) runImport(c *gin.Context, u *profile.User, k profile.Kind, cols
 	wg.Wait()
 
 	for i, o := range outcomes {
+		for _, w := range o.warns {
+			res.Warnings = append(res.Warnings, rowWarning{Row: jobs[i].row.Row, Warning: w})
+		}
 		switch o.status {
 		case "created":
 			res.Created++
@@ -460,7 +473,7 @@ func (s *Server) importRow(c *gin.Context, u *profile.User, k profile.Kind, job 
 			return unavailable(err)
 		}
 		s.applyIndex(c, &next)
-		return outcome{status: "created"}
+		return outcome{status: "created", warns: s.duplicateWarnings(c, &next)}
 	}
 	if !auth.CanEdit(u, existing) || !auth.CanEdit(u, &next) {
 		return fail(districtField, "outside_districts", "this row's profile is outside your districts", "本行对应的资料不在您管辖的区县内")

@@ -162,6 +162,10 @@ func (s *Store) CreateProfile(ctx context.Context, p *profile.Profile) error {
 			return s.duplicateCredit(ctx, err, p.CreditCode)
 		}
 	}
+	// Filed before the write, so that nothing slows the path from the change
+	// log to the writer's own indexing; a key left by a write that then fails
+	// is skipped at lookup (the profile is read back).
+	s.fileName(ctx, p)
 	seq, err := s.claimSeq(ctx)
 	if err != nil {
 		s.releaseCredit(ctx, p.CreditCode, p.ID)
@@ -244,6 +248,9 @@ func (s *Store) UpdateProfile(ctx context.Context, p *profile.Profile, expect in
 		if err := s.claimKey(ctx, creditKey(p.CreditCode), p.ID); err != nil {
 			return s.duplicateCredit(ctx, err, p.CreditCode)
 		}
+	}
+	if !p.Archived {
+		s.fileName(ctx, p) // before the write, as in CreateProfile
 	}
 	seq, err := s.claimSeq(ctx)
 	if err != nil {
