@@ -10,8 +10,8 @@ import (
 
 	"fuhua/internal/dbtest"
 	"fuhua/internal/intro"
-	"fuhua/internal/merge"
 	"fuhua/internal/mentor"
+	"fuhua/internal/merge"
 	"fuhua/internal/mongodb"
 	"fuhua/internal/profile"
 )
