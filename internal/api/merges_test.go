@@ -117,7 +117,11 @@ func TestMergeDuplicates(t *testing.T) {
 	if got := h.do("GET", "/api/v1/startups/"+keep["id"].(string), mgr, nil).json(t); got["credit_code"] != code {
 		t.Errorf("the credit code did not move: %v", got["credit_code"])
 	}
-	var svc struct{ Items []struct{ StartupID string `json:"startup_id"` } }
+	var svc struct {
+		Items []struct {
+			StartupID string `json:"startup_id"`
+		}
+	}
 	_ = json.Unmarshal(h.do("GET", "/api/v1/mentors/"+m["id"].(string)+"/services?year=2024", mentorTok, nil).Body, &svc)
 	if len(svc.Items) != 1 || svc.Items[0].StartupID != keep["id"] {
 		t.Errorf("mentor sessions: %+v", svc)
