@@ -59,6 +59,7 @@ var pages = map[string]page{
 	"rounds":     {"rounds", "批量对接", "Brokered rounds", false},
 	"policies":   {"policies", "政策匹配", "Policy matching", false},
 	"evaluation": {"evaluation", "绩效评价", "Carrier evaluation", false},
+	"merge":      {"merge", "合并重复资料", "Merge duplicates", false},
 }
 
 // navItem is one entry of the menu.
@@ -67,7 +68,7 @@ type navItem struct {
 	Current      bool
 }
 
-var nav = []string{"search", "chains", "me", "intros", "policies", "rounds", "kpi", "evaluation"}
+var nav = []string{"search", "chains", "me", "intros", "policies", "rounds", "kpi", "evaluation", "merge"}
 
 // view is what a page template is rendered with.
 type view struct {
