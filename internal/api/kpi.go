@@ -33,6 +33,8 @@ type kpiScope struct {
 	NameZH     string         `json:"name_zh"`
 	NameEN     string         `json:"name_en"`
 	Indicators []kpiIndicator `json:"indicators"`
+	// Landing is the graduates' landing share (no plan target; see kpi_landing.go).
+	Landing *kpiLanding `json:"landing,omitempty"`
 }
 
 // kpiIndicator adds to an indicator how far ahead (positive) or behind
@@ -114,10 +116,14 @@ func (s *Server) getKPI(c *gin.Context) error {
 	for _, d := range seed.Districts() {
 		names[d.Code] = [2]string{d.ZH, d.EN}
 	}
+	landings, err := s.kpiLandings(c.Request.Context(), r.Year)
+	if err != nil {
+		return err
+	}
 	out := kpiResponse{Year: r.Year, AsOf: r.AsOf, Scopes: make([]kpiScope, 0, len(r.Scopes))}
 	for _, sc := range r.Scopes {
 		ks := kpiScope{District: sc.District, NameZH: names[sc.District][0], NameEN: names[sc.District][1],
-			Indicators: make([]kpiIndicator, 0, len(sc.Indicators))}
+			Indicators: make([]kpiIndicator, 0, len(sc.Indicators)), Landing: landings[sc.District]}
 		for _, in := range sc.Indicators {
 			ks.Indicators = append(ks.Indicators, kpiIndicator{Indicator: in, Ahead: in.Actual - in.Expected})
 		}
