@@ -56,7 +56,7 @@ func (s *Server) queryYear(c *gin.Context) (int, error) {
 	y, err := strconv.Atoi(v)
 	if err != nil || y < 2000 || y > 2100 {
 		return 0, profile.Invalid("year", "invalid_year", fmt.Sprintf("year must be a year from 2000 to 2100, such as 2024; got %q", v),
-			fmt.Sprintf("year 须为 2000 到 2100 之间的年份，例如 2024，实际为 %q", v))
+			fmt.Sprintf("年度须为 2000 到 2100 之间的年份，例如 2024，填写的是“%s”", clipText(v)))
 	}
 	return y, nil
 }

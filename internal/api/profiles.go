@@ -373,11 +373,24 @@ func queryOne(c *gin.Context, name string) (string, error) {
 		return "", nil
 	case 1:
 		if len(vals[0]) > 256 {
-			return "", profile.Invalid(name, "too_long", name+" is too long", name+" 过长")
+			return "", profile.Invalid(name, "too_long", name+" is too long", queryLabel(name)+"过长")
 		}
 		return vals[0], nil
 	}
-	return "", profile.Invalid(name, "repeated_parameter", name+" may be given only once", name+" 只能出现一次")
+	return "", profile.Invalid(name, "repeated_parameter", name+" may be given only once", queryLabel(name)+"只能填写一个")
+}
+
+// queryLabels name the query parameters as the pages do.
+var queryLabels = map[string]string{"year": "年度", "district": "区县", "chain": "产业链", "stage": "融资阶段", "type": "类型",
+	"status": "状态", "limit": "每页条数", "cursor": "翻页位置", "kind": "资料类型", "q": "检索词", "segment": "产业链环节",
+	"box": "信箱", "ruleset": "评价规则", "target": "匹配对象", "mine": "仅看我的"}
+
+// queryLabel is the name of a query parameter a person reads.
+func queryLabel(name string) string {
+	if l, ok := queryLabels[name]; ok {
+		return l
+	}
+	return fieldLabel(name).ZH
 }
 
 // queryCode reads an optional query parameter that must be one of set.
@@ -388,9 +401,17 @@ func queryCode(c *gin.Context, name string, set profile.CodeSet) (string, error)
 	}
 	if !set.Has(v) {
 		return "", profile.Invalid(name, "unknown_code", fmt.Sprintf("%q is not a valid %s; valid codes: %s", v, set.Name, set.List()),
-			fmt.Sprintf("%q 不是有效代码；可选值：%s", v, set.List()))
+			fmt.Sprintf("“%s”不是可选的%s，可选：%s", clipText(v), queryLabel(name), set.ZHList()))
 	}
 	return v, nil
+}
+
+// clipText shortens what a client sent for a message.
+func clipText(s string) string {
+	if r := []rune(s); len(r) > 40 {
+		return string(r[:40]) + "…"
+	}
+	return s
 }
 
 // queryLimit reads limit (default def, 1..max).
@@ -402,7 +423,7 @@ func queryLimit(c *gin.Context, def, max int) (int, error) {
 	n, err := strconv.Atoi(v)
 	if err != nil || n < 1 || n > max {
 		return 0, profile.Invalid("limit", "out_of_range", fmt.Sprintf("limit must be a whole number from 1 to %d", max),
-			fmt.Sprintf("limit 须为 1 到 %d 的整数", max))
+			fmt.Sprintf("每页条数须为 1 到 %d 的整数", max))
 	}
 	return n, nil
 }

@@ -29,9 +29,12 @@ function showError(err) {
 async function search(side) {
   const q = document.getElementById('mg-' + side + '-q').value.trim();
   const box = document.getElementById('mg-' + side + '-hits');
-  clear(box);
-  if (!q) return;
+  if (!q) {
+    clear(box);
+    return;
+  }
   const r = await get('/search' + query({ q, kind: kindSel.value, limit: 8 }));
+  clear(box);
   pick.hidden = false;
   box.append(el('h3', {}, side === 'keep' ? bi('保留的资料', 'Keep') : bi('并入的资料', 'Merge away')));
   for (const it of r.data.items || []) {
@@ -41,7 +44,7 @@ async function search(side) {
       document.getElementById('mg-' + side + '-q').value = it.name;
       clear(box);
     });
-    box.append(el('p', {}, b, el('small', { class: 'muted', text: ' ' + it.id })));
+    box.append(el('p', {}, b));
   }
 }
 
@@ -56,7 +59,7 @@ for (const side of ['keep', 'drop']) {
 function items(title, list, line) {
   const ul = el('ul');
   for (const x of list) ul.append(el('li', {}, ...line(x)));
-  return el('div', {}, el('h3', {}, ...title), list.length ? ul : el('p', { class: 'muted', text: '无 · none' }));
+  return el('div', {}, el('h3', {}, title), list.length ? ul : el('p', { class: 'muted', text: '无 · none' }));
 }
 
 function renderPlan(p) {
