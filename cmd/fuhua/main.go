@@ -239,6 +239,13 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, drain, dead
 	if err := ensureAdmin(ctx, st, hasher, cfg, log); err != nil {
 		return err
 	}
+	// An empty database has no names to file for the duplicate check: mark it
+	// filed now, so the demo data (filed as it is written) is not filed twice.
+	if n, err := st.CountProfiles(ctx); err == nil && n == 0 {
+		if err := st.FileNames(ctx); err != nil {
+			return err
+		}
+	}
 	if cfg.Demo {
 		n, err := st.CountProfiles(ctx)
 		if err != nil {
