@@ -94,6 +94,58 @@ func (g *demoGen) startup(p *profile.Profile, i int, r *rand.Rand) {
 	fmt.Fprintf(&b, "希望对接%s方面的导师。（示例数据）", strings.Join(n.Mentoring, "、"))
 	p.Summary = b.String()
 	p.Tags = g.tags(r, p.Chains)
+	p.Torch = demoTorch(p, i, lastYear)
+}
+
+// torchFields maps a chain to the 国家重点支持的高新技术领域 its firms usually
+// report (a chain not listed, such as agri_food, reports none). [guess]: the
+// demo's own reading, not a published table.
+var torchFields = map[string]string{"ic": "electronics", "semi3": "electronics", "electronics": "electronics", "digital": "electronics",
+	"vr": "electronics", "hydrogen": "energy", "new_energy": "energy", "env": "environment", "equipment": "manufacturing",
+	"auto": "manufacturing", "materials": "materials", "biomed": "biomed", "pv": "energy", "wind": "energy",
+	"energy_storage": "energy", "power_battery": "energy", "nev": "manufacturing", "nev_parts": "manufacturing",
+	"ngit": "electronics", "display": "electronics", "pcb": "electronics", "computing": "electronics", "iiot": "electronics",
+	"embodied_ai": "manufacturing", "marine": "manufacturing", "health": "biomed", "air_pollution": "environment",
+	"stainless": "materials", "precision_parts": "manufacturing", "petro_machinery": "manufacturing", "low_altitude": "aerospace"}
+
+// demoTorch gives about seven in ten demo startups a Torch statistics record
+// consistent with their profile (staff within employees, R&D within revenue,
+// invention patents within class-I IP), so the statistics export and the
+// carrier aggregates have figures to show; the rest report none. It draws
+// from its own random stream, so the rest of the demo data is as before.
+func demoTorch(p *profile.Profile, i, year int) *profile.TorchRecord {
+	r := rand.New(rand.NewPCG(uint64(i)+1, 0x70c4))
+	if !chance(r, 0.7) {
+		return nil
+	}
+	n := func(x int) *int { return &x }
+	m := func(x float64) *float64 { v := round(x, 1); return &v }
+	b := func(x bool) *bool { return &x }
+	t := &profile.TorchRecord{ReportYear: year, FounderSerial: b(chance(r, 0.3)), FounderStudent: b(chance(r, 0.15)),
+		FounderScientist: b(chance(r, 0.4)), FounderReturnee: b(chance(r, 0.1)),
+		FounderGender: []string{"male", "female"}[weighted(r, 75, 25)], RegistrationType: []string{"150", "170", "160"}[weighted(r, 70, 25, 5)]}
+	college := p.Employees * between(r, 40, 95) / 100
+	t.StaffCollege = n(college)
+	t.StaffDoctorate = n(min(college, r.IntN(4)))
+	t.StaffReturnees = n(min(college, r.IntN(3)))
+	t.FreshGraduates = n(min(p.Employees, r.IntN(6)))
+	if p.RevenueWan > 0 {
+		t.RevenuePrevWan = m(p.RevenueWan * (0.55 + 0.5*r.Float64()))
+		t.RDSpendWan = m(p.RevenueWan * p.RDRatio)
+		t.TaxWan = m(p.RevenueWan * (0.01 + 0.05*r.Float64()))
+		t.NetProfitWan = m(p.RevenueWan * (-0.2 + 0.35*r.Float64()))
+	}
+	t.RegisteredCapWan = m(float64(between(r, 10, 500) * 10))
+	if p.Stage != "idea" && p.Stage != "seed" && chance(r, 0.6) {
+		total := float64(between(r, 10, 300) * 10)
+		t.FinancingTotalWan = m(total)
+		t.FinancingYearWan = m(total * r.Float64() * 0.5)
+	}
+	t.IPApplied, t.IPGranted = n(r.IntN(6)), n(r.IntN(4))
+	t.InventionPatents = n(p.Patents - r.IntN(p.Patents+1)/2)
+	t.SoftwareCopyrights = n(r.IntN(p.OtherIP + 1))
+	t.TechField = torchFields[p.Chains[0]]
+	return t
 }
 
 // pickSome draws 1..max distinct items of xs, in xs's order.

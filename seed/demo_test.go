@@ -235,3 +235,33 @@ func TestNamedBodies(t *testing.T) {
 		t.Errorf("offshore centres per home district: %v, want 4 each (北京, 上海, 南京, 深圳)", enclaves)
 	}
 }
+
+// About seven in ten demo startups carry a Torch record, and every record is
+// one the statistics platform would accept: valid, and no consistency warning.
+func TestDemoTorchRecords(t *testing.T) {
+	cat := Catalog()
+	with, startups := 0, 0
+	for _, p := range Demo(600) {
+		if p.Kind != profile.Startup {
+			continue
+		}
+		startups++
+		if p.Torch == nil {
+			continue
+		}
+		with++
+		p.Normalize()
+		if err := p.Validate(cat); err != nil {
+			t.Errorf("%s: %v", p.Name, err)
+		}
+		if ws := p.TorchWarnings(); len(ws) > 0 {
+			t.Errorf("%s: %+v", p.Name, ws)
+		}
+		if p.Torch.StaffCollege == nil || p.Torch.RegistrationType == "" {
+			t.Errorf("%s: a thin record %+v", p.Name, p.Torch)
+		}
+	}
+	if share := float64(with) / float64(startups); share < 0.55 || share > 0.85 {
+		t.Errorf("%d of %d startups have a Torch record", with, startups)
+	}
+}

@@ -297,6 +297,13 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, drain, dead
 	if err := ensureAdmin(ctx, st, hasher, cfg, log); err != nil {
 		return err
 	}
+	// An empty database has no names to file for the duplicate check: mark it
+	// filed now, so the demo data (filed as it is written) is not filed twice.
+	if n, err := st.CountProfiles(ctx); err == nil && n == 0 {
+		if err := st.FileNames(ctx); err != nil {
+			return err
+		}
+	}
 	if cfg.Demo {
 		n, err := st.CountProfiles(ctx)
 		if err != nil {
@@ -357,6 +364,14 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, drain, dead
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
+	// A database written before the duplicate check gets its names filed once.
+	background.Add(1)
+	go func() {
+		defer background.Done()
+		if err := st.FileNames(followCtx); err != nil && followCtx.Err() == nil {
+			log.Warn("filing profile names for the duplicate check", "err", err.Error())
+		}
+	}()
 	// Pending introductions expire after FUHUA_INTRO_TTL: reads expire them
 	// lazily, and this sweep catches the ones nobody reads, reminds before and
 	// tells after (every replica sweeps; each notice goes out once).

@@ -132,7 +132,7 @@ func checkName(name string) error {
 		return profile.Invalid("name", "required", "name is required", "请填写姓名")
 	}
 	if strings.ContainsRune(name, 0) || !utf8.ValidString(name) {
-		return profile.Invalid("name", "invalid_text", "name contains invalid characters", "name 含有非法字符")
+		return profile.Invalid("name", "invalid_text", "Name contains invalid characters", "姓名含有非法字符")
 	}
 	if len([]rune(name)) > profile.MaxShort {
 		return profile.Invalid("name", "too_long", "name is too long (at most 100 characters)", "姓名过长（最多 100 个字符）")

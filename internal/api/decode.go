@@ -79,7 +79,7 @@ func invalidUTF8(body []byte) error {
 			fmt.Sprintf("the request body is not valid UTF-8 text (at byte %d)", off), fmt.Sprintf("请求体含有无效的 UTF-8 字符（第 %d 字节处）", off))
 	}
 	return profile.Invalid(field, "invalid_text",
-		fmt.Sprintf("%s is not valid UTF-8 text", field), fmt.Sprintf("%s 含有无效的 UTF-8 字符", field))
+		fmt.Sprintf("%s is not valid UTF-8 text", fieldLabel(field).EN), fmt.Sprintf("%s含有无法识别的字符", fieldLabel(field).ZH))
 }
 
 // fieldAt returns the dotted path of the object member whose key or value spans
@@ -158,13 +158,14 @@ func decodeInto(body []byte, v any) error {
 		var te *json.UnmarshalTypeError
 		if errors.As(err, &te) {
 			field := te.Field
+			l := fieldLabel(field)
 			return profile.Invalid(field, "wrong_type",
-				fmt.Sprintf("%s must be %s, not a JSON %s", field, describe(te.Type), te.Value),
-				fmt.Sprintf("%s 的类型应为 %s，而不是 JSON %s", field, describeZH(te.Type), te.Value))
+				fmt.Sprintf("%s must be %s, not a JSON %s", l.EN, describe(te.Type), te.Value),
+				fmt.Sprintf("%s应填%s", l.ZH, describeZH(te.Type)))
 		}
 		if strings.HasPrefix(err.Error(), "json: unknown field ") {
 			name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
-			return profile.Invalid(name, "unknown_field", fmt.Sprintf("unknown field %q", name), fmt.Sprintf("未知字段 %q", name))
+			return profile.Invalid(name, "unknown_field", fmt.Sprintf("unknown field %q", name), "请求中含有无法识别的字段，请检查填写的项目")
 		}
 		return malformed(err)
 	}
@@ -196,7 +197,7 @@ func checkKeys(body []byte, t reflect.Type, prefix string) error {
 			sort.Strings(valid)
 			return profile.Invalid(name, "unknown_field",
 				fmt.Sprintf("unknown field %q; valid fields here: %s", name, strings.Join(valid, ", ")),
-				fmt.Sprintf("未知字段 %q；可用字段：%s", name, strings.Join(valid, ", ")))
+				"请求中含有无法识别的字段，请检查填写的项目")
 		}
 		if err := checkKeys(bytes.TrimSpace(raw), ft, prefix+k+"."); err != nil {
 			return err
@@ -222,6 +223,26 @@ func jsonFields(t reflect.Type) map[string]reflect.Type {
 	return out
 }
 
+// requestLabels name the fields of request bodies other than profiles.
+var requestLabels = map[string]profile.Label{
+	"message": {ZH: "留言", EN: "Message"}, "note": {ZH: "备注", EN: "Note"}, "date": {ZH: "日期", EN: "Date"},
+	"from": {ZH: "发起方", EN: "From"}, "to": {ZH: "对接对象", EN: "To"}, "email": {ZH: "邮箱", EN: "E-mail"},
+	"password": {ZH: "密码", EN: "Password"}, "role": {ZH: "角色", EN: "Role"}, "districts": {ZH: "管辖区县", EN: "Districts"},
+	"startup_id": {ZH: "企业", EN: "Startup"}, "keep_id": {ZH: "保留的资料", EN: "Profile kept"},
+	"drop_id": {ZH: "并入的资料", EN: "Profile merged away"}, "version_keep": {ZH: "保留资料的版本号", EN: "Version of the profile kept"},
+	"version_drop": {ZH: "并入资料的版本号", EN: "Version of the profile merged away"},
+}
+
+// fieldLabel names a field of a request body as a person knows it: a profile
+// field by its form label, another by the table above, else by its code.
+func fieldLabel(field string) profile.Label {
+	if l, ok := requestLabels[field]; ok {
+		return l
+	}
+	l, _ := profile.FieldLabel("", field)
+	return l
+}
+
 func describe(t reflect.Type) string {
 	switch t.Kind() {
 	case reflect.String:
@@ -241,19 +262,22 @@ func describe(t reflect.Type) string {
 }
 
 func describeZH(t reflect.Type) string {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
 	switch t.Kind() {
 	case reflect.String:
-		return "字符串"
+		return "文字"
 	case reflect.Bool:
-		return "布尔值"
+		return "是或否"
 	case reflect.Int, reflect.Int64, reflect.Int32:
 		return "整数"
 	case reflect.Float64, reflect.Float32:
 		return "数字"
 	case reflect.Slice:
-		return "数组"
+		return "若干项（列表）"
 	}
-	return "对象"
+	return "一组内容"
 }
 
 // bindJSON reads the body as one object and decodes it strictly into v.

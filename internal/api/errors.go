@@ -37,6 +37,8 @@ type errorDetail struct {
 	MessageEN string `json:"message_en"`
 	MessageZH string `json:"message_zh"`
 	Field     string `json:"field,omitempty"`
+	// Ref is the id of what a conflict is with (an introduction, a profile).
+	Ref       string `json:"ref,omitempty"`
 	RequestID string `json:"request_id,omitempty"`
 }
 
@@ -99,6 +101,6 @@ func writeError(c *gin.Context, log *slog.Logger, err error) {
 	}
 	c.AbortWithStatusJSON(status, errorBody{Error: errorDetail{
 		Code: pe.Code, Message: pe.EN + " / " + pe.ZH, MessageEN: pe.EN, MessageZH: pe.ZH,
-		Field: pe.Field, RequestID: requestID(c),
+		Field: pe.Field, Ref: pe.Ref, RequestID: requestID(c),
 	}})
 }

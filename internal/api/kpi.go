@@ -34,6 +34,8 @@ type kpiScope struct {
 	NameZH     string         `json:"name_zh"`
 	NameEN     string         `json:"name_en"`
 	Indicators []kpiIndicator `json:"indicators"`
+	// Landing is the graduates' landing share (no plan target; see kpi_landing.go).
+	Landing *kpiLanding `json:"landing,omitempty"`
 }
 
 // kpiIndicator adds to an indicator how far ahead (positive) or behind
@@ -55,7 +57,7 @@ func (s *Server) queryYear(c *gin.Context) (int, error) {
 	y, err := strconv.Atoi(v)
 	if err != nil || y < 2000 || y > 2100 {
 		return 0, profile.Invalid("year", "invalid_year", fmt.Sprintf("year must be a year from 2000 to 2100, such as 2024; got %q", v),
-			fmt.Sprintf("year 须为 2000 到 2100 之间的年份，例如 2024，实际为 %q", v))
+			fmt.Sprintf("年度须为 2000 到 2100 之间的年份，例如 2024，填写的是“%s”", clipText(v)))
 	}
 	return y, nil
 }
@@ -187,10 +189,14 @@ func (s *Server) getKPI(c *gin.Context) error {
 		return err
 	}
 	names := scopeNames()
+	landings, err := s.kpiLandings(c.Request.Context(), r.Year)
+	if err != nil {
+		return err
+	}
 	out := kpiResponse{Year: r.Year, AsOf: r.AsOf, Scopes: make([]kpiScope, 0, len(r.Scopes))}
 	for _, sc := range r.Scopes {
 		ks := kpiScope{District: sc.District, NameZH: names[sc.District][0], NameEN: names[sc.District][1],
-			Indicators: make([]kpiIndicator, 0, len(sc.Indicators))}
+			Indicators: make([]kpiIndicator, 0, len(sc.Indicators)), Landing: landings[sc.District]}
 		for _, in := range sc.Indicators {
 			ks.Indicators = append(ks.Indicators, kpiIndicator{Indicator: in, Ahead: in.Actual - in.Expected})
 		}

@@ -40,17 +40,17 @@ func decodeProfile(c *gin.Context, k profile.Kind, p *profile.Profile, allowVers
 		switch {
 		case key == "version" && allowVersion:
 			if err := json.Unmarshal(raw, &version); err != nil || version < 1 {
-				return 0, false, profile.Invalid("version", "wrong_type", "version must be a positive whole number", "version 须为正整数")
+				return 0, false, profile.Invalid("version", "wrong_type", "Version must be a positive whole number", "版本号须为正整数")
 			}
 			hasVersion = true
 		case k.Writable(key):
 		case isServerField(key):
 			return 0, false, profile.Invalid(key, "read_only_field",
-				fmt.Sprintf("%s is set by the server and cannot be sent", key), fmt.Sprintf("%s 由服务器设置，不能提交", key))
+				fmt.Sprintf("%s is set by the server and cannot be sent", key), fmt.Sprintf("%s由系统生成，不能填写", fieldLabel(key).ZH))
 		default:
 			return 0, false, profile.Invalid(key, "unknown_field",
 				fmt.Sprintf("unknown field %q for a %s; valid fields: %s", key, k, strings.Join(k.WritableFields(), ", ")),
-				fmt.Sprintf("%s 资料没有字段 %q；可用字段：%s", k.ZH(), key, strings.Join(k.WritableFields(), ", ")))
+				fmt.Sprintf("%s资料没有这一项，请检查填写的项目", k.ZH()))
 		}
 	}
 	if hasVersion {
@@ -120,7 +120,18 @@ func (s *Server) loadProfile(c *gin.Context, k profile.Kind) (*profile.Profile, 
 	if err != nil {
 		return nil, err
 	}
-	if p.Kind != k || (p.Archived && !auth.CanSeeArchived(currentUser(c), p)) {
+	if p.Kind != k {
+		return nil, profile.NotFound("profile")
+	}
+	if p.Archived && p.MergedInto != "" && !auth.CanSeeArchived(currentUser(c), p) {
+		// A merged duplicate says where it went.
+		c.Header("Location", "/api/v1/"+k.Path()+"/"+p.MergedInto)
+		e := newHTTPError(http.StatusGone, "merged", "id", "this profile was merged into another as a duplicate (ref)",
+			"该资料已作为重复资料并入另一份资料")
+		e.detail.Ref = p.MergedInto
+		return nil, e
+	}
+	if p.Archived && !auth.CanSeeArchived(currentUser(c), p) {
 		return nil, profile.NotFound("profile")
 	}
 	return p, nil
@@ -178,7 +189,7 @@ func (s *Server) createProfile(k profile.Kind) func(c *gin.Context) error {
 		s.applyIndex(c, p)
 		s.afterWrite(c, nil, p)
 		c.Header("Location", "/api/v1/"+k.Path()+"/"+p.ID)
-		return s.render(c, http.StatusCreated, p)
+		return s.renderWarned(c, http.StatusCreated, p, s.duplicateWarnings(c, p))
 	}
 }
 
@@ -187,7 +198,7 @@ func (s *Server) checkCarrier(c *gin.Context, p *profile.Profile) error {
 	if p.Kind != profile.Startup || p.CarrierID == "" {
 		return nil
 	}
-	bad := profile.Invalid("carrier_id", "unknown_carrier", "carrier_id does not name a carrier", "carrier_id 不是有效的孵化载体")
+	bad := profile.Invalid("carrier_id", "unknown_carrier", "Carrier does not name a carrier in fuhua", "所在载体不是系统中的孵化载体")
 	if !validID(p.CarrierID) {
 		return bad
 	}
@@ -299,7 +310,11 @@ func (s *Server) patchProfile(k profile.Kind) func(c *gin.Context) error {
 		}
 		s.applyIndex(c, &next)
 		s.afterWrite(c, &stored, &next)
-		return s.render(c, http.StatusOK, &next)
+		var ws []profile.Warning
+		if next.Name != stored.Name || profile.DupScope(&next) != profile.DupScope(&stored) {
+			ws = s.duplicateWarnings(c, &next)
+		}
+		return s.renderWarned(c, http.StatusOK, &next, ws)
 	}
 }
 
@@ -360,11 +375,24 @@ func queryOne(c *gin.Context, name string) (string, error) {
 		return "", nil
 	case 1:
 		if len(vals[0]) > 256 {
-			return "", profile.Invalid(name, "too_long", name+" is too long", name+" 过长")
+			return "", profile.Invalid(name, "too_long", name+" is too long", queryLabel(name)+"过长")
 		}
 		return vals[0], nil
 	}
-	return "", profile.Invalid(name, "repeated_parameter", name+" may be given only once", name+" 只能出现一次")
+	return "", profile.Invalid(name, "repeated_parameter", name+" may be given only once", queryLabel(name)+"只能填写一个")
+}
+
+// queryLabels name the query parameters as the pages do.
+var queryLabels = map[string]string{"year": "年度", "district": "区县", "chain": "产业链", "stage": "融资阶段", "type": "类型",
+	"status": "状态", "limit": "每页条数", "cursor": "翻页位置", "kind": "资料类型", "q": "检索词", "segment": "产业链环节",
+	"box": "信箱", "ruleset": "评价规则", "target": "匹配对象", "mine": "仅看我的"}
+
+// queryLabel is the name of a query parameter a person reads.
+func queryLabel(name string) string {
+	if l, ok := queryLabels[name]; ok {
+		return l
+	}
+	return fieldLabel(name).ZH
 }
 
 // queryCode reads an optional query parameter that must be one of set.
@@ -375,9 +403,17 @@ func queryCode(c *gin.Context, name string, set profile.CodeSet) (string, error)
 	}
 	if !set.Has(v) {
 		return "", profile.Invalid(name, "unknown_code", fmt.Sprintf("%q is not a valid %s; valid codes: %s", v, set.Name, set.List()),
-			fmt.Sprintf("%q 不是有效代码；可选值：%s", v, set.List()))
+			fmt.Sprintf("“%s”不是可选的%s，可选：%s", clipText(v), queryLabel(name), set.ZHList()))
 	}
 	return v, nil
+}
+
+// clipText shortens what a client sent for a message.
+func clipText(s string) string {
+	if r := []rune(s); len(r) > 40 {
+		return string(r[:40]) + "…"
+	}
+	return s
 }
 
 // queryLimit reads limit (default def, 1..max).
@@ -389,7 +425,7 @@ func queryLimit(c *gin.Context, def, max int) (int, error) {
 	n, err := strconv.Atoi(v)
 	if err != nil || n < 1 || n > max {
 		return 0, profile.Invalid("limit", "out_of_range", fmt.Sprintf("limit must be a whole number from 1 to %d", max),
-			fmt.Sprintf("limit 须为 1 到 %d 的整数", max))
+			fmt.Sprintf("每页条数须为 1 到 %d 的整数", max))
 	}
 	return n, nil
 }

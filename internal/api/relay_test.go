@@ -110,6 +110,26 @@ func TestGraduateRelayEndToEnd(t *testing.T) {
 	if s := read(admin, "?year=2024"); len(s.Scopes) != 12 || s.Scopes[0].District != "" || s.Scopes[0].Graduates != 1 {
 		t.Errorf("admin: %d scopes, city %+v", len(s.Scopes), s.Scopes[0])
 	}
+	// The KPI shows the same share beside its indicators.
+	var k struct {
+		Scopes []struct {
+			District string `json:"district"`
+			Landing  *struct {
+				Code           string   `json:"code"`
+				ZH             string   `json:"zh"`
+				Graduates      int      `json:"graduates"`
+				LandedMatching int      `json:"landed_matching"`
+				MatchingShare  *float64 `json:"matching_share"`
+			} `json:"landing"`
+		} `json:"scopes"`
+	}
+	kr := h.do("GET", "/api/v1/kpi?year=2024", yannan, nil)
+	if kr.Status != http.StatusOK || json.Unmarshal(kr.Body, &k) != nil || len(k.Scopes) != 1 || k.Scopes[0].Landing == nil {
+		t.Fatalf("kpi: %d %s", kr.Status, kr.Body)
+	}
+	if l := k.Scopes[0].Landing; l.Graduates != 1 || l.LandedMatching != 1 || l.MatchingShare == nil || *l.MatchingShare != 1 || l.ZH == "" {
+		t.Errorf("kpi landing: %+v", l)
+	}
 	for name, tc := range map[string]struct {
 		tok, q string
 		want   int

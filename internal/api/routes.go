@@ -50,6 +50,8 @@ func (s *Server) routes() {
 	s.noteRoutes(in)
 	s.savedRoutes(in)
 	in.GET("/investors/:id/dealflow", s.handle(s.dealflow))
+	// Duplicates merged (issue 12, part 6).
+	s.mergeRoutes(in)
 
 	s.webRoutes() // the web pages: /, /app/*, /static/* (package web)
 }

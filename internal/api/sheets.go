@@ -151,6 +151,15 @@ type importResult struct {
 	FailedRows     []int                 `json:"failed_rows"`
 	Errors         []sheet.RowError      `json:"errors"`
 	IgnoredColumns []sheet.IgnoredColumn `json:"ignored_columns"`
+	// Warnings are rows written that may duplicate another profile (a nearly
+	// identical name in the same district), by row number.
+	Warnings []rowWarning `json:"warnings"`
+}
+
+// rowWarning is a warning about one written row.
+type rowWarning struct {
+	Row int `json:"row"`
+	profile.Warning
 }
 
 // The import modes.
@@ -316,6 +325,7 @@ type importPlan struct {
 	next     profile.Profile
 	existing *profile.Profile
 	errs     []sheet.RowError
+	warns    []profile.Warning // set once written: a created row's duplicate warnings
 }
 
 // checkImport checks every row as the import would write it — reading, carrier,
@@ -323,7 +333,7 @@ type importPlan struct {
 // counts what the import would do; the plans are the good rows' writes.
 func (s *Server) checkImport(c *gin.Context, u *profile.User, k profile.Kind, cols *sheet.Columns, rows []sheet.Row) (*importResult, []importPlan, error) {
 	ctx := c.Request.Context()
-	res := &importResult{Kind: k, Key: "name+district", Rows: len(rows), Errors: []sheet.RowError{}, FailedRows: []int{},
+	res := &importResult{Kind: k, Key: "name+district", Rows: len(rows), Errors: []sheet.RowError{}, FailedRows: []int{}, Warnings: []rowWarning{},
 		IgnoredColumns: append([]sheet.IgnoredColumn{}, cols.Ignored...)}
 	if k == profile.Startup {
 		res.Key = "credit_code"
@@ -465,6 +475,9 @@ func (s *Server) writeImport(c *gin.Context, u *profile.User, res *importResult,
 	s.eachJob(len(plans), func(i int) { failed[i] = s.writeRow(c, u, &plans[i]) })
 	errs := append([]sheet.RowError{}, res.Errors...)
 	for i, es := range failed {
+		for _, w := range plans[i].warns {
+			res.Warnings = append(res.Warnings, rowWarning{Row: plans[i].job.row.Row, Warning: w})
+		}
 		if len(es) == 0 {
 			continue
 		}
@@ -628,6 +641,7 @@ func (s *Server) writeRow(c *gin.Context, u *profile.User, p *importPlan) []shee
 			return fail(err)
 		}
 		s.applyIndex(c, &p.next)
+		p.warns = s.duplicateWarnings(c, &p.next)
 	case "updated":
 		if err := s.Store.UpdateProfile(ctx, &p.next, p.existing.Version, p.existing.CreditCode); err != nil {
 			return fail(err)

@@ -109,3 +109,10 @@ func CanSeeServices(u *profile.User, m *profile.Profile) bool {
 	}
 	return u.ID == m.OwnerID || u.Role == profile.RoleAdmin || u.Role == profile.RoleManager
 }
+
+// CanMerge reports whether u may merge two duplicate profiles: an admin, or a
+// manager whose districts include both. Owners may not: a merge moves other
+// people's introductions.
+func CanMerge(u *profile.User, keep, drop *profile.Profile) bool {
+	return Oversees(u, keep) && Oversees(u, drop)
+}

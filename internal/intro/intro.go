@@ -154,17 +154,25 @@ func TooMany(retryAfter int) *profile.Error {
 		RetryAfter: retryAfter}
 }
 
+// textNames are the Chinese and English names of the free-text fields of an
+// introduction, as the pages show them.
+var textNames = map[string][2]string{"message": {"留言", "Message"}, "note": {"备注", "Note"}}
+
 func textLen(field, s string, max int) error {
+	zh, en := field, field
+	if n, ok := textNames[field]; ok {
+		zh, en = n[0], n[1]
+	}
 	if !utf8.ValidString(s) {
-		return profile.Invalid(field, "invalid_text", field+" is not valid UTF-8", field+" 不是有效的 UTF-8 文本")
+		return profile.Invalid(field, "invalid_text", en+" is not valid UTF-8", zh+"含有无法识别的字符")
 	}
 	if strings.ContainsRune(s, 0) {
 		// PostgreSQL (FerretDB's other backend) refuses to store it, and no person types it.
-		return profile.Invalid(field, "invalid_text", field+" contains a NUL character", field+" 含有非法字符（NUL）")
+		return profile.Invalid(field, "invalid_text", en+" contains a NUL character", zh+"含有非法字符")
 	}
 	if utf8.RuneCountInString(s) > max {
-		return profile.Invalid(field, "too_long", fmt.Sprintf("%s may have at most %d characters", field, max),
-			fmt.Sprintf("%s 最多 %d 个字符", field, max))
+		return profile.Invalid(field, "too_long", fmt.Sprintf("%s may have at most %d characters", en, max),
+			fmt.Sprintf("%s最多 %d 个字", zh, max))
 	}
 	return nil
 }

@@ -61,7 +61,7 @@ func New(mentorID, startupID, date, kind, note, by string, now time.Time) (Servi
 	}
 	note = strings.TrimSpace(note)
 	if !utf8.ValidString(note) || strings.ContainsRune(note, 0) {
-		return Service{}, profile.Invalid("note", "invalid_text", "note contains invalid characters", "note 含有非法字符")
+		return Service{}, profile.Invalid("note", "invalid_text", "Note contains invalid characters", "备注含有非法字符")
 	}
 	if n := utf8.RuneCountInString(note); n > MaxNote {
 		return Service{}, profile.Invalid("note", "too_long", fmt.Sprintf("note is %d characters; at most %d are allowed", n, MaxNote),

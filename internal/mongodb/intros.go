@@ -125,10 +125,13 @@ func (s *Store) insertPair(ctx context.Context, key, id string) error {
 }
 
 func openIntroduction(id string, state intro.State) error {
-	e := profile.Conflict("open_introduction",
-		fmt.Sprintf("these two profiles already have an open introduction (%s, %s)", id, state),
-		fmt.Sprintf("这两份资料之间已有进行中的对接（%s，%s）", id, state))
+	en, zh := "these two profiles already have an introduction waiting for an answer", "这两份资料之间已有一条待回复的对接请求"
+	if state == intro.Accepted {
+		en, zh = "these two profiles have already been introduced (the introduction was accepted)", "这两份资料之间已有一条已接受的对接"
+	}
+	e := profile.Conflict("open_introduction", en, zh)
 	e.Field = "to"
+	e.Ref = id
 	return e
 }
 

@@ -159,9 +159,13 @@ func (s *Store) CreateProfile(ctx context.Context, p *profile.Profile) error {
 	p.UpdatedAt = p.CreatedAt
 	if p.CreditCode != "" {
 		if err := s.claimKey(ctx, creditKey(p.CreditCode), p.ID); err != nil {
-			return duplicateCredit(err)
+			return s.duplicateCredit(ctx, err, p.CreditCode)
 		}
 	}
+	// Filed before the write, so that nothing slows the path from the change
+	// log to the writer's own indexing; a key left by a write that then fails
+	// is skipped at lookup (the profile is read back).
+	s.fileName(ctx, p)
 	seq, err := s.claimSeq(ctx)
 	if err != nil {
 		s.releaseCredit(ctx, p.CreditCode, p.ID)
@@ -183,11 +187,15 @@ func (s *Store) releaseCredit(ctx context.Context, code, id string) {
 	}
 }
 
-func duplicateCredit(err error) error {
+// duplicateCredit explains a credit code already taken, naming (in Ref) the
+// profile that holds it.
+func (s *Store) duplicateCredit(ctx context.Context, err error, code string) error {
 	if errors.Is(err, profile.ErrConflict) {
 		e := profile.Conflict("duplicate_credit_code",
-			"another profile already has this credit_code", "已有资料使用了该统一社会信用代码")
+			"another profile already has this unified social credit code; open it (ref) instead of creating a second one",
+			"已有资料使用了该统一社会信用代码，请直接打开那份资料，不要重复创建")
 		e.Field = "credit_code"
+		e.Ref, _ = s.lookupKey(ctx, creditKey(code))
 		return e
 	}
 	return err
@@ -238,8 +246,11 @@ func (s *Store) UpdateProfile(ctx context.Context, p *profile.Profile, expect in
 	newCode := p.CreditCode != "" && p.CreditCode != oldCreditCode
 	if newCode {
 		if err := s.claimKey(ctx, creditKey(p.CreditCode), p.ID); err != nil {
-			return duplicateCredit(err)
+			return s.duplicateCredit(ctx, err, p.CreditCode)
 		}
+	}
+	if !p.Archived {
+		s.fileName(ctx, p) // before the write, as in CreateProfile
 	}
 	seq, err := s.claimSeq(ctx)
 	if err != nil {

@@ -46,6 +46,9 @@ type Store struct {
 	mentoringMu sync.Mutex
 	mentoring   map[string]int
 	mentoringAt time.Time
+
+	// mergeFault, when set (tests), is asked before each step of a merge.
+	mergeFault mergeStep
 }
 
 // Open connects to uri, checks the server answers within the context's deadline,
@@ -120,7 +123,7 @@ func (s *Store) Close(ctx context.Context) error { return s.client.Disconnect(ct
 // Collections names every collection the store writes. They are created when the
 // store opens, so the embedded server can index them all at once (see
 // embedded.Server.IndexIDs).
-var Collections = []string{"profiles", "changes", "seqs", "counters", "keys", "users", "introductions", "intro_events", "rounds", "round_pairs", "requests", "mentor_services", "notifications", "notify_state", "saved"}
+var Collections = []string{"profiles", "changes", "seqs", "counters", "keys", "users", "introductions", "intro_events", "rounds", "round_pairs", "requests", "mentor_services", "notifications", "notify_state", "saved", "name_keys", "merges"}
 
 func (s *Store) ensureCollections(ctx context.Context) error {
 	have, err := s.db.ListCollectionNames(ctx, bson.D{})

@@ -34,6 +34,9 @@ func (s CodeSet) ZH(code string) string {
 // Codes lists the codes in their given order.
 func (s CodeSet) Codes() []string { return append([]string(nil), s.order...) }
 
+// ZHList is the Chinese names joined for a message a person reads.
+func (s CodeSet) ZHList() string { return zhList(s) }
+
 // List is the codes joined for an error message.
 func (s CodeSet) List() string { return strings.Join(s.order, ", ") }
 

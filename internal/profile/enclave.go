@@ -39,12 +39,12 @@ func (p *Profile) validateEnclaveProject(v *validator) {
 		if e.LandedOn != "" {
 			field = "enclave.park_id"
 		}
-		v.fail(field, "required", "a landed project needs landed_on (YYYY-MM-DD) and park_id (the carrier it landed in)",
-			"已落地的项目须填写落地日期（landed_on）和落地载体（park_id）")
+		v.fail(field, "required", v.l(field).EN+" is required: a landed project needs the date it landed at home and the carrier it landed in",
+			v.l(field).ZH+"为必填项：已回盐落地的项目须填写回盐落地日期和落地载体")
 	case e.Stage != "landed" && (e.LandedOn != "" || e.ParkID != ""):
-		v.fail("enclave.stage", "out_of_range", fmt.Sprintf("landed_on and park_id are for a landed project; stage is %s", e.Stage),
-			"只有已落地的项目才填写落地日期和落地载体")
+		v.fail("enclave.stage", "out_of_range", fmt.Sprintf("Enclave project stage is %s: the landing date and carrier are for a landed project", e.Stage),
+			fmt.Sprintf("飞地项目阶段为%s：只有已回盐落地的项目才填写回盐落地日期和落地载体", EnclaveStages.ZH(e.Stage)))
 	case e.Since != "" && e.LandedOn != "" && e.LandedOn < e.Since:
-		v.fail("enclave.landed_on", "out_of_range", "enclave.landed_on is before enclave.since", "落地日期早于入驻飞地日期")
+		v.order("enclave.landed_on", "enclave.since", "is before", "早于")
 	}
 }

@@ -31,6 +31,10 @@ type Error struct {
 	ZH    string
 	// RetryAfter, in seconds, for ErrTooMany.
 	RetryAfter int
+	// Ref is the id of what a conflict is with (the introduction that holds the
+	// pair, the profile that has the credit code), for API clients; messages
+	// never show it.
+	Ref string
 }
 
 func (e *Error) Error() string {

@@ -34,8 +34,8 @@ func (a Appointment) ActiveIn(year int) bool {
 func (p *Profile) validatePool(v *validator) {
 	v.code("pool_status", p.PoolStatus, PoolStatuses, false)
 	if len(p.Appointments) > MaxAppointments {
-		v.fail("appointments", "too_many", fmt.Sprintf("appointments has %d entries; at most %d are allowed", len(p.Appointments), MaxAppointments),
-			fmt.Sprintf("appointments 有 %d 项，最多 %d 项", len(p.Appointments), MaxAppointments))
+		v.fail("appointments", "too_many", fmt.Sprintf("Appointments has %d entries; at most %d are allowed", len(p.Appointments), MaxAppointments),
+			fmt.Sprintf("导师聘任有 %d 项，最多 %d 项", len(p.Appointments), MaxAppointments))
 		return
 	}
 	seen := map[string]bool{}
@@ -43,17 +43,17 @@ func (p *Profile) validatePool(v *validator) {
 		f := fmt.Sprintf("appointments[%d].", i)
 		v.text(f+"carrier_id", a.CarrierID, 64, true)
 		if seen[a.CarrierID] {
-			v.fail(f+"carrier_id", "duplicate", fmt.Sprintf("appointments lists carrier %q twice", a.CarrierID),
-				fmt.Sprintf("appointments 重复填写了载体 %q", a.CarrierID))
+			v.fail(f+"carrier_id", "duplicate", fmt.Sprintf("%s: the carrier is appointed twice", v.l(f+"carrier_id").EN),
+				fmt.Sprintf("%s与前面的聘任重复：同一载体只填一次", v.l(f+"carrier_id").ZH))
 		}
 		seen[a.CarrierID] = true
 		if a.Since == "" {
-			v.fail(f+"since", "required", f+"since is required (the date of the appointment, YYYY-MM-DD)", f+"since 为必填项（聘任日期，YYYY-MM-DD）")
+			v.fail(f+"since", "required", v.l(f+"since").EN+" is required (YYYY-MM-DD)", v.l(f+"since").ZH+"为必填项（年-月-日）")
 		}
 		v.date(f+"since", a.Since)
 		v.date(f+"until", a.Until)
 		if v.err == nil && a.Until != "" && a.Until < a.Since {
-			v.fail(f+"until", "out_of_range", f+"until is before since", f+"until（解聘日期）早于聘任日期")
+			v.order(f+"until", f+"since", "is before", "早于")
 		}
 		v.code(f+"level", a.Level, FilingLevels, true)
 	}

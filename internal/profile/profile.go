@@ -45,7 +45,7 @@ var kinds = map[Kind]kindInfo{
 var CommonFields = []string{"name", "summary", "chains", "segments", "tags", "district", "city", "contact"}
 
 // ServerFields are set by the server only; a client that sends them is refused.
-var ServerFields = []string{"id", "kind", "owner_id", "created_at", "updated_at", "version", "archived"}
+var ServerFields = []string{"id", "kind", "owner_id", "created_at", "updated_at", "version", "archived", "merged_into"}
 
 // Path is the URL path segment of the kind ("startups").
 func (k Kind) Path() string { return kinds[k].path }
@@ -136,6 +136,9 @@ type Profile struct {
 	UpdatedAt time.Time `json:"updated_at" bson:"updated_at"`
 	Version   int64     `json:"version" bson:"version"`
 	Archived  bool      `json:"archived" bson:"archived"`
+	// MergedInto is the profile this one was merged into as a duplicate (it is
+	// archived then); set by the server only.
+	MergedInto string `json:"merged_into,omitempty" bson:"merged_into,omitempty"`
 	// Seq is the change sequence of the last write (see the index follower). Not
 	// part of the API.
 	Seq int64 `json:"-" bson:"seq"`

@@ -129,8 +129,9 @@ func (p *Profile) TorchWarnings() []TorchWarning {
 	}
 	staff := func(field, zh string, x *int) {
 		if x != nil && p.Employees > 0 && *x > p.Employees {
+			l, _ := FieldLabel(Startup, field)
 			out = append(out, TorchWarning{field, fmt.Sprintf("%s（%d）多于从业人员（%d）", zh, *x, p.Employees),
-				fmt.Sprintf("%s (%d) is more than the employees (%d)", field, *x, p.Employees)})
+				fmt.Sprintf("%s (%d) is more than the employees (%d)", l.EN, *x, p.Employees)})
 		}
 	}
 	staff("torch.staff_doctorate", "博士人数", t.StaffDoctorate)
@@ -142,8 +143,11 @@ func (p *Profile) TorchWarnings() []TorchWarning {
 	}
 	money := func(field, zh string, x *float64) {
 		if x != nil && p.RevenueWan > 0 && *x > p.RevenueWan {
-			out = append(out, TorchWarning{field, fmt.Sprintf("%s（%g 万元）大于营业收入（%g 万元）", zh, *x, p.RevenueWan),
-				fmt.Sprintf("%s (%g 万元) is more than the revenue (%g 万元)", field, *x, p.RevenueWan)})
+			l, _ := FieldLabel(Startup, field)
+			xz, xe := Quantity(*x, "万元")
+			rz, re := Quantity(p.RevenueWan, "万元")
+			out = append(out, TorchWarning{field, fmt.Sprintf("%s（%s）大于营业收入（%s）", zh, xz, rz),
+				fmt.Sprintf("%s (%s) is more than the revenue (%s)", l.EN, xe, re)})
 		}
 	}
 	money("torch.rd_spend_wan", "研发支出", t.RDSpendWan)
@@ -153,8 +157,8 @@ func (p *Profile) TorchWarnings() []TorchWarning {
 			"financing received this year is more than the total received"})
 	}
 	if t.InventionPatents != nil && p.Patents > 0 && *t.InventionPatents > p.Patents {
-		out = append(out, TorchWarning{"torch.invention_patents", "有效发明专利数多于Ⅰ类知识产权数（patents）",
-			"valid invention patents exceed the class-I IP count (patents)"})
+		out = append(out, TorchWarning{"torch.invention_patents", "有效发明专利数多于Ⅰ类知识产权数",
+			"valid invention patents exceed the class-I IP count"})
 	}
 	return out
 }

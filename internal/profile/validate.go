@@ -66,8 +66,12 @@ func ValidDate(s string) bool {
 }
 
 // validator collects the first problem found; fields are checked in a fixed order so
-// the same input always reports the same field.
-type validator struct{ err *Error }
+// the same input always reports the same field. Messages name a field by its
+// label (labels.go) and never by its code, which the error's Field carries.
+type validator struct {
+	kind Kind
+	err  *Error
+}
 
 func (v *validator) fail(field, code, en, zh string) {
 	if v.err == nil {
@@ -75,46 +79,72 @@ func (v *validator) fail(field, code, en, zh string) {
 	}
 }
 
+// l is the label of field on the kind being validated.
+func (v *validator) l(field string) Label {
+	l, _ := FieldLabel(v.kind, field)
+	return l
+}
+
+// shown quotes a value a person typed, clipped, for a message.
+func shown(s string) string {
+	if r := []rune(s); len(r) > 40 {
+		s = string(r[:40]) + "…"
+	}
+	return "“" + s + "”"
+}
+
+// zhList lists a code set by its Chinese names.
+func zhList(set CodeSet) string {
+	out := make([]string, 0, len(set.order))
+	for _, c := range set.order {
+		out = append(out, set.ZH(c))
+	}
+	return strings.Join(out, "、")
+}
+
 func (v *validator) text(field, s string, max int, required bool) {
+	l := v.l(field)
 	if required && strings.TrimSpace(s) == "" {
-		v.fail(field, "required", field+" is required", field+" 为必填项")
+		v.fail(field, "required", l.EN+" is required", l.ZH+"为必填项")
 		return
 	}
 	if n := utf8.RuneCountInString(s); n > max {
-		v.fail(field, "too_long", fmt.Sprintf("%s is %d characters; at most %d are allowed", field, n, max),
-			fmt.Sprintf("%s 共 %d 个字符，最多允许 %d 个", field, n, max))
+		v.fail(field, "too_long", fmt.Sprintf("%s is %d characters; at most %d are allowed", l.EN, n, max),
+			fmt.Sprintf("%s共 %d 个字，最多 %d 个", l.ZH, n, max))
 		return
 	}
 	if !utf8.ValidString(s) || strings.ContainsRune(s, 0) {
-		v.fail(field, "invalid_text", field+" contains invalid characters", field+" 含有非法字符")
+		v.fail(field, "invalid_text", l.EN+" contains invalid characters", l.ZH+"含有非法字符")
 	}
 }
 
 func (v *validator) code(field, s string, set CodeSet, required bool) {
+	l := v.l(field)
 	if s == "" {
 		if required {
-			v.fail(field, "required", fmt.Sprintf("%s is required; one of: %s", field, set.List()),
-				fmt.Sprintf("%s 为必填项，可选值：%s", field, set.List()))
+			v.fail(field, "required", fmt.Sprintf("%s is required; one of: %s", l.EN, set.List()),
+				fmt.Sprintf("请选择%s，可选：%s", l.ZH, zhList(set)))
 		}
 		return
 	}
 	if !set.Has(s) {
-		v.fail(field, "unknown_code", fmt.Sprintf("%q is not a valid %s; valid codes: %s", s, set.Name, set.List()),
-			fmt.Sprintf("%q 不是有效的代码，可选值：%s", s, set.List()))
+		v.fail(field, "unknown_code", fmt.Sprintf("%q is not a valid %s; valid codes: %s", s, l.EN, set.List()),
+			fmt.Sprintf("%s不是可选的%s，可选：%s", shown(s), l.ZH, zhList(set)))
 	}
 }
 
 func (v *validator) codes(field string, list []string, set CodeSet, max int) {
+	l := v.l(field)
 	if len(list) > max {
-		v.fail(field, "too_many", fmt.Sprintf("%s has %d entries; at most %d are allowed", field, len(list), max),
-			fmt.Sprintf("%s 有 %d 项，最多 %d 项", field, len(list), max))
+		v.fail(field, "too_many", fmt.Sprintf("%s has %d entries; at most %d are allowed", l.EN, len(list), max),
+			fmt.Sprintf("%s选了 %d 项，最多 %d 项", l.ZH, len(list), max))
 		return
 	}
 	seen := map[string]bool{}
 	for _, c := range list {
 		v.code(field, c, set, true)
 		if seen[c] {
-			v.fail(field, "duplicate", fmt.Sprintf("%s lists %q twice", field, c), fmt.Sprintf("%s 重复填写了 %q", field, c))
+			v.fail(field, "duplicate", fmt.Sprintf("%s lists %q twice", l.EN, c), fmt.Sprintf("%s重复选择了%s", l.ZH, shown(set.ZH(c))))
 		}
 		seen[c] = true
 	}
@@ -123,15 +153,10 @@ func (v *validator) codes(field string, list []string, set CodeSet, max int) {
 // segments checks segment codes; there are too many to list in a message, so it
 // points at the chain map instead.
 func (v *validator) segments(list []string, set CodeSet) {
-	clip := func(s string) string {
-		if r := []rune(s); len(r) > 40 {
-			return string(r[:40]) + "…"
-		}
-		return s
-	}
+	l := v.l("segments")
 	if len(list) > MaxSegments {
-		v.fail("segments", "too_many", fmt.Sprintf("segments has %d entries; at most %d are allowed", len(list), MaxSegments),
-			fmt.Sprintf("产业链环节（segments）有 %d 项，最多 %d 项", len(list), MaxSegments))
+		v.fail("segments", "too_many", fmt.Sprintf("%s has %d entries; at most %d are allowed", l.EN, len(list), MaxSegments),
+			fmt.Sprintf("%s选了 %d 项，最多 %d 项", l.ZH, len(list), MaxSegments))
 		return
 	}
 	seen := map[string]bool{}
@@ -139,19 +164,20 @@ func (v *validator) segments(list []string, set CodeSet) {
 		switch {
 		case !set.Has(c):
 			v.fail("segments", "unknown_code",
-				fmt.Sprintf("segments: %q is not a segment of the chain map; GET /api/v1/chains lists them (e.g. hydrogen.fuel_cell)", clip(c)),
-				fmt.Sprintf("产业链环节（segments）：%q 不在产业图谱中，可用的环节见 GET /api/v1/chains（例如 hydrogen.fuel_cell）", clip(c)))
+				fmt.Sprintf("%s: %s is not a segment of the chain map; GET /api/v1/chains lists them (e.g. hydrogen.fuel_cell)", l.EN, shown(c)),
+				fmt.Sprintf("%s不在产业图谱中，请在产业图谱（产业链环节）中选择", shown(c)))
 		case seen[c]:
-			v.fail("segments", "duplicate", fmt.Sprintf("segments lists %q twice", c), fmt.Sprintf("产业链环节（segments）重复填写了 %q", c))
+			v.fail("segments", "duplicate", fmt.Sprintf("%s lists %q twice", l.EN, c), fmt.Sprintf("%s重复选择了%s", l.ZH, shown(set.ZH(c))))
 		}
 		seen[c] = true
 	}
 }
 
 func (v *validator) texts(field string, list []string, maxItems, maxLen int) {
+	l := v.l(field)
 	if len(list) > maxItems {
-		v.fail(field, "too_many", fmt.Sprintf("%s has %d entries; at most %d are allowed", field, len(list), maxItems),
-			fmt.Sprintf("%s 有 %d 项，最多 %d 项", field, len(list), maxItems))
+		v.fail(field, "too_many", fmt.Sprintf("%s has %d entries; at most %d are allowed", l.EN, len(list), maxItems),
+			fmt.Sprintf("%s有 %d 项，最多 %d 项", l.ZH, len(list), maxItems))
 		return
 	}
 	for _, s := range list {
@@ -161,16 +187,28 @@ func (v *validator) texts(field string, list []string, maxItems, maxLen int) {
 
 func (v *validator) num(field string, x, min, max float64) {
 	if x < min || x > max {
-		v.fail(field, "out_of_range", fmt.Sprintf("%s must be between %g and %g; got %g", field, min, max, x),
-			fmt.Sprintf("%s 应在 %g 到 %g 之间，实际为 %g", field, min, max, x))
+		l := v.l(field)
+		minZH, minEN := Quantity(min, l.Unit)
+		maxZH, maxEN := Quantity(max, l.Unit)
+		gotZH, gotEN := Quantity(x, l.Unit)
+		v.fail(field, "out_of_range", fmt.Sprintf("%s must be between %s and %s; got %s", l.EN, minEN, maxEN, gotEN),
+			fmt.Sprintf("%s应在 %s 到 %s 之间，填写的是 %s", l.ZH, minZH, maxZH, gotZH))
 	}
 }
 
 func (v *validator) date(field, s string) {
 	if s != "" && !ValidDate(s) {
-		v.fail(field, "invalid_date", fmt.Sprintf("%s must be a date written YYYY-MM-DD; got %q", field, s),
-			fmt.Sprintf("%s 应为 YYYY-MM-DD 格式的日期，实际为 %q", field, s))
+		l := v.l(field)
+		v.fail(field, "invalid_date", fmt.Sprintf("%s must be a date written YYYY-MM-DD (e.g. 2024-03-01); got %q", l.EN, s),
+			fmt.Sprintf("%s应为日期，写作 年-月-日（如 2024-03-01），填写的是%s", l.ZH, shown(s)))
 	}
+}
+
+// order reports a field that must not come before another (a later date, a
+// larger number).
+func (v *validator) order(field, other, en, zh string) {
+	a, b := v.l(field), v.l(other)
+	v.fail(field, "out_of_range", fmt.Sprintf("%s %s %s", a.EN, en, b.EN), fmt.Sprintf("%s%s%s", a.ZH, zh, b.ZH))
 }
 
 // Normalize trims text, upper-cases the credit code and lower-cases the e-mail, so
@@ -196,7 +234,7 @@ func (p *Profile) Normalize() {
 // Validate checks every client-settable field of p against the contract and cat.
 // It returns an *Error of kind ErrInvalid naming the first field at fault.
 func (p *Profile) Validate(cat Catalog) error {
-	v := &validator{}
+	v := &validator{kind: p.Kind}
 	if !p.Kind.Valid() {
 		v.fail("kind", "unknown_code", "unknown kind", "未知的资料类型")
 		return v.err
@@ -211,13 +249,13 @@ func (p *Profile) Validate(cat Catalog) error {
 	v.text("contact.person", p.Contact.Person, MaxShort, false)
 	v.text("contact.phone", p.Contact.Phone, 30, false)
 	if p.Contact.Phone != "" && strings.Trim(p.Contact.Phone, "0123456789+-() ") != "" {
-		v.fail("contact.phone", "invalid_phone", "contact.phone may hold only digits, spaces and + - ( )",
-			"contact.phone 只能包含数字、空格和 + - ( )")
+		v.fail("contact.phone", "invalid_phone", "Phone may hold only digits, spaces and + - ( )",
+			"电话只能包含数字、空格和 + - ( )")
 	}
 	v.text("contact.email", p.Contact.Email, MaxShort, false)
 	if p.Contact.Email != "" {
 		if a, err := mail.ParseAddress(p.Contact.Email); err != nil || a.Address != p.Contact.Email {
-			v.fail("contact.email", "invalid_email", "contact.email is not an e-mail address", "contact.email 不是有效的电子邮箱")
+			v.fail("contact.email", "invalid_email", "E-mail is not an e-mail address", "邮箱不是有效的电子邮箱地址")
 		}
 	}
 	v.text("contact.wechat", p.Contact.WeChat, MaxShort, false)
@@ -238,7 +276,7 @@ func (p *Profile) Validate(cat Catalog) error {
 		v.num("ticket_min_wan", p.TicketMinWan, 0, 10_000_000)
 		v.num("ticket_max_wan", p.TicketMaxWan, 0, 10_000_000)
 		if v.err == nil && p.TicketMaxWan > 0 && p.TicketMinWan > p.TicketMaxWan {
-			v.fail("ticket_min_wan", "out_of_range", "ticket_min_wan is above ticket_max_wan", "ticket_min_wan 大于 ticket_max_wan")
+			v.order("ticket_min_wan", "ticket_max_wan", "is above", "大于")
 		}
 		v.codes("instruments", p.Instruments, FundingKinds, MaxList)
 		v.codes("regions", p.Regions, cat.Districts, MaxList)
@@ -272,15 +310,15 @@ func (p *Profile) Validate(cat Catalog) error {
 func (p *Profile) validateStartup(v *validator, cat Catalog) {
 	if p.CreditCode != "" && !ValidCreditCode(p.CreditCode) {
 		v.fail("credit_code", "invalid_credit_code",
-			"credit_code is not a valid unified social credit code (18 characters, GB 32100-2015 check character)",
-			"credit_code 不是有效的统一社会信用代码（18 位，校验码不符）")
+			"Unified social credit code is not valid (18 characters with the GB 32100-2015 check character)",
+			"统一社会信用代码无效（应为 18 位，末位校验码须相符）")
 	}
 	v.code("stage", p.Stage, Stages, false)
 	v.date("founded", p.Founded)
 	v.num("employees", float64(p.Employees), 0, 1_000_000)
 	v.num("tech_staff", float64(p.TechStaff), 0, 1_000_000)
 	if v.err == nil && p.TechStaff > p.Employees {
-		v.fail("tech_staff", "out_of_range", "tech_staff cannot exceed employees", "科技人员数不能大于职工总数")
+		v.order("tech_staff", "employees", "cannot exceed", "不能大于")
 	}
 	v.num("rd_ratio", p.RDRatio, 0, 100)
 	v.num("rd_cost_ratio", p.RDCostRatio, 0, 1)
@@ -293,7 +331,7 @@ func (p *Profile) validateStartup(v *validator, cat Catalog) {
 	v.date("incubated_since", p.IncubatedSince)
 	v.date("graduated_on", p.GraduatedOn)
 	if v.err == nil && p.GraduatedOn != "" && p.IncubatedSince != "" && p.GraduatedOn < p.IncubatedSince {
-		v.fail("graduated_on", "out_of_range", "graduated_on is before incubated_since", "毕业日期早于入孵日期")
+		v.order("graduated_on", "incubated_since", "is before", "早于")
 	}
 	for _, yr := range []struct {
 		field string

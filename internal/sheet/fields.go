@@ -66,9 +66,10 @@ func (v *vocab) resolve(s string) (string, bool) {
 }
 
 // display is what an export writes for code: its Chinese name when that name reads
-// back as the same code, the code otherwise.
+// back as the same code (and holds no list separator: 燃料电池（材料、膜电极与电堆）
+// would split), the code otherwise.
 func (v *vocab) display(code string) string {
-	if l, ok := v.label[code]; ok && l != "" {
+	if l, ok := v.label[code]; ok && l != "" && !strings.ContainsAny(l, "、,;，；|\n") {
 		if back, _ := v.resolve(l); back == code {
 			return l
 		}
@@ -97,8 +98,10 @@ type Field struct {
 	aliases []string
 	typ     valueType
 	vocab   *vocab
-	HintZH  string
-	HintEN  string
+	// opt: an empty cell is unknown (null), not zero — the Torch figures.
+	opt    bool
+	HintZH string
+	HintEN string
 }
 
 // headerNames lists every header that names f.
@@ -139,20 +142,27 @@ func normalize(s string) string {
 type vocabs struct {
 	districts, chains, stages, fundingKinds, needServices, statuses, investorTypes,
 	carrierTypes, levels, hostRegions, providerTypes, offerServices *vocab
+	segments, enclaveStages, poolStatuses, genders, techFields, registrationTypes *vocab
 }
 
 var loadVocabs = sync.OnceValue(func() *vocabs {
 	v := &vocabs{
-		stages:        fromCodeSet("stage", "阶段", profile.Stages),
-		fundingKinds:  fromCodeSet("funding kind", "资金类型", profile.FundingKinds),
-		needServices:  fromCodeSet("service", "服务", profile.NeedServices),
-		statuses:      fromCodeSet("status", "状态", profile.StartupStatuses),
-		investorTypes: fromCodeSet("investor type", "机构类型", profile.InvestorTypes),
-		carrierTypes:  fromCodeSet("carrier type", "载体类型", profile.CarrierTypes),
-		levels:        fromCodeSet("level", "级别", profile.Levels),
-		hostRegions:   fromCodeSet("host region", "区域", profile.HostRegions),
-		providerTypes: fromCodeSet("provider type", "机构类型", profile.ProviderTypes),
-		offerServices: fromCodeSet("service", "服务", profile.OfferServices),
+		stages:            fromCodeSet("stage", "阶段", profile.Stages),
+		fundingKinds:      fromCodeSet("funding kind", "资金类型", profile.FundingKinds),
+		needServices:      fromCodeSet("service", "服务", profile.NeedServices),
+		statuses:          fromCodeSet("status", "状态", profile.StartupStatuses),
+		investorTypes:     fromCodeSet("investor type", "机构类型", profile.InvestorTypes),
+		carrierTypes:      fromCodeSet("carrier type", "载体类型", profile.CarrierTypes),
+		levels:            fromCodeSet("level", "级别", profile.Levels),
+		hostRegions:       fromCodeSet("host region", "区域", profile.HostRegions),
+		providerTypes:     fromCodeSet("provider type", "机构类型", profile.ProviderTypes),
+		offerServices:     fromCodeSet("service", "服务", profile.OfferServices),
+		segments:          fromCodeSet("segment", "产业链环节", seed.Catalog().Segments),
+		enclaveStages:     fromCodeSet("enclave stage", "飞地项目阶段", profile.EnclaveStages),
+		poolStatuses:      fromCodeSet("pool status", "导师库状态", profile.PoolStatuses),
+		genders:           fromCodeSet("gender", "性别", profile.Genders),
+		techFields:        fromCodeSet("technology field", "技术领域", profile.TechFields),
+		registrationTypes: fromCodeSet("registration type", "登记注册类型", profile.RegistrationTypes),
 	}
 	// Spreadsheets write districts short ("东台", "盐南") or long ("盐城市大丰区").
 	extra := map[string][]string{"kaifaqu": {"开发区", "经开区", "盐城经开区", "盐城开发区"}, "yannan": {"盐南", "盐南高新", "盐南新区"}}
@@ -176,6 +186,47 @@ func f(key, zh, en string, typ valueType, aliases ...string) Field {
 }
 
 func withVocab(fd Field, v *vocab) Field { fd.vocab = v; return fd }
+
+// labeled is a column headed by the field's label (profile/labels.go), for the
+// fields added after the first spreadsheets: segments, the enclave project, the
+// mentor pool status and the Torch statistics record.
+func labeled(k profile.Kind, key string, typ valueType, v *vocab, aliases ...string) Field {
+	l, _ := profile.FieldLabel(k, key)
+	fd := f(key, l.ZH, l.EN, typ, aliases...)
+	fd.vocab = v
+	return fd
+}
+
+// optional marks a column whose empty cell is unknown rather than zero.
+func optional(fd Field) Field { fd.opt = true; return fd }
+
+// torchFields are the columns of the Torch statistics record, in the record's order.
+func torchFields(v *vocabs) []Field {
+	ints := []string{"torch.staff_doctorate", "torch.staff_college", "torch.staff_returnees", "torch.fresh_graduates"}
+	money := []string{"torch.revenue_prev_wan", "torch.net_profit_wan", "torch.rd_spend_wan", "torch.rd_spend_prev_wan",
+		"torch.tax_wan", "torch.registered_capital_wan", "torch.financing_year_wan", "torch.financing_total_wan"}
+	ip := []string{"torch.ip_applied", "torch.ip_granted", "torch.invention_patents", "torch.software_copyrights",
+		"torch.plant_varieties", "torch.ic_layouts"}
+	out := []Field{labeled(profile.Startup, "torch.report_year", year, nil)}
+	for _, k := range []string{"torch.founder_student", "torch.founder_serial", "torch.founder_returnee", "torch.founder_scientist"} {
+		out = append(out, optional(labeled(profile.Startup, k, boolean, nil)))
+	}
+	out = append(out, labeled(profile.Startup, "torch.founder_gender", code, v.genders))
+	for _, k := range ints {
+		out = append(out, optional(labeled(profile.Startup, k, integer, nil)))
+	}
+	for _, k := range money {
+		out = append(out, hint(optional(labeled(profile.Startup, k, number, nil)), "万元", "in 10,000 CNY"))
+	}
+	for _, k := range ip {
+		out = append(out, optional(labeled(profile.Startup, k, integer, nil)))
+	}
+	return append(out,
+		labeled(profile.Startup, "torch.tech_field", code, v.techFields),
+		labeled(profile.Startup, "torch.registration_type", code, v.registrationTypes),
+		optional(labeled(profile.Startup, "torch.has_mentor", boolean, nil)),
+		optional(labeled(profile.Startup, "torch.acquired_or_listed", boolean, nil)))
+}
 
 func hint(fd Field, zh, en string) Field { fd.HintZH, fd.HintEN = zh, en; return fd }
 
@@ -207,6 +258,7 @@ var loadFields = sync.OnceValue(func() map[profile.Kind][]Field {
 			hint(f("name", "名称", "name", text, append([]string{"名字"}, nameAliases...)...), "必填", "required"),
 			hint(f("summary", "简介", "summary", text, "概述", "描述", "主营业务", "企业简介", "简要介绍", "description"), "", ""),
 			withVocab(f("chains", "所属产业链", "chains", codes, "产业链", "产业领域", "产业方向"), v.chains),
+			hint(labeled(k, "segments", codes, v.segments, "环节", "产业环节"), "产业图谱中的环节，如 燃料电池", "chain-map segments, e.g. hydrogen.fuel_cell"),
 			f("tags", "标签", "tags", list, "关键词", "关键字"),
 			district,
 			city,
@@ -243,6 +295,11 @@ var loadFields = sync.OnceValue(func() map[profile.Kind][]Field {
 			f("needs.mentoring", "辅导需求", "mentoring needs", list, "导师需求"),
 			withVocab(f("needs.services", "服务需求", "service needs", codes), v.needServices),
 			f("needs.space_sqm", "场地需求（平方米）", "space need (m²)", number, "场地需求", "场地需求面积"),
+			hint(labeled(profile.Startup, "enclave.enclave_id", text, nil, "飞地"), "飞地 ID", "the enclave's id"),
+			labeled(profile.Startup, "enclave.stage", code, v.enclaveStages),
+			labeled(profile.Startup, "enclave.since", date, nil),
+			labeled(profile.Startup, "enclave.landed_on", date, nil),
+			hint(labeled(profile.Startup, "enclave.park_id", text, nil), "落地载体 ID", "the carrier's id"),
 		},
 		profile.Mentor: {
 			f("title", "职称/职务", "title", text, "职称", "职务"),
@@ -251,6 +308,7 @@ var loadFields = sync.OnceValue(func() map[profile.Kind][]Field {
 			f("languages", "语言", "languages", list),
 			f("capacity", "可辅导企业数", "capacity", integer, "辅导容量"),
 			f("remote", "可远程辅导", "remote", boolean, "是否远程", "远程"),
+			labeled(profile.Mentor, "pool_status", code, v.poolStatuses, "在库状态"),
 		},
 		profile.Investor: {
 			hint(withVocab(f("type", "机构类型", "type", code, "类型", "投资机构类型"), v.investorTypes), "必填", "required"),
@@ -286,6 +344,7 @@ var loadFields = sync.OnceValue(func() map[profile.Kind][]Field {
 			withVocab(f("services", "服务内容", "services", codes, "服务", "服务项目"), v.offerServices),
 		},
 	}
+	own[profile.Startup] = append(own[profile.Startup], torchFields(v)...)
 	out := map[profile.Kind][]Field{}
 	for _, k := range profile.Kinds {
 		fs := common(k)

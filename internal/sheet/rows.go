@@ -259,6 +259,12 @@ func (r *Row) Apply(base *profile.Profile) (profile.Profile, error) {
 	if _, ok := overlay["needs"]; ok && !groups["needs"] && p.Needs == nil {
 		delete(overlay, "needs")
 	}
+	// An enclave project or a Torch record with every cell empty is none.
+	for _, g := range []string{"enclave", "torch"} {
+		if _, ok := overlay[g]; ok && !groups[g] {
+			overlay[g] = nil
+		}
+	}
 	b, err := json.Marshal(overlay)
 	if err != nil {
 		return profile.Profile{}, err
@@ -270,6 +276,9 @@ func (r *Row) Apply(base *profile.Profile) (profile.Profile, error) {
 }
 
 func (fd *Field) zero() any {
+	if fd.opt {
+		return nil
+	}
 	switch fd.typ {
 	case integer, number, ratio, year:
 		return 0

@@ -201,6 +201,58 @@ func TestExportReadsBack(t *testing.T) {
 	}
 }
 
+// The columns added for the chain map, enclave projects and the Torch record
+// read back as written: an empty Torch cell stays unknown (not 0), a 0 or 否
+// stays a stated 0 or false, and an enclave project comes back whole.
+func TestNewColumnsReadBack(t *testing.T) {
+	ex := Example(profile.Startup)
+	ex.Enclave = &profile.EnclaveProject{EnclaveID: "6650a1b2c3d4e5f601234567", Stage: "landed", Since: "2022-01-01",
+		LandedOn: "2024-06-01", ParkID: "6650a1b2c3d4e5f601234568"}
+	b, err := Profiles(profile.Startup, []Item{{Profile: &ex, WithContact: true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cols, rows := mustParse(t, profile.Startup, b)
+	for _, key := range []string{"segments", "enclave.stage", "torch.report_year", "torch.rd_spend_wan", "torch.has_mentor"} {
+		if !cols.Has(key) {
+			t.Errorf("no column for %s", key)
+		}
+	}
+	got, err := rows[0].Apply(&profile.Profile{Kind: profile.Startup})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr := got.Torch
+	switch {
+	case tr == nil:
+		t.Fatal("the Torch record was not read")
+	case tr.StaffDoctorate != nil || tr.NetProfitWan != nil || tr.AcquiredOrListed != nil:
+		t.Errorf("empty cells read as stated: %+v", tr)
+	case tr.FreshGraduates == nil || *tr.FreshGraduates != 0 || tr.FounderStudent == nil || *tr.FounderStudent:
+		t.Errorf("a stated 0 or 否 was lost: %+v", tr)
+	case tr.RDSpendWan == nil || *tr.RDSpendWan != 150 || tr.TechField != "energy" || tr.RegistrationType != "150":
+		t.Errorf("figures: %+v", tr)
+	}
+	if got.Enclave == nil || *got.Enclave != *ex.Enclave || len(got.Segments) != 1 || got.Segments[0] != "hydrogen.fuel_cell" {
+		t.Errorf("enclave %+v segments %v", got.Enclave, got.Segments)
+	}
+	// A row with those columns empty holds no project and no record.
+	csv := "名称,统一社会信用代码,飞地项目阶段,火炬统计年度,研发支出（万元）\n某企业," + ex.CreditCode + ",,,\n"
+	tb, err := Read([]byte(csv))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rows, err = Parse(profile.Startup, tb)
+	if err != nil || len(rows) != 1 || len(rows[0].Errors) > 0 {
+		t.Fatalf("parse: %v %+v", err, rows)
+	}
+	had := Example(profile.Startup)
+	got, _ = rows[0].Apply(&had)
+	if got.Torch != nil || got.Enclave != nil {
+		t.Errorf("empty cells made a record: %+v %+v", got.Torch, got.Enclave)
+	}
+}
+
 func TestExportHidesContact(t *testing.T) {
 	ex := Example(profile.Startup)
 	b, err := Profiles(profile.Startup, []Item{{Profile: &ex, WithContact: false}})

@@ -172,10 +172,14 @@ func Example(k profile.Kind) profile.Profile {
 			CreditCode: "91320913MA25XK3Q0" + check("91320913MA25XK3Q0"), Stage: "angel", Founded: "2022-05-10",
 			Employees: 28, TechStaff: 12, RDRatio: 0.18, Patents: 2, OtherIP: 5, RevenueWan: 800, AssetsWan: 1500,
 			Status: "incubating", IncubatedSince: "2023-03-01", TechSME: &profile.YearResult{Year: 2024, Passed: true},
-			Needs: &profile.Needs{FundingWan: 1000, FundingKinds: []string{"equity"}, Mentoring: []string{"融资路演"}, Services: []string{"ip", "finance"}}},
+			Needs:    &profile.Needs{FundingWan: 1000, FundingKinds: []string{"equity"}, Mentoring: []string{"融资路演"}, Services: []string{"ip", "finance"}},
+			Segments: []string{"hydrogen.fuel_cell"},
+			Torch: &profile.TorchRecord{ReportYear: 2024, FounderSerial: ptr(true), FounderStudent: ptr(false), StaffCollege: ptr(20),
+				FreshGraduates: ptr(0), RDSpendWan: ptr(150.0), TaxWan: ptr(12.5), InventionPatents: ptr(2), TechField: "energy",
+				RegistrationType: "150", HasMentor: ptr(true)}},
 		profile.Mentor: {Name: "王教授", Title: "教授", Organization: "盐城工学院", Topics: []string{"燃料电池", "技术转移"},
 			Languages: []string{"中文", "英语"}, Capacity: 3, Remote: true, Chains: []string{"hydrogen"}, District: "tinghu",
-			Contact: profile.Contact{Email: "wang@ycit.example"}},
+			Contact: profile.Contact{Email: "wang@ycit.example"}, PoolStatus: "active"},
 		profile.Investor: {Name: "盐城市天使投资引导基金", Type: "guidance_fund", Stages: []string{"seed", "angel"}, TicketMinWan: 200,
 			TicketMaxWan: 2000, Instruments: []string{"equity"}, Regions: []string{"yannan", "tinghu"}, HardTech: true,
 			Chains: []string{"hydrogen", "semi3"}, District: "tinghu"},
@@ -189,6 +193,8 @@ func Example(k profile.Kind) profile.Profile {
 	ex.Kind = k
 	return ex
 }
+
+func ptr[T any](x T) *T { return &x }
 
 func check(first17 string) string {
 	c, _ := profile.CreditCodeCheck(first17)

@@ -1,0 +1,175 @@
+package profile
+
+import (
+	"strings"
+	"unicode"
+)
+
+// Duplicates (重复资料). A firm entered twice — by its founder and again by a
+// manager's import, or with 有限公司 left off once — splits its introductions
+// and history in two. fuhua warns when a new or renamed profile looks like
+// another one, and a manager merges the two (see the merge package).
+//
+// The rule, for every kind but mentors (people share names; a person is not a
+// firm), within one district (an enclave's home district):
+//   - the names are compared after NameKey: full-width forms folded to ASCII,
+//     lower case, a leading 江苏省/江苏/盐城市/盐城 dropped, any parenthesised
+//     remark (（盐城）, (筹)) dropped, the legal-form words 股份有限公司,
+//     有限责任公司, 有限公司, 股份, 集团 and 公司 dropped, and every space,
+//     punctuation mark and symbol dropped;
+//   - two keys are nearly the same when they are equal, or when both have at
+//     least MinFuzzyName characters and one character added, removed or changed,
+//     or two neighbouring characters swapped, turns one into the other. Two
+//     edits are not allowed: once the legal form is gone a firm's name is 4 to 8
+//     characters, and two changes in those make another firm (氢途能源 and 氢能动力).
+//
+// The unified social credit code is stricter: it is unique, and a second
+// profile with a code already held is refused (409 duplicate_credit_code,
+// pointing at the holder).
+
+// MinFuzzyName is how long (in characters) both name keys must be before one
+// edit still counts as the same name; shorter keys must be equal.
+const MinFuzzyName = 4
+
+var nameDropped = []string{"股份有限公司", "有限责任公司", "有限公司", "股份", "集团", "公司"}
+
+var namePrefixes = []string{"江苏省", "江苏", "盐城市", "盐城"}
+
+// NameKey is name as the duplicate check compares it.
+func NameKey(name string) string {
+	var b strings.Builder
+	depth := 0
+	for _, r := range name {
+		if r >= 0xFF01 && r <= 0xFF5E {
+			r -= 0xFEE0
+		} else if r == 0x3000 {
+			r = ' '
+		}
+		switch r {
+		case '(', '[', '【', '〔':
+			depth++
+			continue
+		case ')', ']', '】', '〕':
+			if depth > 0 {
+				depth--
+			}
+			continue
+		}
+		if depth > 0 || unicode.IsSpace(r) || unicode.IsPunct(r) || unicode.IsSymbol(r) {
+			continue
+		}
+		b.WriteRune(unicode.ToLower(r))
+	}
+	k := b.String()
+	for _, p := range namePrefixes {
+		if rest, ok := strings.CutPrefix(k, p); ok && rest != "" {
+			k = rest
+			break
+		}
+	}
+	for _, w := range nameDropped {
+		if rest := strings.ReplaceAll(k, w, ""); rest != "" {
+			k = rest
+		}
+	}
+	return k
+}
+
+// DupScope is the district a profile's duplicates are looked for in: its
+// district, or an enclave's home district. Empty for a body outside the city.
+func DupScope(p *Profile) string {
+	if p.District == "" && p.Kind == Enclave {
+		return p.HomeDistrict
+	}
+	return p.District
+}
+
+// DupChecked reports whether profiles of kind k are checked for duplicate names.
+func DupChecked(k Kind) bool { return k.Valid() && k != Mentor }
+
+// NameVariants are the keys under which a name is filed so that any name nearly
+// the same shares one of them: the key itself and, for keys of at least
+// MinFuzzyName characters, the key with one character left out. (Of two names
+// one edit apart, one's key is a one-out variant of the other's, or both share
+// a one-out variant; so do two with neighbours swapped.)
+func NameVariants(key string) []string {
+	out := []string{key}
+	r := []rune(key)
+	if len(r) < MinFuzzyName {
+		return out
+	}
+	seen := map[string]bool{}
+	for i := range r {
+		v := string(r[:i]) + string(r[i+1:])
+		if !seen[v] && v != key {
+			seen[v] = true
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// NearlySame reports whether two names are the same firm's by the rule above.
+func NearlySame(a, b string) bool {
+	ka, kb := []rune(NameKey(a)), []rune(NameKey(b))
+	if string(ka) == string(kb) {
+		return len(ka) > 0
+	}
+	if len(ka) < MinFuzzyName || len(kb) < MinFuzzyName {
+		return false
+	}
+	return withinOneEdit(ka, kb)
+}
+
+// withinOneEdit reports an optimal-string-alignment distance of at most 1.
+func withinOneEdit(a, b []rune) bool {
+	if len(a) > len(b) {
+		a, b = b, a
+	}
+	switch len(b) - len(a) {
+	case 0:
+		diff := []int{}
+		for i := range a {
+			if a[i] != b[i] {
+				diff = append(diff, i)
+				if len(diff) > 2 {
+					return false
+				}
+			}
+		}
+		switch len(diff) {
+		case 1:
+			return true
+		case 2:
+			i, j := diff[0], diff[1]
+			return j == i+1 && a[i] == b[j] && a[j] == b[i]
+		}
+		return len(diff) == 0
+	case 1:
+		i := 0
+		for i < len(a) && a[i] == b[i] {
+			i++
+		}
+		return string(a[i:]) == string(b[i+1:])
+	}
+	return false
+}
+
+// Warning is advice that came with a successful write: the write happened,
+// and a person should look at something (another profile that may be the same
+// firm). ProfileID names that profile.
+type Warning struct {
+	Code      string `json:"code"`
+	ZH        string `json:"zh"`
+	EN        string `json:"en"`
+	ProfileID string `json:"profile_id,omitempty"`
+	Name      string `json:"name,omitempty"`
+}
+
+// SimilarWarning is the warning that other looks like the same firm as p.
+func SimilarWarning(p, other *Profile) Warning {
+	return Warning{Code: "similar_name",
+		ZH:        "同一区县已有名称几乎相同的" + other.Kind.ZH() + "资料“" + other.Name + "”，可能是同一家：请核对，确属重复的可请区县管理员合并",
+		EN:        "another " + string(other.Kind) + " profile in the same district has nearly the same name (" + other.Name + "); it may be the same firm: check it, and ask the district manager to merge them if so",
+		ProfileID: other.ID, Name: other.Name}
+}
