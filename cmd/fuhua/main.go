@@ -97,7 +97,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		if err != nil {
 			return err
 		}
-		return serve(ctx, cfg, log, drain, deadline, stall)
+		return serve(ctx, cfg, log, drain, deadline, stall, getenv("FUHUA_PPROF_ADDR"))
 	case "seed":
 		n := cfg.DemoSize
 		if *demo >= 0 {
@@ -226,7 +226,7 @@ func setGCPercent(v string) error {
 	return nil
 }
 
-func serve(ctx context.Context, cfg config.Config, log *slog.Logger, drain, deadline, stall time.Duration) error {
+func serve(ctx context.Context, cfg config.Config, log *slog.Logger, drain, deadline, stall time.Duration, pprofAddr string) error {
 	if err := cfg.EnsureSecret(); err != nil {
 		return err
 	}
@@ -318,6 +318,9 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, drain, dead
 			}
 		}
 	}()
+	if err := startPprof(pprofAddr, log); err != nil {
+		return err
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.ListenAndServe() }()
 	log.Info("fuhua serving", "addr", "http://"+cfg.Addr, "embedded_db", cfg.Embedded())
