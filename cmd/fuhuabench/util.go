@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"errors"
 	"strings"
 
 	"fuhua/internal/mongodb"
@@ -22,16 +21,9 @@ func cut(s, sep string) (string, string, bool) {
 // loadProfiles stores ps as `fuhua seed` does, skipping startups whose credit
 // code is taken, and returns how many it added.
 func loadProfiles(ctx context.Context, st *mongodb.Store, ps []profile.Profile) (int, error) {
-	added := 0
+	ptrs := make([]*profile.Profile, len(ps))
 	for i := range ps {
-		if err := st.CreateProfile(ctx, &ps[i]); err != nil {
-			if errors.Is(err, profile.ErrConflict) {
-				ps[i].ID = ""
-				continue
-			}
-			return added, err
-		}
-		added++
+		ptrs[i] = &ps[i]
 	}
-	return added, nil
+	return st.CreateProfiles(ctx, ptrs)
 }
