@@ -25,6 +25,7 @@ import (
 	"fuhua/internal/auth"
 	"fuhua/internal/config"
 	"fuhua/internal/embedded"
+	"fuhua/internal/metrics"
 	"fuhua/internal/mongodb"
 	"fuhua/internal/profile"
 	"fuhua/seed"
@@ -97,7 +98,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		if err != nil {
 			return err
 		}
-		return serve(ctx, cfg, log, drain, deadline, stall, getenv("FUHUA_PPROF_ADDR"))
+		slow, err := durationSetting("FUHUA_SLOW_REQUEST", getenv("FUHUA_SLOW_REQUEST"), 500*time.Millisecond, 0, time.Minute)
+		if err != nil {
+			return err
+		}
+		return serve(ctx, cfg, log, drain, deadline, stall, serveExtras{
+			pprofAddr: getenv("FUHUA_PPROF_ADDR"), slow: slow, metricsToken: getenv("FUHUA_METRICS_TOKEN")})
 	case "seed":
 		n := cfg.DemoSize
 		if *demo >= 0 {
@@ -226,7 +232,15 @@ func setGCPercent(v string) error {
 	return nil
 }
 
-func serve(ctx context.Context, cfg config.Config, log *slog.Logger, drain, deadline, stall time.Duration, pprofAddr string) error {
+// serveExtras are serve's operator settings: FUHUA_PPROF_ADDR, FUHUA_SLOW_REQUEST,
+// FUHUA_METRICS_TOKEN.
+type serveExtras struct {
+	pprofAddr    string
+	slow         time.Duration
+	metricsToken string
+}
+
+func serve(ctx context.Context, cfg config.Config, log *slog.Logger, drain, deadline, stall time.Duration, x serveExtras) error {
 	if err := cfg.EnsureSecret(); err != nil {
 		return err
 	}
@@ -263,6 +277,11 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, drain, dead
 	if ix.NeedsRebuild() {
 		log.Warn("search index missing or unreadable: rebuilding from the database; /readyz says not ready until done")
 	}
+	metrics.Follow(metrics.Follower{Position: ix.Cursor, Last: func() (int64, error) {
+		lctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		defer cancel()
+		return st.LastSeq(lctx)
+	}})
 	// The follower runs until shutdown; it rebuilds or reconciles first, then
 	// follows other processes' writes and reconciles every few minutes.
 	followCtx, stopFollow := context.WithCancel(context.WithoutCancel(ctx))
@@ -284,6 +303,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, drain, dead
 	svc, err := api.New(api.Deps{
 		Store: st, Index: ix, Intros: st, Rounds: st, Accepted: st, Records: st, Tokens: tokens, Hasher: hasher, Catalog: seed.Catalog(), Log: log,
 		TrustedProxies: cfg.TrustedProxies, CORSOrigins: cfg.CORSOrigins, IdempotencyStall: stall,
+		SlowRequest: x.slow, MetricsToken: x.metricsToken,
 	})
 	if err != nil {
 		return err
@@ -318,7 +338,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, drain, dead
 			}
 		}
 	}()
-	if err := startPprof(pprofAddr, log); err != nil {
+	if err := startPprof(x.pprofAddr, log); err != nil {
 		return err
 	}
 	errc := make(chan error, 1)

@@ -39,7 +39,7 @@ func (s *Server) authenticate() gin.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		u, err := s.Store.UserByID(c.Request.Context(), claims.Subject)
+		u, err := s.users.get(c.Request.Context(), claims.Subject, s.Store.UserByID)
 		if errors.Is(err, profile.ErrNotFound) || (err == nil && (u.TokenVersion != claims.TV || u.Role != claims.Role)) {
 			return &profile.Error{Kind: profile.ErrUnauthenticated, Code: "token_revoked",
 				EN: "this sign-in is no longer valid; sign in again", ZH: "登录已失效，请重新登录"}

@@ -15,6 +15,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"fuhua/internal/auth"
+	"fuhua/internal/metrics"
 	"fuhua/internal/profile"
 	"fuhua/internal/sheet"
 )
@@ -298,6 +299,8 @@ func (s *Server) runImport(c *gin.Context, u *profile.User, k profile.Kind, cols
 		jobs = append(jobs, importJob{row: r, key: key})
 	}
 
+	metrics.ImportsRunning.Inc()
+	defer metrics.ImportsRunning.Dec()
 	outcomes := make([]outcome, len(jobs))
 	next := make(chan int)
 	var wg sync.WaitGroup
@@ -307,6 +310,7 @@ func (s *Server) runImport(c *gin.Context, u *profile.User, k profile.Kind, cols
 			defer wg.Done()
 			for i := range next {
 				outcomes[i] = s.importRow(c, u, k, jobs[i], live, byKey)
+				metrics.ImportRows.WithLabelValues(string(k), outcomeLabel(outcomes[i].status)).Inc()
 			}
 		}()
 	}
@@ -478,4 +482,13 @@ func (s *Server) importRow(c *gin.Context, u *profile.User, k profile.Kind, job 
 	}
 	s.applyIndex(c, &next)
 	return outcome{status: "updated"}
+}
+
+// outcomeLabel is a row's outcome as the import metric counts it.
+func outcomeLabel(status string) string {
+	switch status {
+	case "created", "updated", "unchanged":
+		return status
+	}
+	return "failed"
 }
