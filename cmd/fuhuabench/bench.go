@@ -97,10 +97,10 @@ func (b *bench) run(ctx context.Context) error {
 	if err := copyDir(filepath.Join(b.dirA(), "index"), filepath.Join(b.dirB(), "index")); err != nil {
 		return err
 	}
+	defer b.stopServers() // also when a replica fails to start
 	if err := b.startServers(ctx); err != nil {
 		return err
 	}
-	defer b.stopServers()
 	if err := b.drive(ctx); err != nil {
 		return err
 	}

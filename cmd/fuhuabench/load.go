@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"slices"
 	"strings"
 	"sync"
@@ -313,8 +314,12 @@ func (b *bench) canMatch(base string) bool {
 func (b *bench) drive(ctx context.Context) error {
 	ops := b.ops(b.a.base)
 	// Warm up: every op a few times, so connections and caches are in place.
+	warm := 200 * time.Millisecond
+	if b.o.Quick {
+		warm = 50 * time.Millisecond
+	}
 	for _, name := range sortedKeys(ops) {
-		attack("warm", targeter(ops[name]), 0, 2, 200*time.Millisecond)
+		attack("warm", targeter(ops[name]), 0, 2, warm)
 	}
 	for _, rate := range b.o.Rates {
 		all, per := attack(fmt.Sprintf("open %d", rate), mixTargeter(ops), rate, 0, b.o.Step)
@@ -326,21 +331,40 @@ func (b *bench) drive(ctx context.Context) error {
 	}
 	profiled := map[string]bool{"match startup→investor": true, "search": true, "list_chain": true, "get": true, "me": true, "create": true}
 	for _, name := range closedOrder(ops) {
+		if b.o.Ops != nil && !b.o.Ops[name] {
+			continue
+		}
 		for _, clients := range []int{1, 8} {
-			var wg sync.WaitGroup
-			if clients == 8 && profiled[name] && b.a.pprof != "" {
-				wg.Add(1)
-				go func() {
-					defer wg.Done()
-					b.fetchProfile(fmt.Sprintf("cpu-%s.pprof", fileName(name)), fmt.Sprintf("/debug/pprof/profile?seconds=%d", max(1, int(b.o.Closed.Seconds()))))
-				}()
-			}
-			all, _ := attack(name, targeter(ops[name]), 0, clients, b.o.Closed)
-			wg.Wait()
-			b.rep.Closed[name] = append(b.rep.Closed[name], all)
-			b.logf("closed loop %-24s %d clients: %.0f req/s, p50 %s p99 %s, %d errors", name, clients, all.Throughput, all.P50.Round(time.Microsecond), all.P99.Round(time.Microsecond), all.Errors)
-			if ctx.Err() != nil {
-				return ctx.Err()
+			for rep := range max(1, b.o.Repeat) {
+				var wg sync.WaitGroup
+				var self *os.File
+				if clients == 8 && rep == 0 && profiled[name] && b.a.pprof != "" {
+					wg.Add(1)
+					go func() {
+						defer wg.Done()
+						b.fetchProfile(fmt.Sprintf("cpu-%s.pprof", fileName(name)), fmt.Sprintf("/debug/pprof/profile?seconds=%d", max(1, int(b.o.Closed.Seconds()))))
+					}()
+					// The embedded database runs in this process: its profile is this one's.
+					if b.db != nil {
+						if f, err := os.Create(filepath.Join(b.o.Pprof, "cpu-bench-"+fileName(name)+".pprof")); err == nil && pprof.StartCPUProfile(f) == nil {
+							self = f
+						}
+					}
+				}
+				all, _ := attack(name, targeter(ops[name]), 0, clients, b.o.Closed)
+				wg.Wait()
+				if self != nil {
+					pprof.StopCPUProfile()
+					self.Close()
+				}
+				if rep > 0 {
+					b.rep.Closed[name] = b.rep.Closed[name][:len(b.rep.Closed[name])-1]
+				}
+				b.rep.Closed[name] = append(b.rep.Closed[name], all)
+				b.logf("closed loop %-24s %d clients: %.0f req/s, p50 %s p99 %s, %d errors", name, clients, all.Throughput, all.P50.Round(time.Microsecond), all.P99.Round(time.Microsecond), all.Errors)
+				if ctx.Err() != nil {
+					return ctx.Err()
+				}
 			}
 		}
 	}

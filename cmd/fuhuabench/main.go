@@ -37,21 +37,23 @@ func main() {
 
 // options are the command's flags.
 type options struct {
-	N          int           // demo profiles to generate
-	Fuhua      string        // the fuhua binary to run as the server
-	Dir        string        // work directory (database, indexes, logs); empty: a temporary one
-	Keep       bool          // keep Dir afterwards
-	Step       time.Duration // length of each open-loop rate step
-	Closed     time.Duration // length of each closed-loop run
-	Rates      []int         // open-loop rates, req/s
-	Out        string        // BENCHMARKS.md to write the section into; empty: none
-	Report     string        // also write the section alone here
-	Pprof      string        // directory for the server's CPU and heap profiles; empty: none
-	Quick      bool          // the end-to-end check: small N, short runs
-	Direct     int           // calls per request kind on the index directly
-	Naive      int           // naive-baseline calls per direction
-	MongoURI   string        // MONGODB_URI: run against it instead of the embedded database
-	ProbeCount int           // write→searchable samples per path
+	N          int             // demo profiles to generate
+	Fuhua      string          // the fuhua binary to run as the server
+	Dir        string          // work directory (database, indexes, logs); empty: a temporary one
+	Keep       bool            // keep Dir afterwards
+	Step       time.Duration   // length of each open-loop rate step
+	Closed     time.Duration   // length of each closed-loop run
+	Rates      []int           // open-loop rates, req/s
+	Out        string          // BENCHMARKS.md to write the section into; empty: none
+	Report     string          // also write the section alone here
+	Pprof      string          // directory for the server's CPU and heap profiles; empty: none
+	Quick      bool            // the end-to-end check: small N, short runs
+	Direct     int             // calls per request kind on the index directly
+	Naive      int             // naive-baseline calls per direction
+	MongoURI   string          // MONGODB_URI: run against it instead of the embedded database
+	ProbeCount int             // write→searchable samples per path
+	Ops        map[string]bool // closed-loop request kinds to run; nil: all
+	Repeat     int             // closed-loop runs per kind and client count (alternating A/B comparisons read them all)
 }
 
 func parseFlags(args []string, stdout io.Writer) (options, error) {
@@ -72,6 +74,8 @@ func parseFlags(args []string, stdout io.Writer) (options, error) {
 	fs.IntVar(&o.Direct, "direct", 400, "calls per request kind on the index directly (the floor)")
 	fs.IntVar(&o.Naive, "naive", 5, "naive-baseline calls per match direction")
 	fs.IntVar(&o.ProbeCount, "probes", 30, "write→searchable samples, in-process and on the other replica")
+	ops := fs.String("ops", "", "closed-loop request kinds to run, comma-separated (default all: a full report needs all)")
+	fs.IntVar(&o.Repeat, "repeat", 1, "closed-loop runs of each kind and client count (the report keeps the last)")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
@@ -88,7 +92,7 @@ func parseFlags(args []string, stdout io.Writer) (options, error) {
 			o.Closed = 200 * time.Millisecond
 		}
 		if !set["direct"] {
-			o.Direct = 30
+			o.Direct = 10
 		}
 		if !set["naive"] {
 			o.Naive = 1
@@ -103,6 +107,12 @@ func parseFlags(args []string, stdout io.Writer) (options, error) {
 			return o, fmt.Errorf("-rates: %q is not a positive whole number", r)
 		}
 		o.Rates = append(o.Rates, n)
+	}
+	if *ops != "" {
+		o.Ops = map[string]bool{}
+		for _, k := range strings.Split(*ops, ",") {
+			o.Ops[strings.TrimSpace(k)] = true
+		}
 	}
 	if o.N < 100 {
 		return o, errors.New("-n must be at least 100")

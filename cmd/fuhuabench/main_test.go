@@ -34,7 +34,7 @@ func TestQuickRunWritesEverySection(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 8*time.Minute)
 	defer cancel()
 	var log bytes.Buffer
-	err := run(ctx, []string{"-quick", "-n", "600", "-rates", "20,40", "-fuhua", bin, "-out", md, "-dir", filepath.Join(dir, "work"), "-keep"}, &log)
+	err := run(ctx, []string{"-quick", "-n", "300", "-rates", "20,40", "-closed", "150ms", "-fuhua", bin, "-out", md, "-dir", filepath.Join(dir, "work"), "-keep"}, &log)
 	if err != nil {
 		t.Fatalf("run: %v\n%s", err, log.String())
 	}
