@@ -7,8 +7,8 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
-	"sync"
 	"strings"
+	"sync"
 
 	"github.com/gin-gonic/gin"
 
