@@ -40,7 +40,7 @@ pgtest:
 soak:
 	FUHUA_SOAK=1 $(GO) test -race -count=1 -timeout 30m -run 'TestKill9WriteStorm|TestShutdownUnderLoad|TestBrokenIndexRebuilds|TestTwoReplicasOneDatabase|TestDatabaseOutage' -v ./cmd/fuhua
 
-# make bench: BENCH_N profiles (1000000 works; see BENCHMARKS.md), BENCH_SHORT=1 for short steps,
+# make bench: BENCH_N profiles (1000000 for the province figure, with MONGODB_URI; see BENCHMARKS.md), BENCH_SHORT=1 for short steps,
 # BENCH_FLAGS for any other fuhuabench flag (-pprof DIR, -rates 50,100, -keep -dir DIR).
 BENCH_N     ?= 100000
 BENCH_SHORT ?=

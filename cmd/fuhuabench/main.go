@@ -61,7 +61,7 @@ func parseFlags(args []string, stdout io.Writer) (options, error) {
 	fs.SetOutput(stdout)
 	var o options
 	rates := fs.String("rates", "50,100,200,400", "open-loop rates (req/s of the mix), comma-separated")
-	fs.IntVar(&o.N, "n", 100000, "demo profiles to generate and load (1000000 works: see BENCHMARKS.md for time and memory)")
+	fs.IntVar(&o.N, "n", 100000, "demo profiles to generate and load (1000000 for the province figure: see BENCHMARKS.md; use MONGODB_URI for it)")
 	fs.StringVar(&o.Fuhua, "fuhua", "bin/fuhua", "the fuhua binary to start as the server (make bench builds it)")
 	fs.StringVar(&o.Dir, "dir", "", "work directory (database, indexes, server logs); default a temporary directory, removed afterwards")
 	fs.BoolVar(&o.Keep, "keep", false, "keep the work directory")
