@@ -7,7 +7,7 @@ export GOTOOLCHAIN := go1.27.3
 BIN     := bin/fuhua
 PKGS    := ./...
 
-.PHONY: run build test vet browser race vuln bench fuzz clean
+.PHONY: run build test vet browser race vuln bench bench-go fuzz clean
 
 ## run: build and serve http://127.0.0.1:8080 on the embedded database (demo data on first start)
 run: build
@@ -43,8 +43,19 @@ pgtest:
 soak:
 	FUHUA_SOAK=1 $(GO) test -race -count=1 -timeout 30m -run 'TestKill9WriteStorm|TestShutdownUnderLoad|TestBrokenIndexRebuilds|TestTwoReplicasOneDatabase|TestDatabaseOutage' -v ./cmd/fuhua
 
-## bench: the benchmarks behind BENCHMARKS.md (slow: builds 10k and 100k profile indexes)
-bench:
+# make bench: BENCH_N profiles (1000000 for the province figure, with MONGODB_URI; see BENCHMARKS.md), BENCH_SHORT=1 for short steps,
+# BENCH_FLAGS for any other fuhuabench flag (-pprof DIR, -rates 50,100, -keep -dir DIR).
+BENCH_N     ?= 100000
+BENCH_SHORT ?=
+BENCH_FLAGS ?=
+BENCH_TIME  := $(if $(BENCH_SHORT),-step 3s -closed 2s,-step 10s -closed 5s)
+
+## bench: cmd/fuhuabench — BENCH_N (default 100000) profiles loaded, indexed and driven over HTTP against its floors; writes its section of BENCHMARKS.md
+bench: build
+	$(GO) run ./cmd/fuhuabench -n $(BENCH_N) $(BENCH_TIME) -fuhua $(BIN) $(BENCH_FLAGS)
+
+## bench-go: the go-test benchmarks behind the older BENCHMARKS.md sections (slow: builds 10k and 100k profile indexes)
+bench-go:
 	$(GO) test -run '^$$' -bench . -benchtime 1x -timeout 60m $(PKGS)
 
 ## fuzz: run each fuzz target for a while (make test runs their seed corpora)

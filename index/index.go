@@ -8,6 +8,7 @@ import (
 	"hash/fnv"
 	"os"
 	"path/filepath"
+	"runtime"
 	"runtime/debug"
 	"sync"
 	"sync/atomic"
@@ -293,14 +294,27 @@ func (ix *Index) loadMemory() (*memIndex, error) {
 		if err != nil {
 			return nil, err
 		}
-		for _, h := range res.Hits {
+		// Decoding and deriving (analysis, the lexicon's reading) are most of a
+		// load and independent per profile: they run on every core, and the
+		// records are inserted in id order as before, so the copy is the same.
+		ds := make([]derived, len(res.Hits))
+		errs := make([]error, len(res.Hits))
+		parallel(len(res.Hits), func(i int) {
+			h := res.Hits[i]
 			src, _ := h.Fields[fSource].(string)
 			p, err := fromPublic(src, int64(numberField(h, fSeq)))
 			if err != nil {
-				return nil, fmt.Errorf("stored %s: %w", h.ID, err)
+				errs[i] = fmt.Errorf("stored %s: %w", h.ID, err)
+				return
 			}
 			p.ID = h.ID
-			mem.put(newRecord(p, ix.lex))
+			ds[i] = mem.derive(newRecord(p, ix.lex))
+		})
+		for i := range ds {
+			if errs[i] != nil {
+				return nil, errs[i]
+			}
+			mem.insert(ds[i])
 		}
 		if len(res.Hits) < 2000 {
 			break
@@ -308,6 +322,23 @@ func (ix *Index) loadMemory() (*memIndex, error) {
 		after = []string{res.Hits[len(res.Hits)-1].ID}
 	}
 	return mem, nil
+}
+
+// parallel calls fn(0) … fn(n-1) on GOMAXPROCS goroutines and waits.
+func parallel(n int, fn func(i int)) {
+	workers := min(runtime.GOMAXPROCS(0), n)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := int(next.Add(1) - 1); i < n; i = int(next.Add(1) - 1) {
+				fn(i)
+			}
+		}()
+	}
+	wg.Wait()
 }
 
 // memory runs fn with the in-memory copy under its read lock.

@@ -174,23 +174,43 @@ func newMemIndex(lex *match.Lexicon, an analysis.Analyzer) *memIndex {
 func postingKey(field int, term string) string { return string(rune('0'+field)) + term }
 
 // put adds or replaces the record of r.id.
-func (m *memIndex) put(r *record) {
+func (m *memIndex) put(r *record) { m.insert(m.derive(r)) }
+
+// derived is what put files a record under: its keyword values and the terms
+// of each text field. Deriving reads only the record, the lexicon and the
+// analyser, so loads derive in parallel and insert in order (loadMemory).
+type derived struct {
+	r     *record
+	kw    map[string][]string
+	terms [nText][]string
+}
+
+func (m *memIndex) derive(r *record) derived {
+	d := derived{r: r, kw: keywordValues(r.p, r.prep.Reading())}
+	texts := textValues(r.p)
+	for f, name := range textFieldNames {
+		d.terms[f] = terms(m.an, texts[name])
+	}
+	return d
+}
+
+// insert adds or replaces the record d was derived from.
+func (m *memIndex) insert(d derived) {
+	r := d.r
 	m.del(r.id)
 	s := uint32(len(m.recs))
 	m.recs = append(m.recs, r)
 	m.slot[r.id] = s
 	m.live.set(s)
-	kw := keywordValues(r.p, r.prep.Reading())
 	for _, f := range memKeywordFields {
-		for _, v := range kw[f] {
+		for _, v := range d.kw[f] {
 			b := m.kw[f][v]
 			b.set(s)
 			m.kw[f][v] = b
 		}
 	}
-	texts := textValues(r.p)
-	for f, name := range textFieldNames {
-		for _, t := range terms(m.an, texts[name]) {
+	for f, ts := range d.terms {
+		for _, t := range ts {
 			k := postingKey(f, t)
 			m.postings[k] = append(m.postings[k], s)
 		}

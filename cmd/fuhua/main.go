@@ -26,6 +26,7 @@ import (
 	"fuhua/internal/config"
 	"fuhua/internal/embedded"
 	"fuhua/internal/mail"
+	"fuhua/internal/metrics"
 	"fuhua/internal/mongodb"
 	"fuhua/internal/profile"
 	"fuhua/seed"
@@ -98,11 +99,16 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		if err != nil {
 			return err
 		}
+		slow, err := durationSetting("FUHUA_SLOW_REQUEST", getenv("FUHUA_SLOW_REQUEST"), 500*time.Millisecond, 0, time.Minute)
+		if err != nil {
+			return err
+		}
 		bg, err := loadBackground(getenv)
 		if err != nil {
 			return err
 		}
-		return serve(ctx, cfg, log, drain, deadline, stall, bg)
+		return serve(ctx, cfg, log, drain, deadline, stall, bg, serveExtras{
+			pprofAddr: getenv("FUHUA_PPROF_ADDR"), slow: slow, metricsToken: getenv("FUHUA_METRICS_TOKEN")})
 	case "seed":
 		n := cfg.DemoSize
 		if *demo >= 0 {
@@ -283,7 +289,15 @@ func loadBackground(getenv func(string) string) (bgSettings, error) {
 	return b, nil
 }
 
-func serve(ctx context.Context, cfg config.Config, log *slog.Logger, drain, deadline, stall time.Duration, bg bgSettings) error {
+// serveExtras are serve's operator settings: FUHUA_PPROF_ADDR, FUHUA_SLOW_REQUEST,
+// FUHUA_METRICS_TOKEN.
+type serveExtras struct {
+	pprofAddr    string
+	slow         time.Duration
+	metricsToken string
+}
+
+func serve(ctx context.Context, cfg config.Config, log *slog.Logger, drain, deadline, stall time.Duration, bg bgSettings, x serveExtras) error {
 	if err := cfg.EnsureSecret(); err != nil {
 		return err
 	}
@@ -328,6 +342,11 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, drain, dead
 	if ix.NeedsRebuild() {
 		log.Warn("search index missing or unreadable: rebuilding from the database; /readyz says not ready until done")
 	}
+	metrics.Follow(metrics.Follower{Position: ix.Cursor, Last: func() (int64, error) {
+		lctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		defer cancel()
+		return st.LastSeq(lctx)
+	}})
 	// The follower runs until shutdown; it rebuilds or reconciles first, then
 	// follows other processes' writes and reconciles every few minutes.
 	followCtx, stopFollow := context.WithCancel(context.WithoutCancel(ctx))
@@ -350,6 +369,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, drain, dead
 		Store: st, Index: ix, Intros: st, Rounds: st, Notes: st, Saved: st, Accepted: st, Records: st, Tokens: tokens, Hasher: hasher, Catalog: seed.Catalog(), Log: log,
 		TrustedProxies: cfg.TrustedProxies, CORSOrigins: cfg.CORSOrigins, IdempotencyStall: stall,
 		CookieSecure: bg.cookieSecure, SweepSettings: bg.sweep,
+		SlowRequest: x.slow, MetricsToken: x.metricsToken,
 	})
 	if err != nil {
 		return err
@@ -400,6 +420,9 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, drain, dead
 			}
 		}
 	}()
+	if err := startPprof(x.pprofAddr, log); err != nil {
+		return err
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.ListenAndServe() }()
 	log.Info("fuhua serving", "addr", "http://"+cfg.Addr, "embedded_db", cfg.Embedded())

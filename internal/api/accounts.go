@@ -52,7 +52,7 @@ func (s *Server) authenticate() gin.HandlerFunc {
 				return err
 			}
 		}
-		u, err := s.Store.UserByID(c.Request.Context(), claims.Subject)
+		u, err := s.users.get(c.Request.Context(), claims.Subject, s.Store.UserByID)
 		if errors.Is(err, profile.ErrNotFound) || (err == nil && (u.TokenVersion != claims.TV || u.Role != claims.Role)) {
 			return revoked()
 		}

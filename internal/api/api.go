@@ -97,6 +97,16 @@ type Deps struct {
 	SweepSettings SweepSettings
 	// Now is the clock (tests replace it).
 	Now func() time.Time
+	// SlowRequest is the duration from which a request is logged as slow
+	// (FUHUA_SLOW_REQUEST); 0 logs none.
+	SlowRequest time.Duration
+	// MetricsToken, when set, lets a request with Authorization: Bearer
+	// <token> read /metrics from anywhere; without it only a direct loopback
+	// caller may (see docs/security.md).
+	MetricsToken string
+	// UserCacheTTL is how long authentication may reuse an account it read
+	// (DefaultUserCacheTTL when 0; negative reads the account on every request).
+	UserCacheTTL time.Duration
 }
 
 // Server holds the handlers' dependencies.
@@ -106,6 +116,7 @@ type Server struct {
 	engine   *gin.Engine
 	logins   *loginThrottle
 	lex      *match.Lexicon // names chains and districts for scoring rounds
+	users    *userCache     // accounts authentication read, for UserCacheTTL
 	// savedLists caches every account's saved lists for tellSaved.
 	savedLists savedCache
 }
@@ -119,7 +130,11 @@ func New(d Deps) (*Server, error) {
 	if d.Now == nil {
 		d.Now = time.Now
 	}
+	if d.UserCacheTTL == 0 {
+		d.UserCacheTTL = DefaultUserCacheTTL
+	}
 	s := &Server{Deps: d, logins: newLoginThrottle(), lex: match.NewLexicon(seed.Chains(), seed.Districts())}
+	s.users = newUserCache(d.UserCacheTTL, d.Now)
 	e := gin.New()
 	e.HandleMethodNotAllowed = true
 	e.RemoveExtraSlash = true
@@ -127,7 +142,7 @@ func New(d Deps) (*Server, error) {
 	if err := e.SetTrustedProxies(d.TrustedProxies); err != nil {
 		return nil, err
 	}
-	e.Use(withRequestID(), recoverPanics(d.Log), logRequests(d.Log), securityHeaders(), cors(d.CORSOrigins), limitBody())
+	e.Use(withRequestID(), recoverPanics(d.Log), logRequests(d.Log, d.SlowRequest), securityHeaders(), cors(d.CORSOrigins), limitBody())
 	e.NoRoute(func(c *gin.Context) {
 		writeError(c, d.Log, newHTTPError(http.StatusNotFound, "no_route", "", "no such endpoint: "+c.Request.URL.Path, "接口不存在："+c.Request.URL.Path))
 	})
@@ -138,6 +153,14 @@ func New(d Deps) (*Server, error) {
 	s.engine = e
 	s.routes()
 	return s, nil
+}
+
+// updateUser stores a changed account and forgets the copy authentication
+// keeps, so this replica sees the change (a revoked token) at once.
+func (s *Server) updateUser(ctx context.Context, u *profile.User) error {
+	err := s.Store.UpdateUser(ctx, u)
+	s.users.forget(u.ID)
+	return err
 }
 
 // Handler is the http.Handler to serve.

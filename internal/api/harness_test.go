@@ -150,6 +150,7 @@ func (h *harness) do(method, path, token string, body any, headers ...string) re
 	}
 	rec := httptest.NewRecorder()
 	h.h.ServeHTTP(rec, req)
+	checkOpenAPI(h.t, req, rec.Code, rec.Header(), rec.Body.Bytes()) // the document must describe what came back
 	return response{Status: rec.Code, Header: rec.Header(), Body: rec.Body.Bytes()}
 }
 

@@ -8,10 +8,13 @@ import (
 	"net/http"
 	"runtime/debug"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
+
+	"fuhua/internal/metrics"
 )
 
 // MaxBody is the largest request body accepted (413 beyond).
@@ -34,22 +37,32 @@ func withRequestID() gin.HandlerFunc {
 	}
 }
 
-// logRequests writes one JSON line per request: never a body, header or token.
-func logRequests(log *slog.Logger) gin.HandlerFunc {
+// logRequests writes one JSON line per request (never a body, header or
+// token), records its duration in the metrics by route template and status, and
+// logs a warning for a request slower than slow (0: none).
+func logRequests(log *slog.Logger, slow time.Duration) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		start := time.Now()
 		c.Next()
+		took := time.Since(start)
 		route := c.FullPath()
 		if route == "" {
 			route = "(no route)"
 		}
+		status := c.Writer.Status()
+		metrics.HTTPDuration.WithLabelValues(c.Request.Method, route, strconv.Itoa(status)).Observe(took.Seconds())
 		attrs := []any{"id", requestID(c), "method", c.Request.Method, "route", route,
-			"status", c.Writer.Status(), "duration_ms", float64(time.Since(start).Microseconds()) / 1000,
+			"status", status, "duration_ms", float64(took.Microseconds()) / 1000,
 			"bytes", c.Writer.Size(), "client", c.ClientIP()}
 		if u := currentUser(c); u != nil {
 			attrs = append(attrs, "user", u.ID)
 		}
 		log.Info("request", attrs...)
+		if slow > 0 && took >= slow {
+			metrics.SlowRequests.WithLabelValues(route).Inc()
+			log.Warn("slow request", "id", requestID(c), "method", c.Request.Method, "route", route, "status", status,
+				"duration_ms", float64(took.Microseconds())/1000, "threshold_ms", slow.Milliseconds())
+		}
 	}
 }
 

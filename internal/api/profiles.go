@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/gin-gonic/gin"
 
@@ -507,17 +508,35 @@ func (s *Server) listFilter(c *gin.Context, k profile.Kind) (profile.ListFilter,
 // by _id (the one lookup the embedded database does without a scan); otherwise the
 // database answers the whole query. A profile the index still lists but the
 // database has archived or lost is skipped.
+// listFetchers is how many of a list page's profiles are read at once.
+const listFetchers = 8
+
 func (s *Server) listPage(ctx context.Context, f profile.ListFilter) ([]profile.Profile, string, error) {
 	if s.Index != nil {
 		if ids, next, ok := s.Index.ListIDs(ctx, f); ok {
+			// The page's profiles are read by _id (the one lookup the embedded
+			// database does not scan for), several at once: twenty in a row was
+			// most of a list's time (BENCHMARKS.md).
+			got := make([]*profile.Profile, len(ids))
+			errs := make([]error, len(ids))
+			var wg sync.WaitGroup
+			sem := make(chan struct{}, listFetchers)
+			for i, id := range ids {
+				wg.Add(1)
+				sem <- struct{}{}
+				go func() {
+					defer func() { <-sem; wg.Done() }()
+					got[i], errs[i] = s.Store.GetProfile(ctx, id)
+				}()
+			}
+			wg.Wait()
 			items := make([]profile.Profile, 0, len(ids))
-			for _, id := range ids {
-				p, err := s.Store.GetProfile(ctx, id)
-				if errors.Is(err, profile.ErrNotFound) {
+			for i, p := range got {
+				if errors.Is(errs[i], profile.ErrNotFound) {
 					continue
 				}
-				if err != nil {
-					return nil, "", err
+				if errs[i] != nil {
+					return nil, "", errs[i]
 				}
 				if p.Kind == f.Kind && !p.Archived {
 					items = append(items, *p)

@@ -7,10 +7,12 @@ func (s *Server) routes() {
 	e := s.engine
 	e.GET("/healthz", s.handle(s.healthz))
 	e.GET("/readyz", s.handle(s.readyz))
+	e.GET("/metrics", s.handle(s.serveMetrics))
 
 	v1 := e.Group("/api/v1")
 	v1.POST("/auth/register", s.handle(s.register))
 	v1.POST("/auth/login", s.handle(s.login))
+	v1.GET("/openapi.json", s.handle(s.openAPI))
 
 	in := v1.Group("", s.authenticate())
 	in.GET("/me", s.handle(s.me))

@@ -164,7 +164,7 @@ func (s *Server) changePassword(c *gin.Context) error {
 	next := *u
 	next.PasswordHash = hash
 	next.TokenVersion++
-	if err := s.Store.UpdateUser(c.Request.Context(), &next); err != nil {
+	if err := s.updateUser(c.Request.Context(), &next); err != nil {
 		return err
 	}
 	token, exp, err := s.Tokens.Issue(&next)
@@ -180,7 +180,7 @@ func (s *Server) changePassword(c *gin.Context) error {
 func (s *Server) logoutAll(c *gin.Context) error {
 	next := *currentUser(c)
 	next.TokenVersion++
-	if err := s.Store.UpdateUser(c.Request.Context(), &next); err != nil {
+	if err := s.updateUser(c.Request.Context(), &next); err != nil {
 		return err
 	}
 	s.clearSession(c)
@@ -247,7 +247,7 @@ func (s *Server) patchUser(c *gin.Context) error {
 	if next.Role != u.Role || !slices.Equal(next.Districts, u.Districts) {
 		next.TokenVersion++
 	}
-	if err := s.Store.UpdateUser(c.Request.Context(), &next); err != nil {
+	if err := s.updateUser(c.Request.Context(), &next); err != nil {
 		return err
 	}
 	c.JSON(http.StatusOK, viewUser(&next))

@@ -16,6 +16,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"fuhua/internal/auth"
+	"fuhua/internal/metrics"
 	"fuhua/internal/profile"
 	"fuhua/internal/sheet"
 )
@@ -405,6 +406,8 @@ func (s *Server) checkImport(c *gin.Context, u *profile.User, k profile.Kind, co
 		jobs = append(jobs, importJob{row: r, key: key})
 	}
 
+	metrics.ImportsRunning.Inc()
+	defer metrics.ImportsRunning.Dec()
 	plans := make([]importPlan, len(jobs))
 	s.eachJob(len(jobs), func(i int) { plans[i] = s.planRow(c, u, k, jobs[i], live, byKey) })
 	good := plans[:0:0]
@@ -475,6 +478,11 @@ func (s *Server) writeImport(c *gin.Context, u *profile.User, res *importResult,
 	s.eachJob(len(plans), func(i int) { failed[i] = s.writeRow(c, u, &plans[i]) })
 	errs := append([]sheet.RowError{}, res.Errors...)
 	for i, es := range failed {
+		label := outcomeLabel(plans[i].status)
+		if len(es) > 0 {
+			label = "failed"
+		}
+		metrics.ImportRows.WithLabelValues(string(res.Kind), label).Inc()
 		for _, w := range plans[i].warns {
 			res.Warnings = append(res.Warnings, rowWarning{Row: plans[i].job.row.Row, Warning: w})
 		}
@@ -649,4 +657,13 @@ func (s *Server) writeRow(c *gin.Context, u *profile.User, p *importPlan) []shee
 		s.applyIndex(c, &p.next)
 	}
 	return nil
+}
+
+// outcomeLabel is a row's outcome as the import metric counts it.
+func outcomeLabel(status string) string {
+	switch status {
+	case "created", "updated", "unchanged":
+		return status
+	}
+	return "failed"
 }

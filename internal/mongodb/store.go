@@ -21,6 +21,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"fuhua/internal/intro"
+	"fuhua/internal/metrics"
 	"fuhua/internal/profile"
 )
 
@@ -57,7 +58,8 @@ type Store struct {
 func Open(ctx context.Context, uri, dbName string) (*Store, error) {
 	client, err := mongo.Connect(options.Client().ApplyURI(uri).
 		SetServerSelectionTimeout(10 * time.Second).
-		SetTimeout(30 * time.Second))
+		SetTimeout(30 * time.Second).
+		SetMonitor(metrics.CommandMonitor()))
 	if err != nil {
 		return nil, fmt.Errorf("%w: connect: %v", profile.ErrUnavailable, err)
 	}
