@@ -115,6 +115,9 @@ func usedKeys(t *testing.T) map[string][]string {
 	for _, c := range []string{"meeting", "mentoring", "invested", "loan", "landed", "no_fit"} {
 		add("intros.outcome."+c, "intros.js")
 	}
+	for _, a := range []string{"move", "close", "close_kept", "close_self"} {
+		add("merge.action."+a, "merge.js")
+	}
 	for _, p := range pages {
 		add(p.title, "web.go")
 	}
