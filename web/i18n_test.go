@@ -115,6 +115,9 @@ func usedKeys(t *testing.T) map[string][]string {
 	for _, c := range []string{"meeting", "mentoring", "invested", "loan", "landed", "no_fit"} {
 		add("intros.outcome."+c, "intros.js")
 	}
+	for _, a := range []string{"move", "close", "close_kept", "close_self"} {
+		add("merge.action."+a, "merge.js")
+	}
 	for _, p := range pages {
 		add(p.title, "web.go")
 	}
@@ -253,4 +256,30 @@ func mapFS(files map[string]string) fstest.MapFS {
 		m[name] = &fstest.MapFile{Data: []byte(body)}
 	}
 	return m
+}
+
+// TestScriptsHaveNoWordsOfTheirOwn: a page script takes every word it shows
+// from the catalogue, so the English switch reaches all of it: no Chinese text
+// outside comments, and no bi(zh, en) pair (ui.js keeps bi for none but itself).
+func TestScriptsHaveNoWordsOfTheirOwn(t *testing.T) {
+	han := regexp.MustCompile(`\p{Han}`)
+	lineComment := regexp.MustCompile(`(?m)(^|\s)//.*$`)
+	blockComment := regexp.MustCompile(`(?s)/\*.*?\*/`)
+	biCall := regexp.MustCompile(`\bbi\(`)
+	names, err := fs.Glob(staticFiles, "static/js/*.js")
+	if err != nil || len(names) < 10 {
+		t.Fatalf("scripts: %v %v", names, err)
+	}
+	for _, name := range names {
+		b, _ := staticFiles.ReadFile(name)
+		code := lineComment.ReplaceAllString(blockComment.ReplaceAllString(string(b), ""), "")
+		for i, line := range strings.Split(code, "\n") {
+			if m := han.FindString(line); m != "" {
+				t.Errorf("%s:%d has Chinese outside the catalogue (%q…)", name, i+1, m)
+			}
+		}
+		if n := len(biCall.FindAllString(code, -1)); n > 0 && !strings.HasSuffix(name, "/ui.js") {
+			t.Errorf("%s still holds %d bi(zh, en) pairs", name, n)
+		}
+	}
 }

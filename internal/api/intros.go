@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -49,11 +50,31 @@ type outcomeRequest struct {
 }
 
 // introView is an introduction as the API shows it; a single introduction carries
-// both profiles, each with its contact only for viewers entitled to it.
+// both profiles, each with its contact only for viewers entitled to it. Both a
+// single one and a list's items name the broker's account when one brokered it.
 type introView struct {
 	*intro.Introduction
+	BrokerName  string          `json:"broker_name,omitempty"`
 	FromProfile json.RawMessage `json:"from_profile,omitempty"`
 	ToProfile   json.RawMessage `json:"to_profile,omitempty"`
+}
+
+// brokerName is the display name of the account that brokered in, looked up once
+// per account in names. An introduction nobody brokered, or whose broker's
+// account is gone, has none: the name only decorates what the caller may see.
+func (s *Server) brokerName(ctx context.Context, in *intro.Introduction, names map[string]string) string {
+	if in.BrokerID == "" {
+		return ""
+	}
+	if n, ok := names[in.BrokerID]; ok {
+		return n
+	}
+	n := ""
+	if u, err := s.Store.UserByID(ctx, in.BrokerID); err == nil {
+		n = u.Name
+	}
+	names[in.BrokerID] = n
+	return n
 }
 
 type introList struct {
@@ -135,7 +156,7 @@ func (s *Server) createIntro(c *gin.Context) error {
 }
 
 func (s *Server) renderIntro(c *gin.Context, status int, in *intro.Introduction, from, to *profile.Profile) error {
-	v := introView{Introduction: in}
+	v := introView{Introduction: in, BrokerName: s.brokerName(c.Request.Context(), in, map[string]string{})}
 	var err error
 	if v.FromProfile, err = s.view(c, from); err != nil {
 		return err
@@ -388,8 +409,9 @@ func (s *Server) listIntros(c *gin.Context) error {
 		return err
 	}
 	out := introList{Items: make([]introView, 0, len(items)), NextCursor: next, Box: q.Box, Counts: counts}
+	names := map[string]string{}
 	for i := range items {
-		out.Items = append(out.Items, introView{Introduction: &items[i]})
+		out.Items = append(out.Items, introView{Introduction: &items[i], BrokerName: s.brokerName(c.Request.Context(), &items[i], names)})
 	}
 	c.JSON(http.StatusOK, out)
 	return nil

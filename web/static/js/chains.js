@@ -4,7 +4,8 @@
 // On a phone the flow is hidden by CSS and the same segments read as a list.
 
 import { get, query, ApiError } from './api.js';
-import { bi, catalog, clear, el, setupPage } from './ui.js';
+import { lang, msg, t } from './i18n.js';
+import { catalog, clear, el, label, setupPage } from './ui.js';
 
 const user = setupPage();
 const cat = await catalog();
@@ -17,17 +18,18 @@ const view = document.getElementById('chain-view');
 const flow = document.getElementById('flow');
 const list = document.getElementById('seglist');
 
-const kinds = [['startup', '企业', 'startups'], ['investor', '投资机构', 'investors'], ['mentor', '导师', 'mentors'],
-  ['carrier', '载体', 'carriers'], ['enclave', '飞地', 'enclaves'], ['provider', '服务机构', 'providers']];
-const stageName = Object.fromEntries((cat.lists.stages || []).map((s) => [s.code, s.zh]));
-const streamName = { upstream: ['上游', 'upstream'], midstream: ['中游', 'midstream'], downstream: ['下游', 'downstream'] };
+// kinds are the kinds counted on a segment, each with its short name.
+const kinds = [['startup', t('chains.kind.startup')], ['investor', t('chains.kind.investor')], ['mentor', t('chains.kind.mentor')],
+  ['carrier', t('chains.kind.carrier')], ['enclave', t('chains.kind.enclave')], ['provider', t('chains.kind.provider')]];
+const stageName = Object.fromEntries((cat.lists.stages || []).map((s) => [s.code, label(s)]));
+const streamName = { upstream: t('chains.stream.upstream'), midstream: t('chains.stream.midstream'), downstream: t('chains.stream.downstream') };
 
 const listed = await get('/chains').then((r) => r.data.items).catch(() => []);
 for (const c of listed) {
   if (!c.segments.length) continue;
-  chainSel.append(el('option', { value: c.code, text: c.zh + ' · ' + c.en }));
+  chainSel.append(el('option', { value: c.code, text: label(c) }));
 }
-for (const d of cat.districts) distSel.append(el('option', { value: d.code, text: d.zh }));
+for (const d of cat.districts) distSel.append(el('option', { value: d.code, text: label(d) }));
 
 const u = new URLSearchParams(location.search);
 chainSel.value = u.get('chain') || 'hydrogen';
@@ -36,9 +38,9 @@ let district = u.get('district');
 if (district === null && user && user.role === 'manager' && user.districts && user.districts.length === 1) district = user.districts[0];
 distSel.value = district || '';
 
-// segName finds a segment's Chinese name in any chain, for links across chains.
+// segNames finds a segment's name in any chain, for links across chains.
 const segNames = {};
-for (const c of listed) for (const s of c.segments) segNames[s.code] = c.zh + '·' + s.zh;
+for (const c of listed) for (const s of c.segments) segNames[s.code] = label(c) + ' · ' + label(s);
 
 function searchHref(chain, seg, kind) {
   const q = { chain, kind };
@@ -59,7 +61,7 @@ function drawFlow(v) {
   clear(flow);
   const w = 190, h = 150, gap = 46, n = v.segments.length;
   const width = n * w + (n - 1) * gap + 20;
-  const s = svg('svg', { viewBox: `0 0 ${width} ${h + 20}`, width, height: h + 20, role: 'img', 'aria-label': v.zh + ' 产业链环节' });
+  const s = svg('svg', { viewBox: `0 0 ${width} ${h + 20}`, width, height: h + 20, role: 'img', 'aria-label': t('chains.flow_label', { chain: label(v) }) });
   const defs = svg('defs');
   const marker = svg('marker', { id: 'arrow', viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto' });
   marker.append(svg('path', { d: 'M0,0 L10,5 L0,10 z', class: 'arrowhead' }));
@@ -69,14 +71,13 @@ function drawFlow(v) {
   v.segments.forEach((seg, i) => {
     const g = svg('g', { class: 'seg' + (seg.gaps.length ? ' hasgap' : '') + (seg.emphasis ? ' emph' : ''), 'data-code': seg.code });
     g.append(svg('rect', { x: x0(i), y: 10, width: w, height: h, rx: 8 }));
-    g.append(svg('text', { x: x0(i) + 10, y: 32, class: 'segname' }, seg.zh));
-    g.append(svg('text', { x: x0(i) + 10, y: 48, class: 'segen' }, seg.en));
-    kinds.forEach(([k, zh], j) => {
+    g.append(svg('text', { x: x0(i) + 10, y: 32, class: 'segname' }, label(seg)));
+    kinds.forEach(([k, name], j) => {
       const a = svg('a', { href: searchHref(v.code, seg.code, k) });
-      a.append(svg('text', { x: x0(i) + 10 + (j % 2) * 88, y: 72 + Math.floor(j / 2) * 20, class: 'segcount' }, zh + ' ' + (seg.counts[k] || 0)));
+      a.append(svg('text', { x: x0(i) + 10 + (j % 2) * 88, y: 72 + Math.floor(j / 2) * 20, class: 'segcount' }, name + ' ' + (seg.counts[k] || 0)));
       g.append(a);
     });
-    if (seg.gaps.length) g.append(svg('text', { x: x0(i) + 10, y: h + 2, class: 'seggap' }, '缺口：' + seg.gaps.map((x) => x.zh.replace(/^有企业，但/, '')).join('；').slice(0, 16)));
+    if (seg.gaps.length) g.append(svg('text', { x: x0(i) + 10, y: h + 2, class: 'seggap' }, t('chains.gap_short', { gaps: seg.gaps.map(gapShort).join(t('chains.list_sep')).slice(0, lang === 'en' ? 30 : 16) })));
     s.append(g);
     const next = v.segments[i + 1];
     if (next) {
@@ -88,26 +89,33 @@ function drawFlow(v) {
   flow.append(s);
 }
 
+// gapShort is a gap's text without the opening most gaps share (chains.gap_opening).
+function gapShort(x) {
+  const text = msg(x);
+  const opening = t('chains.gap_opening');
+  return text.startsWith(opening) ? text.slice(opening.length) : text;
+}
+
 function drawList(v) {
   clear(list);
   for (const seg of v.segments) {
-    const st = streamName[seg.stream] || ['', ''];
+    const st = streamName[seg.stream] || '';
     const counts = el('ul', { class: 'counts' });
-    for (const [k, zh, en] of kinds) {
-      counts.append(el('li', {}, el('a', { href: searchHref(v.code, seg.code, k) }, bi(zh + ' ' + (seg.counts[k] || 0), en))));
+    for (const [k, name] of kinds) {
+      counts.append(el('li', {}, el('a', { href: searchHref(v.code, seg.code, k) }, name + ' ' + (seg.counts[k] || 0))));
     }
-    const stages = Object.entries(seg.startups_by_stage || {}).map(([k, n]) => (stageName[k] || k) + ' ' + n).join('，');
+    const stages = Object.entries(seg.startups_by_stage || {}).map(([k, n]) => (stageName[k] || k) + ' ' + n).join(t('chains.list_comma'));
     const across = seg.supplies.filter((c) => !c.startsWith(v.code + '.'));
     const item = el('li', { class: 'segitem' + (seg.gaps.length ? ' hasgap' : ''), id: 'seg-' + seg.code },
-      el('h3', {}, bi(seg.zh, seg.en), st[0] ? el('span', { class: 'tag', text: st[0] }) : null,
-        seg.emphasis ? el('span', { class: 'tag emph', text: '规划重点' }) : null),
+      el('h3', {}, label(seg), st ? el('span', { class: 'tag', text: st }) : null,
+        seg.emphasis ? el('span', { class: 'tag emph', text: t('chains.emphasis') }) : null),
       counts,
-      stages ? el('p', { class: 'muted', text: '企业阶段：' + stages }) : null,
-      across.length ? el('p', {}, '供应其他产业链：', ...across.map((c, i) => [i ? '、' : '',
+      stages ? el('p', { class: 'muted', text: t('chains.stages', { stages }) }) : null,
+      across.length ? el('p', {}, t('chains.supplies'), ...across.map((c, i) => [i ? t('chains.list_sep_short') : '',
         el('a', { href: '/app/chains' + query({ chain: c.split('.')[0] }), text: segNames[c] || c })])) : null,
-      seg.gaps.length ? el('ul', { class: 'gaps' }, ...seg.gaps.map((g) => el('li', {}, bi(g.zh, g.en)))) : null,
-      el('p', { class: 'muted small', text: '关键词：' + seg.keywords.slice(0, 12).join('、') }),
-      el('p', { class: 'muted small', text: bi('依据：', 'Basis: ') + seg.basis }));
+      seg.gaps.length ? el('ul', { class: 'gaps' }, ...seg.gaps.map((g) => el('li', {}, msg(g)))) : null,
+      el('p', { class: 'muted small', text: t('chains.keywords', { words: seg.keywords.slice(0, 12).join(t('chains.list_sep_short')) }) }),
+      el('p', { class: 'muted small', text: t('chains.basis', { basis: seg.basis }) }));
     list.append(item);
   }
 }
@@ -122,15 +130,15 @@ async function show() {
     view.hidden = false;
     const title = document.getElementById('chain-title');
     clear(title);
-    title.append(bi(v.zh + ' 产业链', v.en));
-    const whole = kinds.filter(([k]) => v.whole_chain[k]).map(([k, zh]) => zh + ' ' + v.whole_chain[k]).join('，');
-    document.getElementById('chain-note').textContent = (distSel.value ? '范围：' + (cat.name.district[distSel.value] || distSel.value) + '。' : '范围：全市。') +
-      (whole ? '另有覆盖全链、未指明环节的：' + whole + '。' : '') + '数字为在该环节的资料数（自填或由简介识别），点击查看名单。';
+    title.append(t('chains.title', { chain: label(v) }));
+    const whole = kinds.filter(([k]) => v.whole_chain[k]).map(([k, name]) => name + ' ' + v.whole_chain[k]).join(t('chains.list_comma'));
+    document.getElementById('chain-note').textContent = (distSel.value ? t('chains.scope', { district: cat.name.district[distSel.value] || distSel.value }) : t('chains.scope_city')) +
+      (whole ? t('chains.whole_chain', { whole }) : '') + t('chains.counts_note');
     drawFlow(v);
     drawList(v);
   } catch (e) {
     view.hidden = true;
-    errBox.textContent = e instanceof ApiError ? e.zh : String(e);
+    errBox.textContent = e instanceof ApiError ? msg(e) : String(e);
   }
 }
 

@@ -5,7 +5,8 @@
 // so the office can push the programme to them.
 
 import { authHeaders, get, query, ApiError } from './api.js';
-import { bi, catalog, clear, el, nameOf, profileHref, setupPage } from './ui.js';
+import { msg, t } from './i18n.js';
+import { catalog, clear, el, errText, label, nameOf, profileHref, setupPage } from './ui.js';
 
 const me = setupPage();
 const cat = await catalog();
@@ -15,64 +16,63 @@ const more = document.getElementById('m-more');
 const params = new URLSearchParams(location.search);
 
 const statusName = {
-  eligible: ['符合', 'eligible'], close: ['接近', 'close'], unknown: ['待核实', 'unknown'], not_eligible: ['不符合', 'not eligible'],
+  eligible: t('policies.eligible'), close: t('policies.close'), unknown: t('policies.unknown'), not_eligible: t('policies.not_eligible'),
 };
 const thisYear = new Date().getFullYear();
 
 function years(sel) {
-  for (let y = thisYear + 1; y >= thisYear - 3; y--) sel.append(el('option', { value: String(y), text: bi(y + ' 年', String(y)) }));
+  for (let y = thisYear + 1; y >= thisYear - 3; y--) sel.append(el('option', { value: String(y), text: t('policies.year_n', { y }) }));
   sel.value = String(thisYear);
 }
 
 function badge(st) {
-  const n = statusName[st] || [st, ''];
-  return el('span', { class: 'status policy-' + st, dataset: { status: st } }, bi(n[0], n[1]));
+  return el('span', { class: 'status policy-' + st, dataset: { status: st } }, statusName[st] || st);
 }
 
 function showError(err) {
-  errBox.textContent = err instanceof ApiError ? err.zh + (err.en ? ' / ' + err.en : '') : String(err);
+  errBox.textContent = err instanceof ApiError ? errText(err) : String(err);
 }
 
 function mark(o) {
-  if (o.met === null || o.met === undefined) return el('span', { class: 'met-unknown', title: bi('未知', 'unknown'), text: '？' });
-  if (o.met) return el('span', { class: 'met-yes', title: bi('满足', 'met'), text: '✓' });
-  return el('span', { class: o.close ? 'met-close' : 'met-no', title: o.close ? bi('接近', 'close') : bi('未满足', 'unmet'), text: o.close ? '≈' : '✗' });
+  if (o.met === null || o.met === undefined) return el('span', { class: 'met-unknown', title: t('policies.met.unknown'), text: '？' });
+  if (o.met) return el('span', { class: 'met-yes', title: t('policies.met.yes'), text: '✓' });
+  return el('span', { class: o.close ? 'met-close' : 'met-no', title: o.close ? t('policies.close') : t('policies.met.no'), text: o.close ? '≈' : '✗' });
 }
 
 function conditionRows(tb, conds, depth) {
   for (const o of conds || []) {
-    const name = el('td', {}, el('span', { text: (depth ? '　'.repeat(depth) + '· ' : '') + bi(o.zh, o.en) + (o.guess ? ' [guess]' : '') }));
+    const name = el('td', {}, el('span', { text: (depth ? '　'.repeat(depth) + '· ' : '') + msg(o) + (o.guess ? ' [guess]' : '') }));
     tb.append(el('tr', { dataset: { code: o.code, met: o.met === null ? 'unknown' : String(o.met) } },
       el('td', {}, mark(o)), name,
-      el('td', {}, el('span', { text: bi(o.have.zh, o.have.en) })),
-      el('td', {}, el('span', { text: bi(o.need.zh, o.need.en) }))));
+      el('td', {}, el('span', { text: msg(o.have) })),
+      el('td', {}, el('span', { text: msg(o.need) }))));
     if (o.of && !o.met) conditionRows(tb, o.of, depth + 1);
   }
 }
 
 function programmeCard(it) {
   const sec = el('section', { class: 'card policy', dataset: { code: it.code } },
-    el('h2', {}, bi(it.zh, it.en), ' ', badge(it.status)),
+    el('h2', {}, msg(it), ' ', badge(it.status)),
     el('p', { class: 'muted' }, el('span', { text: it.version + ' · ' + it.source.document }),
-      el('small', { class: 'muted block', text: bi('读取于 ', 'read ') + it.source.read + (it.guess ? ' · [guess]' : '') })));
-  if (it.note && it.note.zh) sec.append(el('p', {}, bi(it.note.zh, it.note.en)));
+      el('small', { class: 'muted block', text: t('policies.read_on', { date: it.source.read }) + (it.guess ? ' · [guess]' : '') })));
+  if (it.note && it.note.zh) sec.append(el('p', {}, msg(it.note)));
   const tb = el('tbody');
   conditionRows(tb, it.conditions, 0);
   sec.append(el('div', { class: 'scroll' }, el('table', { class: 'conditions' },
-    el('thead', {}, el('tr', {}, el('th', {}, ''), el('th', {}, bi('条件', 'Condition')), el('th', {}, bi('现状', 'Has')), el('th', {}, bi('要求', 'Needs')))),
+    el('thead', {}, el('tr', {}, el('th', {}, ''), el('th', {}, t('policies.col.condition')), el('th', {}, t('policies.col.has')), el('th', {}, t('policies.col.needs')))),
     tb)));
   if (it.providers && it.providers.length) {
     const ul = el('ul', { class: 'providers' });
     for (const p of it.providers) {
-      const li = el('li', { dataset: { type: p.type } }, el('strong', { text: p.zh + '：' }));
-      if (!p.candidates.length) li.append(el('span', { class: 'muted', text: bi('平台内暂无此类服务机构', 'none in fuhua yet') }));
+      const li = el('li', { dataset: { type: p.type } }, el('strong', { text: t('policies.provider_type', { type: msg(p) }) }));
+      if (!p.candidates.length) li.append(el('span', { class: 'muted', text: t('policies.no_providers') }));
       p.candidates.forEach((c, i) => {
-        if (i) li.append('、');
+        if (i) li.append(t('policies.list_sep'));
         li.append(el('a', { href: profileHref('provider', c.id), text: c.name }), el('small', { class: 'muted', text: ' ' + nameOf(cat, 'district', c.district || '') }));
       });
       ul.append(li);
     }
-    sec.append(el('h3', {}, bi('可对接的服务机构', 'Providers who can close the gaps')), ul);
+    sec.append(el('h3', {}, t('policies.providers')), ul);
   }
   return sec;
 }
@@ -93,9 +93,9 @@ async function firmView(kind, id) {
       for (const p of (r.data && r.data.items) || []) if (p.id !== id) mine.push({ kind: k, id: p.id, name: p.name });
     } catch { /* a role without profiles of this kind */ }
   }
-  for (const p of mine) sel.append(el('option', { value: p.kind + ':' + p.id, text: (p.name || '当前资料') + ' · ' + nameOf(cat, 'kind', p.kind) }));
+  for (const p of mine) sel.append(el('option', { value: p.kind + ':' + p.id, text: (p.name || t('policies.this_profile')) + ' · ' + nameOf(cat, 'kind', p.kind) }));
   if (!mine.length) {
-    out.append(el('p', { class: 'muted', text: bi('还没有企业或载体资料。', 'No firm or carrier profile yet.') }));
+    out.append(el('p', { class: 'muted', text: t('policies.no_profile') }));
     return;
   }
   const run = async () => {
@@ -106,11 +106,11 @@ async function firmView(kind, id) {
       const r = await get('/' + cat.path[k] + '/' + encodeURIComponent(pid) + '/policies' + query({ year: yearSel.value }));
       const d = r.data;
       out.append(el('h2', { id: 'p-name' }, el('a', { href: profileHref(k, pid), text: d.name }), ' ',
-        el('small', { class: 'muted', text: bi('测算日期 ', 'as of ') + d.on })));
+        el('small', { class: 'muted', text: t('policies.as_of', { date: d.on }) })));
       const order = { eligible: 0, close: 1, unknown: 2, not_eligible: 3 };
       d.items.sort((a, b) => order[a.status] - order[b.status]);
       for (const it of d.items) out.append(programmeCard(it));
-      if (!d.items.length) out.append(el('p', { class: 'muted', text: bi('该年度没有适用的政策。', 'No programme for this year.') }));
+      if (!d.items.length) out.append(el('p', { class: 'muted', text: t('policies.no_programme') }));
     } catch (err) {
       showError(err);
     }
@@ -129,12 +129,12 @@ async function managerView() {
   const yearSel = document.getElementById('m-year');
   years(yearSel);
   const districts = me.role === 'admin' ? cat.districts : cat.districts.filter((d) => (me.districts || []).includes(d.code));
-  for (const d of districts) distSel.append(el('option', { value: d.code, text: d.zh }));
+  for (const d of districts) distSel.append(el('option', { value: d.code, text: label(d) }));
   const loadCodes = async () => {
     const keep = codeSel.value || params.get('code') || '';
     clear(codeSel);
     const r = await get('/policies' + query({ year: yearSel.value }));
-    for (const g of r.data.items) codeSel.append(el('option', { value: g.code, text: g.zh + ' · ' + g.en + (g.guess ? ' [guess]' : '') }));
+    for (const g of r.data.items) codeSel.append(el('option', { value: g.code, text: msg(g) + (g.guess ? ' [guess]' : '') }));
     if ([...codeSel.options].some((o) => o.value === keep)) codeSel.value = keep;
   };
   let cursor = '';
@@ -158,22 +158,22 @@ async function managerView() {
     if (!tbody) {
       const c = d.counts || {};
       out.append(el('p', { id: 'm-counts' }, ...['eligible', 'close', 'unknown', 'not_eligible'].map((s) =>
-        el('span', { class: 'count' }, badge(s), ' ' + (c[s] || 0) + bi(' 家　', '  ')))));
+        el('span', { class: 'count' }, badge(s), ' ' + t('policies.firms_n', { n: c[s] || 0 })))));
       tbody = el('tbody');
       out.append(el('div', { class: 'scroll card' }, el('table', { class: 'firms' },
-        el('thead', {}, el('tr', {}, el('th', {}, bi('名称', 'Name')), el('th', {}, bi('区县', 'District')), el('th', {}, bi('状态', 'Status')),
-          el('th', {}, bi('差距', 'Gaps')), el('th', {}, bi('可对接服务', 'Services')))), tbody)));
+        el('thead', {}, el('tr', {}, el('th', {}, t('policies.col.name')), el('th', {}, t('policies.district')), el('th', {}, t('policies.status')),
+          el('th', {}, t('policies.col.gaps')), el('th', {}, t('policies.col.services')))), tbody)));
     }
     for (const f of d.items) {
       const gaps = el('td', {});
-      for (const g of f.gaps) gaps.append(el('div', {}, el('span', { text: bi(g.zh + '：' + g.have.zh + '，' + g.need.zh, g.en + ': ' + g.have.en + '; ' + g.need.en) })));
+      for (const g of f.gaps) gaps.append(el('div', {}, el('span', { text: t('policies.gap', { what: msg(g), have: msg(g.have), need: msg(g.need) }) })));
       tbody.append(el('tr', { dataset: { id: f.id, status: f.status } },
         el('td', {}, el('a', { href: '/app/policies' + query({ kind: f.kind, id: f.id, year: yearSel.value }), text: f.name })),
         el('td', { text: nameOf(cat, 'district', f.district) }),
         el('td', {}, badge(f.status)), gaps,
-        el('td', { text: (f.providers || []).map((t) => nameOf(cat, 'provider_types', t)).join('、') })));
+        el('td', { text: (f.providers || []).map((x) => nameOf(cat, 'provider_types', x)).join(t('policies.list_sep')) })));
     }
-    if (!d.items.length && fresh) tbody.append(el('tr', {}, el('td', { colspan: '5', class: 'muted', text: bi('没有符合筛选条件的企业。', 'No firm matches.') })));
+    if (!d.items.length && fresh) tbody.append(el('tr', {}, el('td', { colspan: '5', class: 'muted', text: t('policies.no_firm') })));
     cursor = d.next_cursor || '';
     more.hidden = !cursor;
   };

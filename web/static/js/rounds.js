@@ -4,7 +4,8 @@
 // removes pairs, and publishes the round as brokered introductions.
 
 import { currentUser, get, post, patch, query, ApiError } from './api.js';
-import { bi, catalog, clear, clearErrors, districtsFor, el, errText, flash, options, setupPage, showError } from './ui.js';
+import { msg, t } from './i18n.js';
+import { catalog, clear, clearErrors, districtsFor, el, errText, flash, options, setupPage, showError } from './ui.js';
 
 setupPage();
 const cat = await catalog();
@@ -39,9 +40,9 @@ function filterOf(prefix, withStage) {
 
 // stateName names a round's state in the page's language.
 function stateName(state) {
-  if (state === 'draft') return bi('草稿', 'draft');
-  if (state === 'published') return bi('已发布', 'published');
-  return bi('发布中', 'publishing');
+  if (state === 'draft') return t('rounds.state.draft');
+  if (state === 'published') return t('rounds.state.published');
+  return t('rounds.state.publishing');
 }
 
 function show(r) {
@@ -51,15 +52,13 @@ function show(r) {
   const gain = r.total_score - r.greedy_total_score;
   const sum = document.getElementById('round-summary');
   clear(sum);
-  sum.append(bi('共 ' + r.pairs.length + ' 组，总分 ' + r.total_score + '，平均 ' + fmt(r.mean_score) +
-    '；先到先得方案总分 ' + r.greedy_total_score + '，平均 ' + fmt(r.greedy_mean_score) + (gain > 0 ? '（优化方案多 ' + gain + ' 分）' : ''),
-  r.pairs.length + ' pairs, total ' + r.total_score + ', mean ' + fmt(r.mean_score) + '; first come, first served: total ' +
-    r.greedy_total_score + ', mean ' + fmt(r.greedy_mean_score)));
+  const vars = { n: r.pairs.length, total: r.total_score, mean: fmt(r.mean_score), greedy: r.greedy_total_score, greedy_mean: fmt(r.greedy_mean_score) };
+  sum.append(t('rounds.summary', vars) + (gain > 0 ? t('rounds.summary_gain', { gain }) : ''));
   clear(pairsBody);
   for (const p of r.pairs) {
     const reasons = el('ul', { class: 'reasons' });
-    for (const x of p.reasons || []) reasons.append(el('li', {}, bi(x.zh + '（' + x.weight + '）', x.en)));
-    const rm = el('button', { type: 'button', class: 'small', text: bi('移除', 'Remove'), dataset: { s: p.startup_id, c: p.counterpart_id } });
+    for (const x of p.reasons || []) reasons.append(el('li', {}, t('rounds.reason_weight', { text: msg(x), weight: x.weight })));
+    const rm = el('button', { type: 'button', class: 'small', text: t('rounds.remove'), dataset: { s: p.startup_id, c: p.counterpart_id } });
     rm.disabled = r.state !== 'draft';
     rm.addEventListener('click', () => remove(p));
     pairsBody.append(el('tr', { dataset: { s: p.startup_id, c: p.counterpart_id } },
@@ -69,17 +68,17 @@ function show(r) {
   clear(unassigned);
   for (const u of r.unassigned || []) {
     unassigned.append(el('li', { dataset: { reason: u.reason } },
-      el('strong', { text: (u.name || u.id) + (u.missing > 1 ? bi('（缺 ' + u.missing + '）', ' (' + u.missing + ' short)') : '') + bi('：', ': ') }), bi(u.zh, u.en)));
+      el('strong', { text: (u.name || u.id) + (u.missing > 1 ? t('rounds.missing', { n: u.missing }) : '') + t('rounds.colon') }), msg(u)));
   }
-  if (!(r.unassigned || []).length) unassigned.append(el('li', { class: 'muted', text: bi('全部安排。', 'Everyone was placed.') }));
+  if (!(r.unassigned || []).length) unassigned.append(el('li', { class: 'muted', text: t('rounds.everyone_placed') }));
   publishBtn.hidden = r.state === 'published';
   clear(outcomes);
   for (const o of r.outcomes || []) {
-    if (o.skipped) outcomes.append(el('li', {}, bi('跳过 ' + o.startup_id + ' – ' + o.counterpart_id + '：' + o.zh, o.en)));
+    if (o.skipped) outcomes.append(el('li', {}, t('rounds.skipped', { s: o.startup_id, c: o.counterpart_id, why: msg(o) })));
   }
   if (r.state === 'published') {
     const made = (r.outcomes || []).filter((o) => o.introduction_id).length;
-    outcomes.prepend(el('li', {}, bi('已发起 ' + made + ' 个牵线对接，等待双方同意', made + ' brokered introductions sent; both sides must agree')));
+    outcomes.prepend(el('li', {}, t('rounds.published_n', { n: made })));
   }
 }
 
@@ -99,7 +98,7 @@ publishBtn.addEventListener('click', async () => {
   publishBtn.disabled = true;
   try {
     show((await post('/rounds/' + round.id + '/publish', undefined)).data);
-    flash(bi('已发布', 'Published'), 'ok');
+    flash(t('rounds.state.published'), 'ok');
     loadList();
   } catch (err) {
     errBox.textContent = errText(err);
@@ -146,9 +145,9 @@ async function loadList() {
       history.replaceState(null, '', a.href);
       show((await get('/rounds/' + x.id)).data);
     });
-    list.append(el('li', {}, a, ' · ' + stateName(x.state) + ' · ' + bi('总分 ', 'total ') + x.total_score + ' / ' + bi('先到先得 ', 'first come, first served ') + x.greedy_total_score));
+    list.append(el('li', {}, a, ' · ' + stateName(x.state) + ' · ' + t('rounds.list_scores', { total: x.total_score, greedy: x.greedy_total_score })));
   }
-  if (!(r.data.items || []).length) list.append(el('li', { class: 'muted', text: bi('还没有批量对接。', 'No rounds yet.') }));
+  if (!(r.data.items || []).length) list.append(el('li', { class: 'muted', text: t('rounds.none_yet') }));
 }
 
 const id = new URLSearchParams(location.search).get('id');
