@@ -22,6 +22,7 @@ func (s *Server) policyRoutes(in *gin.RouterGroup) {
 	in.GET("/policies", s.handle(s.listPolicies))
 	in.GET("/policies/:code/firms", s.handle(s.policyFirms))
 	in.GET("/policies/:code/firms/export", s.handle(s.exportPolicyFirms))
+	in.POST("/policies/:code/push", s.handle(s.pushPolicy))
 	for _, k := range []profile.Kind{profile.Startup, profile.Carrier, profile.Enclave} {
 		in.GET("/"+k.Path()+"/:id/policies", s.handle(s.profilePolicies(k)))
 	}
@@ -282,7 +283,7 @@ func (s *Server) firms(c *gin.Context, q firmsQuery) ([]sheet.PolicyRow, map[str
 		r := policy.Evaluate(q.programme, p, q.on)
 		counts[string(r.Status)]++
 		if slices.Contains(q.statuses, r.Status) {
-			rows = append(rows, sheet.PolicyRow{ID: p.ID, Name: p.Name, District: d, Result: r})
+			rows = append(rows, sheet.PolicyRow{ID: p.ID, Name: p.Name, District: d, Result: r, Owner: p.OwnerID})
 		}
 		return nil
 	})

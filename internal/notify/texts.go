@@ -158,3 +158,17 @@ func DigestMail(name string, items []Notification, base string) Mail {
 	b.WriteString("\nTo stop these e-mails, switch the digest off in your notification settings.\n")
 	return Mail{Subject: fmt.Sprintf("孵化对接：%d 条未读通知 / fuhua: %d unread notifications", len(items), len(items)), Body: b.String()}
 }
+
+// Pushed tells the owner of p that the district office points it at the
+// programme named zh / en, which p meets (eligible) or nearly meets (close).
+func Pushed(p Ref, programmeZH, programmeEN string, eligible bool) Notification {
+	pz, pe := named(p.Name)
+	if eligible {
+		return note(PolicyEligible, PolicyLink(p.Kind, p.ID),
+			fmt.Sprintf("区县科技部门提醒：%s符合「%s」的条件，可以申报", pz, programmeZH),
+			fmt.Sprintf("Your district office: %s meets the conditions of “%s” and may apply", pe, programmeEN))
+	}
+	return note(PolicyEligible, PolicyLink(p.Kind, p.ID),
+		fmt.Sprintf("区县科技部门提醒：%s距离「%s」的条件只差一步，请查看还缺什么", pz, programmeZH),
+		fmt.Sprintf("Your district office: %s is close to the conditions of “%s”; see what it still lacks", pe, programmeEN))
+}

@@ -15,6 +15,8 @@ import (
 type PolicyRow struct {
 	ID, Name, District string
 	Result             policy.Result
+	// Owner is the firm's owning account (not written to the sheet).
+	Owner string
 }
 
 // policyStatusZH names the programme statuses in Chinese.

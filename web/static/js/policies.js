@@ -4,7 +4,7 @@
 // programme, the firms eligible or close in their districts, with an .xlsx export
 // so the office can push the programme to them.
 
-import { authHeaders, get, query, ApiError } from './api.js';
+import { authHeaders, get, post, query, ApiError } from './api.js';
 import { msg, t } from './i18n.js';
 import { catalog, clear, el, errText, label, nameOf, profileHref, setupPage } from './ui.js';
 
@@ -180,6 +180,24 @@ async function managerView() {
   more.addEventListener('click', () => page(false));
   document.getElementById('p-manager-form').addEventListener('submit', (ev) => { ev.preventDefault(); page(true); });
   yearSel.addEventListener('change', async () => { await loadCodes(); });
+  // 免申即享: the office tells every firm of the list that it qualifies (or is
+  // close); the server tells each firm once per programme, year and status.
+  document.getElementById('m-push').addEventListener('click', async () => {
+    errBox.textContent = '';
+    const box = document.getElementById('m-pushed');
+    box.hidden = true;
+    const f = filters();
+    const status = f.status === 'eligible' || f.status === 'close' ? f.status : '';
+    let r;
+    try {
+      r = await post('/policies/' + encodeURIComponent(codeSel.value) + '/push' + query({ year: f.year, district: f.district, status }));
+    } catch (err) {
+      showError(err);
+      return;
+    }
+    box.textContent = t('policies.pushed', { told: r.data.told, already: r.data.already, firms: r.data.firms });
+    box.hidden = false;
+  });
   document.getElementById('m-export').addEventListener('click', async () => {
     errBox.textContent = '';
     // A bearer token cannot ride on a plain link, so the file is fetched and handed
