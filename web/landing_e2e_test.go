@@ -228,6 +228,13 @@ func TestBrowserLandingPage(t *testing.T) {
 	if got := eval(`document.querySelector('#l-enclaves h2').textContent + ' | ' + document.getElementById('l-esum').textContent`); got != "Enclave projects | 2 projects, 1 landed, 1 came home (50%)." {
 		t.Errorf("English page: %q", got)
 	}
+	// After a reload the introduction already brokered shows instead of its button.
+	step("the brokered introduction after a reload",
+		until(`document.querySelector('`+sel+` .l-brokered') !== null`),
+	)
+	if got := eval(`document.querySelector('` + sel + ` .l-brokered').textContent + ' | ' + document.querySelectorAll('` + sel + ` button.l-broker').length + ' | ' + document.querySelectorAll('#l-grads button.l-broker').length`); got != "Introduced: 盐南氢能加速器 · state: waiting for both sides | 0 | 1" {
+		t.Errorf("after a reload: %q", got)
+	}
 
 	step("phone width",
 		chromedp.Evaluate[chromedp.Void](`document.cookie = 'fuhua_lang=zh; path=/'`),

@@ -100,6 +100,27 @@ async function loadEnclaves() {
 }
 
 // 2. Graduates of the year.
+
+// The landing introductions this manager brokered (newest 100), by startup and
+// park, so a reload shows an introduction already made instead of the button.
+const brokered = {};
+async function loadBrokered() {
+  try {
+    const items = ((await get('/introductions?box=brokered&limit=100')).data || {}).items || [];
+    for (const it of items) {
+      const key = it.from.id + ' ' + it.to.id;
+      if (!(key in brokered)) brokered[key] = it;
+    }
+  } catch {
+      // Without the list, every park shows its button.
+  }
+}
+
+function brokeredNote(c, d) {
+  return el('p', { class: 'ok-note l-brokered', dataset: { intro: d.id || '', state: d.state || '' },
+    text: t('landing.brokered', { park: c.name, state: stateName[d.state] || d.state || '' }) });
+}
+
 function brokerForm(g, c, out) {
   const msg = el('textarea', { class: 'l-message', rows: 2, 'aria-label': t('landing.message') });
   msg.value = t('landing.message_default', { firm: g.name, park: c.name });
@@ -110,15 +131,13 @@ function brokerForm(g, c, out) {
     try {
       const r = await post('/startups/' + encodeURIComponent(g.startup_id) + '/landing', { carrier_id: c.id, message: msg.value.trim() });
       const d = r.data || {};
-      out.append(el('p', { class: 'ok-note l-brokered', dataset: { intro: d.id || '', state: d.state || '' },
-        text: t('landing.brokered', { park: c.name, state: stateName[d.state] || d.state || '' }) }));
-      for (const b of out.querySelectorAll('.l-broker')) b.disabled = true;
+      out.parentNode.replaceChild(brokeredNote(c, d), out);
     } catch (err) {
       errBox.textContent = errText(err);
       btn.disabled = false;
     }
   });
-  return el('div', { class: 'l-form' }, msg, btn);
+  return [msg, btn];
 }
 
 async function graduateItem(g) {
@@ -148,7 +167,13 @@ async function graduateItem(g) {
   const ul = el('ul', { class: 'lsub' });
   for (const c of cands) {
     const item = candidateLine(c);
-    item.append(brokerForm(g, c, box));
+    const made = brokered[g.startup_id + ' ' + c.id];
+    if (made) item.append(brokeredNote(c, made));
+    else {
+      const form = el('div', { class: 'l-form' });
+      item.append(form);
+      form.append(...brokerForm(g, c, form));
+    }
     ul.append(item);
   }
   box.append(ul);
@@ -158,7 +183,7 @@ async function graduateItem(g) {
 async function loadGraduates() {
   const year = new Date().getFullYear();
   sel('l-gtitle').textContent = t('landing.grads.title', { year });
-  const r = await get('/graduates?year=' + year);
+  const [r] = await Promise.all([get('/graduates?year=' + year), loadBrokered()]);
   const scopes = (r.data && r.data.scopes) || [];
   const city = scopes.find((s) => s.district === '');
   const use = city ? [city] : scopes;
