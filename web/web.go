@@ -68,10 +68,11 @@ var pages = map[string]page{
 	"import":        {name: "import", title: "nav.import", roles: []string{"manager", "admin"}},
 	"techsme":       {name: "techsme", title: "nav.techsme"},
 	"merge":         {name: "merge", title: "nav.merge", roles: []string{"manager", "admin"}},
+	"landing":       {name: "landing", title: "landing.title", roles: []string{"manager", "admin"}},
 }
 
 // nav is the menu: page names in menu order. Append a page here to offer it.
-var nav = []string{"search", "chains", "me", "intros", "policies", "rounds", "kpi", "evaluation", "roster", "import", "merge"}
+var nav = []string{"search", "chains", "me", "intros", "policies", "rounds", "kpi", "evaluation", "roster", "import", "merge", "landing"}
 
 // navItem is one entry of the menu.
 type navItem struct {

@@ -20,8 +20,10 @@ type Project struct {
 	StartupID string `json:"startup_id"`
 	Name      string `json:"name"`
 	Stage     string `json:"stage"`
-	LandedOn  string `json:"landed_on,omitempty"`
-	ParkID    string `json:"park_id,omitempty"`
+	// Since is when the project entered the enclave, when known.
+	Since    string `json:"since,omitempty"`
+	LandedOn string `json:"landed_on,omitempty"`
+	ParkID   string `json:"park_id,omitempty"`
 	// AtHome is true when the project landed in a carrier of the home district.
 	AtHome    bool        `json:"at_home"`
 	Proposals []Candidate `json:"proposals"`
@@ -72,7 +74,7 @@ func Enclaves(enclaves, startups, carriers []profile.Profile, chainZH func(strin
 			if s.Archived || s.Enclave == nil || s.Enclave.EnclaveID != e.ID {
 				continue
 			}
-			p := Project{StartupID: s.ID, Name: s.Name, Stage: s.Enclave.Stage, LandedOn: s.Enclave.LandedOn, ParkID: s.Enclave.ParkID,
+			p := Project{StartupID: s.ID, Name: s.Name, Stage: s.Enclave.Stage, Since: s.Enclave.Since, LandedOn: s.Enclave.LandedOn, ParkID: s.Enclave.ParkID,
 				Proposals: []Candidate{}}
 			r.Projects++
 			r.ByStage[p.Stage]++
