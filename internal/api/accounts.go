@@ -59,7 +59,7 @@ func (s *Server) authenticate() gin.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		if gone, err := s.Store.SessionRevoked(c.Request.Context(), claims.ID); err != nil {
+		if gone, err := s.revokedSessions.get(c.Request.Context(), claims.ID, s.Store.SessionRevoked); err != nil {
 			return err
 		} else if gone {
 			return revoked()

@@ -117,6 +117,8 @@ type Server struct {
 	logins   *loginThrottle
 	lex      *match.Lexicon // names chains and districts for scoring rounds
 	users    *userCache     // accounts authentication read, for UserCacheTTL
+	// revokedSessions says, per session id, whether it was signed out (same TTL).
+	revokedSessions *ttlCache[bool]
 	// savedLists caches every account's saved lists for tellSaved.
 	savedLists savedCache
 }
@@ -135,6 +137,7 @@ func New(d Deps) (*Server, error) {
 	}
 	s := &Server{Deps: d, logins: newLoginThrottle(), lex: match.NewLexicon(seed.Chains(), seed.Districts())}
 	s.users = newUserCache(d.UserCacheTTL, d.Now)
+	s.revokedSessions = newTTLCache[bool](d.UserCacheTTL, d.Now)
 	e := gin.New()
 	e.HandleMethodNotAllowed = true
 	e.RemoveExtraSlash = true

@@ -143,6 +143,7 @@ func (s *Server) logout(c *gin.Context) error {
 		if err := s.Store.RevokeSession(c.Request.Context(), cl.ID, until); err != nil {
 			return err
 		}
+		s.revokedSessions.put(cl.ID, true) // this replica refuses it at once
 	}
 	s.clearSession(c)
 	c.Status(http.StatusNoContent)
