@@ -2,7 +2,6 @@ package web_test
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -86,62 +85,9 @@ func TestBrowserManagerWorkbench(t *testing.T) {
 	if err := os.MkdirAll(downloads, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	shots := os.Getenv("FUHUA_WEB_SHOTS")
-	if shots == "" {
-		shots = filepath.Join(os.TempDir(), "fuhua-e2e-desk")
-		_ = os.RemoveAll(shots) // this run's screenshots only
-	}
-	if err := os.MkdirAll(shots, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("screenshots: %s", shots)
-	fmt.Fprintf(os.Stderr, "TestBrowserManagerWorkbench: screenshots in %s\n", shots)
-
-	root, cancelRoot := context.WithTimeout(bg, 90*time.Second)
-	defer cancelRoot()
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(root,
-		chromedp.ExecPath(exe), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
-		chromedp.Flag("disable-quic", true), chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-dev-shm-usage", true), chromedp.Flag("lang", "zh-CN"),
-		chromedp.UserDataDir(t.TempDir()))
-	defer cancelAlloc()
-	ctx, cancel := chromedp.NewContext(allocCtx)
-	defer cancel()
-	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1280, 900)); err != nil {
-		t.Fatalf("start chromium: %v", err)
-	}
-	logs := &browserLog{}
-	go func() {
-		for m, err := range chromedp.Console(ctx) {
-			if err != nil {
-				return
-			}
-			logs.mu.Lock()
-			logs.msgs = append(logs.msgs, m)
-			logs.mu.Unlock()
-		}
-	}()
-	shot := func(name string) {
-		sctx, c := context.WithTimeout(ctx, 10*time.Second)
-		defer c()
-		png, err := chromedp.Run(sctx, chromedp.FullScreenshot(100))
-		if err == nil {
-			err = os.WriteFile(filepath.Join(shots, name+".png"), png, 0o644)
-		}
-		if err != nil {
-			t.Logf("screenshot %s: %v", name, err)
-		}
-	}
-	step := func(what string, actions ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		sctx, c := context.WithTimeout(ctx, 15*time.Second)
-		defer c()
-		if err := chromedp.Do(sctx, actions...); err != nil {
-			shot("failed")
-			t.Fatalf("%s: %v\nbrowser: %s", what, err, strings.Join(logs.problems(), "\n"))
-		}
-	}
+	// The browser, a manager's tab, its console and screenshots: journey_test.go's helpers.
+	manager := newBrowser(t, exe, 90*time.Second).person("manager")
+	ctx, logs, shot, step := manager.ctx, manager.logs, manager.shot, manager.step
 	until := func(expr string) chromedp.Action[chromedp.Void] {
 		return chromedp.Poll[chromedp.Void](expr, chromedp.WithPollingTimeout(10*time.Second), chromedp.WithPollingInterval(50*time.Millisecond))
 	}
@@ -174,7 +120,9 @@ func TestBrowserManagerWorkbench(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS("#i-kind")),
 		chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
 			_, err := chromedp.Call(ctx, cdpbrowser.SetDownloadBehavior, cdpbrowser.SetDownloadBehaviorParams{
-				Behavior: cdpbrowser.SetDownloadBehaviorBehaviorAllow, DownloadPath: downloads})
+				Behavior: cdpbrowser.SetDownloadBehaviorBehaviorAllow, DownloadPath: downloads,
+				// The manager's tab is a browser context of its own (journey_test.go's person).
+				BrowserContextID: chromedp.FromContext(ctx).BrowserContextID})
 			return err
 		}),
 	)
