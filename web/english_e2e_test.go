@@ -9,7 +9,6 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"fuhua/internal/auth"
 	"fuhua/internal/profile"
 )
 
@@ -24,50 +23,11 @@ func TestBrowserEnglishPages(t *testing.T) {
 	}
 	exe := chromium(t)
 	s := startStack(t)
-	bg := context.Background()
-	mgr := &profile.User{Email: "zhou@yannan.example", Name: "Zhou", Role: profile.RoleManager, Districts: []string{"yannan"}}
-	var err error
-	if mgr.PasswordHash, err = auth.NewHasher(1).Hash(bg, password); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.store.CreateUser(bg, mgr); err != nil {
-		t.Fatal(err)
-	}
+	mgr := s.account(t, "zhou@yannan.example", "Zhou", profile.RoleManager, "yannan")
 
-	root, cancelRoot := context.WithTimeout(bg, 90*time.Second)
-	defer cancelRoot()
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(root,
-		chromedp.ExecPath(exe), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
-		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.Flag("lang", "en-GB"), chromedp.UserDataDir(t.TempDir()))
-	defer cancelAlloc()
-	ctx, cancel := chromedp.NewContext(allocCtx)
-	defer cancel()
-	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1280, 900)); err != nil {
-		t.Fatalf("start chromium: %v", err)
-	}
-	logs := &browserLog{}
-	go func() {
-		for m, err := range chromedp.Console(ctx) {
-			if err != nil {
-				return
-			}
-			logs.mu.Lock()
-			logs.msgs = append(logs.msgs, m)
-			logs.mu.Unlock()
-		}
-	}()
-	step := func(what string, actions ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		sctx, c := context.WithTimeout(ctx, 15*time.Second)
-		defer c()
-		if err := chromedp.Do(sctx, actions...); err != nil {
-			dctx, c2 := context.WithTimeout(ctx, 3*time.Second)
-			defer c2()
-			page, _ := chromedp.Run(dctx, chromedp.Evaluate[string](`document.body.innerText`))
-			t.Fatalf("%s: %v\nbrowser: %s\npage: %s", what, err, strings.Join(logs.problems(), "\n"), page)
-		}
-	}
+	// The browser, the manager's tab and its console: journey_test.go's helpers.
+	tb := newBrowser(t, exe, 90*time.Second).person("manager")
+	ctx, logs, step := tb.ctx, tb.logs, tb.step
 	until := func(expr string) chromedp.Action[chromedp.Void] {
 		return chromedp.Poll[chromedp.Void](expr, chromedp.WithPollingTimeout(10*time.Second), chromedp.WithPollingInterval(50*time.Millisecond))
 	}

@@ -8,7 +8,6 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"fuhua/internal/auth"
 	"fuhua/internal/mongodb"
 	"fuhua/internal/profile"
 )
@@ -23,14 +22,7 @@ func TestBrowserMergeDuplicates(t *testing.T) {
 	exe := chromium(t)
 	s := startStack(t)
 	bg := context.Background()
-	mgr := &profile.User{Email: "mgr@yannan.example", Name: "盐南管理员", Role: profile.RoleManager, Districts: []string{"yannan"}}
-	var err error
-	if mgr.PasswordHash, err = auth.NewHasher(1).Hash(bg, password); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.store.CreateUser(bg, mgr); err != nil {
-		t.Fatal(err)
-	}
+	mgr := s.account(t, "mgr@yannan.example", "盐南管理员", profile.RoleManager, "yannan")
 	keep := &profile.Profile{Kind: profile.Startup, Name: "盐城蓝鲸储能科技有限公司", District: "yannan", OwnerID: mongodb.NewID(), Chains: []string{"new_energy"}}
 	drop := &profile.Profile{Kind: profile.Startup, Name: "蓝鲸储能科技（盐城）有限公司", District: "yannan", OwnerID: mongodb.NewID(), Chains: []string{"new_energy"}}
 	for _, p := range []*profile.Profile{keep, drop} {
@@ -42,40 +34,9 @@ func TestBrowserMergeDuplicates(t *testing.T) {
 		}
 	}
 
-	root, cancelRoot := context.WithTimeout(bg, 60*time.Second)
-	defer cancelRoot()
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(root,
-		chromedp.ExecPath(exe), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
-		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.Flag("lang", "zh-CN"), chromedp.UserDataDir(t.TempDir()))
-	defer cancelAlloc()
-	ctx, cancel := chromedp.NewContext(allocCtx)
-	defer cancel()
-	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1280, 900)); err != nil {
-		t.Fatalf("start chromium: %v", err)
-	}
-	logs := &browserLog{}
-	go func() {
-		for m, err := range chromedp.Console(ctx) {
-			if err != nil {
-				return
-			}
-			logs.mu.Lock()
-			logs.msgs = append(logs.msgs, m)
-			logs.mu.Unlock()
-		}
-	}()
-	step := func(what string, actions ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		sctx, c := context.WithTimeout(ctx, 10*time.Second)
-		defer c()
-		if err := chromedp.Do(sctx, actions...); err != nil {
-			dctx, c2 := context.WithTimeout(ctx, 3*time.Second)
-			defer c2()
-			page, _ := chromedp.Run(dctx, chromedp.Evaluate[string](`document.body.innerText`))
-			t.Fatalf("%s: %v\nbrowser: %s\npage: %s", what, err, strings.Join(logs.problems(), "\n"), page)
-		}
-	}
+	// The browser, the manager's tab and its console: journey_test.go's helpers.
+	tb := newBrowser(t, exe, 60*time.Second).person("manager")
+	logs, step := tb.logs, tb.step
 	until := func(expr string) chromedp.Action[chromedp.Void] {
 		return chromedp.Poll[chromedp.Void](expr, chromedp.WithPollingTimeout(8*time.Second), chromedp.WithPollingInterval(50*time.Millisecond))
 	}
