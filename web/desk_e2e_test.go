@@ -87,20 +87,8 @@ func TestBrowserManagerWorkbench(t *testing.T) {
 	}
 	// The browser, a manager's tab, its console and screenshots: journey_test.go's helpers.
 	manager := newBrowser(t, exe, 90*time.Second).person("manager")
-	ctx, logs, shot, step := manager.ctx, manager.logs, manager.shot, manager.step
-	until := func(expr string) chromedp.Action[chromedp.Void] {
-		return chromedp.Poll[chromedp.Void](expr, chromedp.WithPollingTimeout(10*time.Second), chromedp.WithPollingInterval(50*time.Millisecond))
-	}
-	eval := func(expr string) string {
-		t.Helper()
-		sctx, c := context.WithTimeout(ctx, 5*time.Second)
-		defer c()
-		v, err := chromedp.Run(sctx, chromedp.Evaluate[string](expr))
-		if err != nil {
-			t.Fatalf("%s: %v", expr, err)
-		}
-		return v
-	}
+	logs, shot, step := manager.logs, manager.shot, manager.step
+	eval := manager.eval // until is journey_test.go's, which also waits across page loads
 	startups := func() []string {
 		t.Helper()
 		var names []string

@@ -78,20 +78,8 @@ func TestBrowserLandingPage(t *testing.T) {
 
 	// The browser, a manager's tab, its console and screenshots: journey_test.go's helpers.
 	tb := newBrowser(t, exe, 60*time.Second).person("manager")
-	ctx, logs, shot, step := tb.ctx, tb.logs, tb.shot, tb.step
-	until := func(expr string) chromedp.Action[chromedp.Void] {
-		return chromedp.Poll[chromedp.Void](expr, chromedp.WithPollingTimeout(10*time.Second), chromedp.WithPollingInterval(50*time.Millisecond))
-	}
-	eval := func(expr string) string {
-		t.Helper()
-		sctx, c := context.WithTimeout(ctx, 5*time.Second)
-		defer c()
-		v, err := chromedp.Run(sctx, chromedp.Evaluate[string](expr))
-		if err != nil {
-			t.Fatalf("%s: %v", expr, err)
-		}
-		return v
-	}
+	logs, shot, step := tb.logs, tb.shot, tb.step
+	eval := tb.eval // until is journey_test.go's, which also waits across page loads
 	item := func(list, id, what string) string {
 		return eval(`(document.querySelector('#` + list + ` li[data-id="` + id + `"]') || {}).` + what + ` || ''`)
 	}
