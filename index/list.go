@@ -18,7 +18,25 @@ import (
 // every profile (≈0.5 s at 5k); here it is a few bitset operations. The chain
 // filter matches chain_all — the declared chains plus those the prose names — as
 // search does.
-func (ix *Index) ListIDs(_ context.Context, f profile.ListFilter) (ids []string, next string, ok bool) {
+func (ix *Index) ListIDs(ctx context.Context, f profile.ListFilter) (ids []string, next string, ok bool) {
+	es, next, ok := ix.ListEntries(ctx, f)
+	for _, e := range es {
+		ids = append(ids, e.ID)
+	}
+	return ids, next, ok
+}
+
+// Entry is one profile of a list page as the index holds it: its id and the
+// sequence number of the change the index last applied to it. A copy of the
+// profile with the same Seq is the version the index lists.
+type Entry struct {
+	ID  string
+	Seq int64
+}
+
+// ListEntries is ListIDs with each profile's sequence number, so a caller that
+// keeps copies of profiles can tell whether its copy is the one listed.
+func (ix *Index) ListEntries(_ context.Context, f profile.ListFilter) (es []Entry, next string, ok bool) {
 	if !ix.Ready() || f.Status != "" || f.OwnerID != "" || f.IncludeArchived || (f.Stage != "" && f.Kind == profile.Investor) {
 		return nil, "", false
 	}
@@ -31,14 +49,14 @@ func (ix *Index) ListIDs(_ context.Context, f profile.ListFilter) (ids []string,
 		set := m.filter(filters, nil)
 		recs := m.after(set, f.After, limit+1)
 		for _, r := range recs {
-			ids = append(ids, r.id)
+			es = append(es, Entry{ID: r.id, Seq: r.p.Seq})
 		}
 	})
-	if len(ids) > limit {
-		ids = ids[:limit]
-		next = ids[limit-1]
+	if len(es) > limit {
+		es = es[:limit]
+		next = es[limit-1].ID
 	}
-	return ids, next, true
+	return es, next, true
 }
 
 // after is up to limit records of set whose ids sort after cursor, in id order. A

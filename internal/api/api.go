@@ -49,7 +49,7 @@ type Indexer interface {
 	Ready() bool
 	Search(ctx context.Context, r index.SearchRequest) (*index.SearchResult, error)
 	Match(ctx context.Context, from *profile.Profile, target profile.Kind, o index.MatchOptions) ([]match.Item, error)
-	ListIDs(ctx context.Context, f profile.ListFilter) (ids []string, next string, ok bool)
+	ListEntries(ctx context.Context, f profile.ListFilter) (es []index.Entry, next string, ok bool)
 }
 
 // Introductions stores introductions (see internal/intro) and tells whether a
@@ -121,6 +121,12 @@ type Server struct {
 	revokedSessions *ttlCache[bool]
 	// savedLists caches every account's saved lists for tellSaved.
 	savedLists savedCache
+	// pages keeps the profiles list pages read, by id and sequence.
+	pages *pageCache
+	// contacts says, per "account:profile", whether the account may see the
+	// profile's contact through an accepted introduction (same TTL; a grant
+	// this replica makes is kept at once).
+	contacts *ttlCache[bool]
 }
 
 // New builds the API. It returns an error only for a bad trusted-proxy list.
@@ -138,6 +144,8 @@ func New(d Deps) (*Server, error) {
 	s := &Server{Deps: d, logins: newLoginThrottle(), lex: match.NewLexicon(seed.Chains(), seed.Districts())}
 	s.users = newUserCache(d.UserCacheTTL, d.Now)
 	s.revokedSessions = newTTLCache[bool](d.UserCacheTTL, d.Now)
+	s.contacts = newTTLCache[bool](d.UserCacheTTL, d.Now)
+	s.pages = newPageCache()
 	e := gin.New()
 	e.HandleMethodNotAllowed = true
 	e.RemoveExtraSlash = true

@@ -268,6 +268,7 @@ func (s *Server) answerIntro(action string) func(c *gin.Context) error {
 				return err
 			}
 		}
+		s.grantedContacts(saved)
 		return s.renderIntro(c, http.StatusOK, saved, from, to)
 	}
 }

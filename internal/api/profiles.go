@@ -13,6 +13,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"fuhua/internal/auth"
+	"fuhua/internal/intro"
 	"fuhua/internal/profile"
 )
 
@@ -104,7 +105,21 @@ func (s *Server) canSeeContact(c *gin.Context, p *profile.Profile) (bool, error)
 	if s.Intros == nil || u == nil {
 		return false, nil
 	}
-	return s.Intros.Introduced(c.Request.Context(), u, p)
+	// Kept like the account: a grant is never taken back, and one made on
+	// another replica is seen here within the cache's TTL.
+	return s.contacts.get(c.Request.Context(), u.ID+":"+p.ID, func(ctx context.Context, _ string) (bool, error) {
+		return s.Intros.Introduced(ctx, u, p)
+	})
+}
+
+// grantedContacts records at once, on this replica, the contacts an accepted
+// introduction opens (the store has recorded them).
+func (s *Server) grantedContacts(in *intro.Introduction) {
+	if in.State != intro.Accepted {
+		return
+	}
+	s.contacts.put(in.FromOwner+":"+in.To.ID, true)
+	s.contacts.put(in.ToOwner+":"+in.From.ID, true)
 }
 
 func etag(v int64) string { return `"` + strconv.FormatInt(v, 10) + `"` }
@@ -504,33 +519,38 @@ func (s *Server) listFilter(c *gin.Context, k profile.Kind) (profile.ListFilter,
 }
 
 // listPage returns one page of a list. The search index's in-memory copy picks the
-// ids when it holds every filter asked for, and the database supplies each profile
-// by _id (the one lookup the embedded database does without a scan); otherwise the
-// database answers the whole query. A profile the index still lists but the
-// database has archived or lost is skipped.
+// profiles when it holds every filter asked for; each comes from the page cache
+// when it holds the version the index lists, otherwise from the database by
+// _id (the one lookup the embedded database does without a scan), several at
+// once. Without the index's help the database answers the whole query. A
+// profile the index still lists but the database has archived or lost is
+// skipped.
 // listFetchers is how many of a list page's profiles are read at once.
 const listFetchers = 8
 
 func (s *Server) listPage(ctx context.Context, f profile.ListFilter) ([]profile.Profile, string, error) {
 	if s.Index != nil {
-		if ids, next, ok := s.Index.ListIDs(ctx, f); ok {
-			// The page's profiles are read by _id (the one lookup the embedded
-			// database does not scan for), several at once: twenty in a row was
-			// most of a list's time (BENCHMARKS.md).
-			got := make([]*profile.Profile, len(ids))
-			errs := make([]error, len(ids))
+		if es, next, ok := s.Index.ListEntries(ctx, f); ok {
+			got := make([]*profile.Profile, len(es))
+			errs := make([]error, len(es))
 			var wg sync.WaitGroup
 			sem := make(chan struct{}, listFetchers)
-			for i, id := range ids {
+			for i, e := range es {
+				if got[i] = s.pages.get(e.ID, e.Seq); got[i] != nil {
+					continue
+				}
 				wg.Add(1)
 				sem <- struct{}{}
 				go func() {
 					defer func() { <-sem; wg.Done() }()
-					got[i], errs[i] = s.Store.GetProfile(ctx, id)
+					got[i], errs[i] = s.Store.GetProfile(ctx, e.ID)
+					if errs[i] == nil {
+						s.pages.put(got[i])
+					}
 				}()
 			}
 			wg.Wait()
-			items := make([]profile.Profile, 0, len(ids))
+			items := make([]profile.Profile, 0, len(es))
 			for i, p := range got {
 				if errors.Is(errs[i], profile.ErrNotFound) {
 					continue

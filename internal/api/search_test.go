@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"go.mongodb.org/mongo-driver/v2/bson"
+
 	"fuhua/index"
 	"fuhua/internal/api"
 	"fuhua/internal/dbtest"
@@ -274,12 +276,58 @@ func TestListThroughTheIndex(t *testing.T) {
 		t.Fatalf("paged %v, want %v (id order, archived left out)", got, ids[:4])
 	}
 	// The pages above came from the index, not the database's scan.
-	if _, _, ok := h.srv.Index.ListIDs(context.Background(), profile.ListFilter{Kind: profile.Mentor, District: "dafeng", Limit: 2}); !ok {
+	if _, _, ok := h.srv.Index.ListEntries(context.Background(), profile.ListFilter{Kind: profile.Mentor, District: "dafeng", Limit: 2}); !ok {
 		t.Fatal("the index declined a list it should answer")
 	}
 	r := h.do("GET", "/api/v1/mentors?district=dafeng", admin, nil)
 	items := r.json(t)["items"].([]any)
 	if len(items) != 2 || !strings.Contains(string(r.Body), "wang@ycit.example") {
 		t.Fatalf("district filter through the index: %s", r.Body)
+	}
+}
+
+// A list page reuses the profiles an earlier page read while the index lists
+// the same version, and reads again once a write gives a profile a new one.
+func TestListPagesReuseProfilesOfTheListedVersion(t *testing.T) {
+	h := newHarness(t, withIndex(t))
+	_, admin := h.user(profile.RoleAdmin)
+	b := bodies()[profile.Mentor]
+	b["name"] = "缓存导师"
+	b["district"] = "dafeng"
+	r := h.do("POST", "/api/v1/mentors", admin, b)
+	if r.Status != 201 {
+		t.Fatalf("create: %d %s", r.Status, r.Body)
+	}
+	id := r.json(t)["id"].(string)
+	names := func() string {
+		r := h.do("GET", "/api/v1/mentors?district=dafeng", admin, nil)
+		if r.Status != 200 {
+			t.Fatalf("list: %d %s", r.Status, r.Body)
+		}
+		items := r.json(t)["items"].([]any)
+		if len(items) != 1 {
+			t.Fatalf("list: %s", r.Body)
+		}
+		return items[0].(map[string]any)["name"].(string)
+	}
+	if got := names(); got != "缓存导师" {
+		t.Fatalf("first page: %q", got)
+	}
+	// Behind the API's back (same sequence number): a page that read the
+	// database would show it; the kept copy of the listed version does not.
+	if _, err := h.store.Database().Collection("profiles").UpdateOne(context.Background(),
+		bson.D{{Key: "_id", Value: id}}, bson.D{{Key: "$set", Value: bson.D{{Key: "name", Value: "绕过接口"}}}}); err != nil {
+		t.Fatal(err)
+	}
+	if got := names(); got != "缓存导师" {
+		t.Fatalf("second page read the profile again: %q", got)
+	}
+	// A write through the API is a new version: the next page shows it.
+	r = h.do("PATCH", "/api/v1/mentors/"+id, admin, map[string]any{"name": "改名导师"}, "If-Match", `"1"`)
+	if r.Status != 200 {
+		t.Fatalf("patch: %d %s", r.Status, r.Body)
+	}
+	if got := names(); got != "改名导师" {
+		t.Fatalf("after the write the page shows %q", got)
 	}
 }
