@@ -337,7 +337,7 @@ func (ix *Index) rebuild(ctx context.Context, src Source) (int64, error) {
 		ix.mu.Unlock()
 		return 0, fmt.Errorf("index: rebuild: swap: %w: %w", profile.ErrInternal, err)
 	}
-	bi, err := bleve.Open(ix.dir)
+	bi, err := bleve.OpenUsing(ix.dir, servingConfig())
 	if err != nil {
 		ix.bi = nil
 		ix.mu.Unlock()
