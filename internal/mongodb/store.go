@@ -40,6 +40,8 @@ type Store struct {
 	introTTL time.Duration
 	// lastClaim is the highest change sequence this process has claimed.
 	lastClaim atomic.Int64
+	// lastSeen is the highest change sequence LastSeq has found claimed.
+	lastSeen atomic.Int64
 	// requestSweep is when (Unix ms) idempotency records were last swept.
 	requestSweep atomic.Int64
 

@@ -9,6 +9,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"fuhua/internal/dbtest"
+	"fuhua/internal/mongodb"
 	"fuhua/internal/profile"
 	"fuhua/seed"
 )
@@ -223,5 +224,45 @@ func TestUsers(t *testing.T) {
 	}
 	if _, err := s.UserByID(ctx, "not-an-id"); !errors.Is(err, profile.ErrNotFound) {
 		t.Fatalf("bad id: %v", err)
+	}
+}
+
+// The counter is written every 16th number only: a second process on the same
+// database still finds the exact last number and claims the next ones without
+// a gap or a repeat, and so does the first after the second has claimed some.
+func TestSequencesStayExactWithALaggingCounter(t *testing.T) {
+	a := dbtest.Store(t)
+	ctx := context.Background()
+	b, err := mongodb.Open(ctx, dbtest.URI(), a.Database().Name())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close(ctx)
+	create := func(s *mongodb.Store, n int) {
+		for range n {
+			p := samples()[1]
+			if err := s.CreateProfile(ctx, &p); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	create(a, 21) // the counter says 16
+	if last, err := b.LastSeq(ctx); err != nil || last != 21 {
+		t.Fatalf("the other process's LastSeq = %d, %v; want 21", last, err)
+	}
+	create(b, 5)
+	create(a, 3)
+	for _, s := range []*mongodb.Store{a, b} {
+		if last, err := s.LastSeq(ctx); err != nil || last != 29 {
+			t.Fatalf("LastSeq = %d, %v; want 29", last, err)
+		}
+	}
+	for seq := int64(1); seq <= 29; seq++ {
+		if _, ok, _ := a.ChangeAt(ctx, seq); !ok {
+			t.Errorf("change %d missing", seq)
+		}
+	}
+	if _, ok, _ := a.ChangeAt(ctx, 30); ok {
+		t.Error("a change logged past the last number")
 	}
 }
