@@ -188,7 +188,7 @@ func (b *bench) load(ctx context.Context, ps []profile.Profile) error {
 		ps[i].OwnerID = owner.ID
 	}
 	start := time.Now()
-	added, err := loadProfiles(ctx, b.st, ps)
+	added, err := loadProfiles(ctx, b.st, ps, len(seed.Named()))
 	if err != nil {
 		return fmt.Errorf("bulk load: %w", err)
 	}

@@ -58,26 +58,80 @@ func (s *Store) fileName(ctx context.Context, p *profile.Profile) {
 	}
 }
 
+// fileNames files many profiles at once (a bulk load, the backfill): every
+// variant of the batch in one unordered InsertMany of documents holding all
+// the batch's ids under it, and one $addToSet only for each variant already
+// filed. Best effort, as fileName.
+//
+// Why: one upsert per variant is about eight updates per profile, each a query
+// and a rewrite on the embedded database (≈ 1.5 ms): ≈ 20 minutes for 100k
+// profiles. In bulk it is ≈ 4,000 small inserts per 500 profiles, ≈ 0.8 s —
+// still several times the profiles' own insert (measured, 20k demo
+// profiles: 575 profiles/s filed against ≈ 2,900/s unfiled).
+func (s *Store) fileNames(ctx context.Context, ps []*profile.Profile) {
+	ctx = context.WithoutCancel(ctx)
+	byKey := map[string][]string{}
+	var keys []string
+	for _, p := range ps {
+		if p.ID == "" || p.Archived {
+			continue
+		}
+		for _, k := range nameKeyIDs(p) {
+			if _, ok := byKey[k]; !ok {
+				keys = append(keys, k)
+			}
+			if !slices.Contains(byKey[k], p.ID) {
+				byKey[k] = append(byKey[k], p.ID)
+			}
+		}
+	}
+	if len(keys) == 0 {
+		return
+	}
+	docs := make([]any, len(keys))
+	for i, k := range keys {
+		docs[i] = bson.D{{Key: "_id", Value: k}, {Key: "ids", Value: byKey[k]}}
+	}
+	failed, err := insertMany(ctx, s.nameKeys(), docs)
+	for i, k := range keys {
+		if err == nil && !failed[i] {
+			continue
+		}
+		_, _ = s.nameKeys().UpdateOne(ctx, bson.D{{Key: "_id", Value: k}},
+			bson.D{{Key: "$addToSet", Value: bson.D{{Key: "ids", Value: bson.D{{Key: "$each", Value: byKey[k]}}}}}}, options.UpdateOne().SetUpsert(true))
+	}
+}
+
+// namesFiled marks in counters that every stored profile is filed.
+const namesFiled = "name_keys_filed_v1"
+
 // FileNames files every live checked profile under its name variants: the
 // backfill for a database written before the duplicate check, run once
-// (a marker in counters records it). ErrUnavailable if the database fails.
+// (a marker in counters records it), 500 profiles at a time. On an empty
+// database it only sets the marker: what is written from then on is filed as
+// it is written. ErrUnavailable if the database fails.
 func (s *Store) FileNames(ctx context.Context) error {
-	const marker = "name_keys_filed_v1"
-	err := s.counters.FindOne(ctx, bson.D{{Key: "_id", Value: marker}}).Err()
+	err := s.counters.FindOne(ctx, bson.D{{Key: "_id", Value: namesFiled}}).Err()
 	if err == nil {
 		return nil
 	}
 	if !errors.Is(err, mongo.ErrNoDocuments) {
 		return translate(err, "name keys")
 	}
+	var batch []*profile.Profile
 	err = s.each(ctx, bson.D{{Key: "archived", Value: false}}, func(p *profile.Profile) error {
-		s.fileName(ctx, p)
+		batch = append(batch, p)
+		if len(batch) == 500 {
+			s.fileNames(ctx, batch)
+			batch = batch[:0:0]
+		}
 		return nil
 	})
 	if err != nil {
 		return err
 	}
-	_, err = s.counters.InsertOne(ctx, bson.D{{Key: "_id", Value: marker}, {Key: "at", Value: s.now()}})
+	s.fileNames(ctx, batch)
+	_, err = s.counters.InsertOne(ctx, bson.D{{Key: "_id", Value: namesFiled}, {Key: "at", Value: s.now()}})
 	if mongo.IsDuplicateKeyError(err) {
 		return nil
 	}

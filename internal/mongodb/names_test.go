@@ -1,0 +1,94 @@
+package mongodb_test
+
+import (
+	"context"
+	"slices"
+	"testing"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+
+	"fuhua/internal/dbtest"
+	"fuhua/internal/mongodb"
+	"fuhua/internal/profile"
+	"fuhua/seed"
+)
+
+// similarNames are the names SimilarProfiles finds for p.
+func similarNames(t *testing.T, s *mongodb.Store, p *profile.Profile) []string {
+	t.Helper()
+	got, err := s.SimilarProfiles(context.Background(), p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, o := range got {
+		names = append(names, o.Name)
+	}
+	slices.Sort(names)
+	return names
+}
+
+func carrierNamed(name string) *profile.Profile {
+	for _, p := range seed.Demo(40) {
+		if p.Kind == profile.Carrier {
+			p.Name, p.District, p.CreditCode = name, "tinghu", ""
+			p.Normalize()
+			return &p
+		}
+	}
+	panic("no carrier in the demo data")
+}
+
+// Profiles stored in bulk are filed for the duplicate check as they are
+// written — beside a variant filed by a single write, too — and the backfill
+// files a database written without them, once.
+func TestBulkProfilesAreFiledForTheDuplicateCheck(t *testing.T) {
+	s := dbtest.Store(t)
+	ctx := context.Background()
+	if err := s.FileNames(ctx); err != nil { // an empty database: only the marker
+		t.Fatal(err)
+	}
+	single := carrierNamed("盐城亭湖智能制造孵化器")
+	if err := s.CreateProfile(ctx, single); err != nil {
+		t.Fatal(err)
+	}
+	bulk := []*profile.Profile{carrierNamed("亭湖智能制造孵化器有限公司"), carrierNamed("亭湖智能制造孵化基地"), carrierNamed("大丰港口物流园")}
+	if n, err := s.CreateProfiles(ctx, bulk); err != nil || n != 3 {
+		t.Fatalf("bulk: %d, %v", n, err)
+	}
+	probe := carrierNamed("亭湖智能制造孵化器（二期）")
+	want := []string{"亭湖智能制造孵化器有限公司", "盐城亭湖智能制造孵化器"}
+	if got := similarNames(t, s, probe); !slices.Equal(got, want) {
+		t.Fatalf("similar to %s: %v, want %v", probe.Name, got, want)
+	}
+	if got := similarNames(t, s, single); !slices.Equal(got, want[:1]) {
+		t.Fatalf("similar to the single write: %v, want %v", got, want[:1])
+	}
+
+	// A database whose names were never filed (written before the check).
+	if _, err := s.Database().Collection("name_keys").DeleteMany(ctx, bson.D{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Database().Collection("counters").DeleteOne(ctx, bson.D{{Key: "_id", Value: "name_keys_filed_v1"}}); err != nil {
+		t.Fatal(err)
+	}
+	if got := similarNames(t, s, probe); len(got) != 0 {
+		t.Fatalf("with nothing filed: %v", got)
+	}
+	if err := s.FileNames(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := similarNames(t, s, probe); !slices.Equal(got, want) {
+		t.Fatalf("after the backfill: %v, want %v", got, want)
+	}
+	// Once: with the marker set, a second call files nothing.
+	if _, err := s.Database().Collection("name_keys").DeleteMany(ctx, bson.D{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.FileNames(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := similarNames(t, s, probe); len(got) != 0 {
+		t.Fatalf("the backfill ran twice: %v", got)
+	}
+}
