@@ -82,3 +82,18 @@ func (m *memIndex) after(set bitset, cursor string, limit int) []*record {
 	slices.SortFunc(h, func(a, b *record) int { return strings.Compare(a.id, b.id) })
 	return h
 }
+
+// SeqOf is the sequence number of the change the index last applied to the
+// live profile id, from the in-memory copy; false when the copy does not hold
+// it (archived, unknown, or the index not ready).
+func (ix *Index) SeqOf(id string) (seq int64, ok bool) {
+	if !ix.Ready() {
+		return 0, false
+	}
+	ix.memory(func(m *memIndex) {
+		if s, found := m.slot[id]; found && m.recs[s] != nil {
+			seq, ok = m.recs[s].p.Seq, true
+		}
+	})
+	return seq, ok
+}

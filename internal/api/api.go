@@ -50,6 +50,7 @@ type Indexer interface {
 	Search(ctx context.Context, r index.SearchRequest) (*index.SearchResult, error)
 	Match(ctx context.Context, from *profile.Profile, target profile.Kind, o index.MatchOptions) ([]match.Item, error)
 	ListEntries(ctx context.Context, f profile.ListFilter) (es []index.Entry, next string, ok bool)
+	SeqOf(id string) (int64, bool)
 }
 
 // Introductions stores introductions (see internal/intro) and tells whether a

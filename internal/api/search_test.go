@@ -193,6 +193,14 @@ func TestMatchesThroughTheAPI(t *testing.T) {
 	if r := h.do("GET", "/api/v1/startups/"+sid+"/matches", founder, nil); r.Status != 400 {
 		t.Errorf("no target: %d", r.Status)
 	}
+	// The asking profile is read as it is now, not as the first match saw it:
+	// once archived, it has no matches (the handler keeps a copy per version).
+	if r := h.do("DELETE", "/api/v1/startups/"+sid, founder, nil); r.Status != http.StatusNoContent {
+		t.Fatalf("archive: %d %s", r.Status, r.Body)
+	}
+	if r := h.do("GET", "/api/v1/startups/"+sid+"/matches?target=investor", founder, nil); r.Status != 400 {
+		t.Errorf("matches of an archived profile: %d %s", r.Status, r.Body)
+	}
 }
 
 func mustJSON(t testing.TB, b []byte, v any) {
