@@ -124,10 +124,14 @@ func specialistIn(r *Reading, chain string, lex *Lexicon) bool {
 	return false
 }
 
+// relation is one way two profiles stand on the chain map. Its sentences are
+// written only for the relation chosen (text): relate weighs every pair of
+// segments and chains of a candidate, and writing each one's sentences was a
+// quarter of a match's time.
 type relation struct {
-	v      float64
-	zh, en string
-	key    string // for a deterministic choice between equal relations
+	v    float64
+	key  string // for a deterministic choice between equal relations
+	text func() (zh, en string)
 }
 
 // relate scores how startup s and o stand on the chain map, with the reason.
@@ -158,11 +162,12 @@ func (l *Lexicon) relate(s, o *prepared) part {
 			continue
 		}
 		if eo, found := o.r.Segments[code]; found {
-			sg := l.tm.segs[code]
-			czh, cen := l.ChainNames(sg.Chain)
-			zh, en := because("同属"+czh+"产业链的"+sg.ZH+"环节", "Both work in "+sg.EN+" in the "+cen+" chain",
-				sideEvidence{sk, es}, sideEvidence{ok, eo})
-			consider(relation{relSameSegment * conf(es, eo), zh, en, "1" + code})
+			consider(relation{relSameSegment * conf(es, eo), "1" + code, func() (string, string) {
+				sg := l.tm.segs[code]
+				czh, cen := l.ChainNames(sg.Chain)
+				return because("同属"+czh+"产业链的"+sg.ZH+"环节", "Both work in "+sg.EN+" in the "+cen+" chain",
+					sideEvidence{sk, es}, sideEvidence{ok, eo})
+			}})
 		}
 		for other, dir := range l.tm.adjacent[code] {
 			eo, found := o.r.Segments[other]
@@ -171,19 +176,20 @@ func (l *Lexicon) relate(s, o *prepared) part {
 			if !found || es.Weight <= wContext || eo.Weight <= wContext {
 				continue
 			}
-			cross := l.tm.segs[code].Chain != l.tm.segs[other].Chain
-			az, ae := segName(code, cross)
-			bz, be := segName(other, cross)
-			var zh, en string
-			if dir > 0 {
-				zh = "上下游相接：企业的" + az + "环节供应" + whoZH(ok) + "的" + bz + "环节"
-				en = "Supplier and customer: the startup's " + ae + " supplies the " + whoEN(ok) + "'s " + be
-			} else {
-				zh = "上下游相接：" + whoZH(ok) + "的" + bz + "环节供应企业的" + az + "环节"
-				en = "Supplier and customer: the " + whoEN(ok) + "'s " + be + " supplies the startup's " + ae
-			}
-			zh, en = because(zh, en, sideEvidence{sk, es}, sideEvidence{ok, eo})
-			consider(relation{relAdjacent * conf(es, eo), zh, en, "2" + code + other})
+			consider(relation{relAdjacent * conf(es, eo), "2" + code + other, func() (string, string) {
+				cross := l.tm.segs[code].Chain != l.tm.segs[other].Chain
+				az, ae := segName(code, cross)
+				bz, be := segName(other, cross)
+				var zh, en string
+				if dir > 0 {
+					zh = "上下游相接：企业的" + az + "环节供应" + whoZH(ok) + "的" + bz + "环节"
+					en = "Supplier and customer: the startup's " + ae + " supplies the " + whoEN(ok) + "'s " + be
+				} else {
+					zh = "上下游相接：" + whoZH(ok) + "的" + bz + "环节供应企业的" + az + "环节"
+					en = "Supplier and customer: the " + whoEN(ok) + "'s " + be + " supplies the startup's " + ae
+				}
+				return because(zh, en, sideEvidence{sk, es}, sideEvidence{ok, eo})
+			}})
 		}
 	}
 	shared := 0
@@ -204,9 +210,10 @@ func (l *Lexicon) relate(s, o *prepared) part {
 		if l.chains[c].Group && apartBelow(s.r, o.r, l) {
 			v = relLinkedChain
 		}
-		czh, cen := l.ChainNames(c)
-		zh, en := because("同属"+czh+"产业链", "Both in the "+cen+" chain", sideEvidence{sk, es}, sideEvidence{ok, eo})
-		consider(relation{v * conf(es, eo), zh, en, "3" + c})
+		consider(relation{v * conf(es, eo), "3" + c, func() (string, string) {
+			czh, cen := l.ChainNames(c)
+			return because("同属"+czh+"产业链", "Both in the "+cen+" chain", sideEvidence{sk, es}, sideEvidence{ok, eo})
+		}})
 	}
 	if best.v < relLinkedChain {
 		for c, es := range s.r.Chains {
@@ -214,12 +221,13 @@ func (l *Lexicon) relate(s, o *prepared) part {
 				if c == d || !l.linkedFor(s.r, c, o.r, d) {
 					continue
 				}
-				czh, cen := l.ChainNames(c)
-				dzh, den := l.ChainNames(d)
-				zh, en := because("产业链相关：企业所在的"+czh+"与"+whoZH(ok)+"所在的"+dzh+"上下游相连",
-					"Linked chains: the startup's "+cen+" and the "+whoEN(ok)+"'s "+den+" supply each other",
-					sideEvidence{sk, es}, sideEvidence{ok, eo})
-				consider(relation{relLinkedChain * conf(es, eo), zh, en, "4" + c + d})
+				consider(relation{relLinkedChain * conf(es, eo), "4" + c + d, func() (string, string) {
+					czh, cen := l.ChainNames(c)
+					dzh, den := l.ChainNames(d)
+					return because("产业链相关：企业所在的"+czh+"与"+whoZH(ok)+"所在的"+dzh+"上下游相连",
+						"Linked chains: the startup's "+cen+" and the "+whoEN(ok)+"'s "+den+" supply each other",
+						sideEvidence{sk, es}, sideEvidence{ok, eo})
+				}})
 			}
 		}
 	}
@@ -227,9 +235,10 @@ func (l *Lexicon) relate(s, o *prepared) part {
 		mention := func(member, mentioner *Reading, k profile.Kind) {
 			for c := range member.Chains {
 				if e, found := mentioner.Mentions[c]; found {
-					czh, cen := l.ChainNames(c)
-					zh, en := because(whoZH(k)+"提到"+czh, "The "+whoEN(k)+" mentions "+cen, sideEvidence{k, e})
-					consider(relation{relMentionedOnly, zh, en, "5" + c})
+					consider(relation{relMentionedOnly, "5" + c, func() (string, string) {
+						czh, cen := l.ChainNames(c)
+						return because(whoZH(k)+"提到"+czh, "The "+whoEN(k)+" mentions "+cen, sideEvidence{k, e})
+					}})
 				}
 			}
 		}
@@ -242,7 +251,8 @@ func (l *Lexicon) relate(s, o *prepared) part {
 	if best.v >= relChainOther*0.5 && shared > 1 {
 		best.v += relBreadth * float64(min(shared-1, 2))
 	}
-	p.frac, p.zh, p.en = min(best.v, 1), best.zh, best.en
+	p.frac = min(best.v, 1)
+	p.zh, p.en = best.text()
 	return p
 }
 
