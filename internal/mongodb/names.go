@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strings"
+	"sync"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
@@ -46,16 +48,58 @@ func nameKeyIDs(p *profile.Profile) []string {
 
 // fileName files p under its name variants. Best effort: a failure costs a
 // warning later, never the write it follows.
+//
+// A profile this process has filed under the same variants already (an edit
+// that leaves its name and district alone) is not filed again: that was about
+// eight updates, the most of a PATCH's database time.
 func (s *Store) fileName(ctx context.Context, p *profile.Profile) {
+	ids := nameKeyIDs(p)
+	if len(ids) == 0 {
+		return
+	}
+	sig := strings.Join(ids, "\x00")
+	if s.filed.same(p.ID, sig) {
+		return
+	}
 	ctx = context.WithoutCancel(ctx)
-	for _, id := range nameKeyIDs(p) {
+	ok := true
+	for _, id := range ids {
 		f := bson.D{{Key: "_id", Value: id}}
 		u := bson.D{{Key: "$addToSet", Value: bson.D{{Key: "ids", Value: p.ID}}}}
 		_, err := s.nameKeys().UpdateOne(ctx, f, u, options.UpdateOne().SetUpsert(true))
 		if mongo.IsDuplicateKeyError(err) { // a concurrent upsert created it first
-			_, _ = s.nameKeys().UpdateOne(ctx, f, u)
+			_, err = s.nameKeys().UpdateOne(ctx, f, u)
 		}
+		ok = ok && err == nil
 	}
+	if ok {
+		s.filed.put(p.ID, sig)
+	}
+}
+
+// maxFiled bounds filedCache; when full it starts over.
+const maxFiled = 50_000
+
+// filedCache remembers, per profile id, the variants this process last filed
+// the profile under (joined).
+type filedCache struct {
+	mu sync.Mutex
+	m  map[string]string
+}
+
+func (c *filedCache) same(id, sig string) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.m[id] == sig
+}
+
+func (c *filedCache) put(id, sig string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil || len(c.m) >= maxFiled {
+		c.m = map[string]string{}
+	}
+	c.m[id] = sig
 }
 
 // fileNames files many profiles at once (a bulk load, the backfill): every

@@ -42,6 +42,8 @@ type Store struct {
 	lastClaim atomic.Int64
 	// lastSeen is the highest change sequence LastSeq has found claimed.
 	lastSeen atomic.Int64
+	// filed is what fileName has filed, so an unchanged name is not filed again.
+	filed filedCache
 	// requestSweep is when (Unix ms) idempotency records were last swept.
 	requestSweep atomic.Int64
 
