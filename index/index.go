@@ -120,6 +120,10 @@ type Index struct {
 	// applyMu serialises writes, so that "is this change newer than what the
 	// index holds?" and the write itself happen as one step.
 	applyMu sync.Mutex
+	// queueMu guards queue: the writes waiting for applyMu, which its next
+	// holder applies together (Apply).
+	queueMu sync.Mutex
+	queue   []*applyReq
 	// seqs is the sequence of the last change applied per profile id, deletions
 	// included, so an older change read late never overwrites a newer one.
 	seqs map[string]int64
@@ -527,53 +531,123 @@ func (ix *Index) Close() error {
 // already applied for the same id is ignored, which makes Apply safe to call
 // from the writer, the follower and reconciliation in any order. Errors are of
 // kind profile.ErrInternal.
+//
+// Writes that arrive while another is being applied are applied together, as
+// one Bleve batch: one segment and one wait for Bleve instead of one each
+// (a group commit). Each caller still returns only once its own write is in.
 func (ix *Index) Apply(p *profile.Profile) error {
+	r := &applyReq{p: p, done: make(chan struct{})}
+	ix.queueMu.Lock()
+	ix.queue = append(ix.queue, r)
+	ix.queueMu.Unlock()
 	ix.applyMu.Lock()
-	defer ix.applyMu.Unlock()
-	return ix.applyLocked(p)
+	ix.queueMu.Lock()
+	reqs := ix.queue
+	ix.queue = nil
+	ix.queueMu.Unlock()
+	if len(reqs) > 0 { // empty when an earlier holder took this write too
+		ix.applyAllLocked(reqs)
+	}
+	ix.applyMu.Unlock()
+	<-r.done
+	return r.err
+}
+
+// applyReq is one write waiting in Apply's queue.
+type applyReq struct {
+	p    *profile.Profile
+	err  error
+	done chan struct{}
 }
 
 func (ix *Index) applyLocked(p *profile.Profile) error {
+	r := &applyReq{p: p, done: make(chan struct{})}
+	ix.applyAllLocked([]*applyReq{r})
+	return r.err
+}
+
+// applyAllLocked applies reqs in order, as one Bleve batch, and closes each
+// one's done. A write older (by Seq) than what the index holds for its id —
+// counting the earlier writes of reqs — is skipped, as one at a time would be.
+func (ix *Index) applyAllLocked(reqs []*applyReq) {
+	defer func() {
+		for _, r := range reqs {
+			close(r.done)
+		}
+	}()
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
 	if ix.bi == nil {
-		return fmt.Errorf("index: closed: %w", profile.ErrUnavailable)
-	}
-	if p.Seq > 0 && p.Seq < ix.seqLocked(p.ID) {
-		return nil
-	}
-	var err error
-	var rec *record
-	if p.Archived {
-		err = ix.bi.Delete(p.ID)
-	} else {
-		var doc map[string]any
-		var pub *profile.Profile
-		if doc, pub, err = document(p, ix.lex); err == nil {
-			rec = newRecord(pub, ix.lex)
-			err = ix.bi.Index(p.ID, doc)
+		for _, r := range reqs {
+			r.err = fmt.Errorf("index: closed: %w", profile.ErrUnavailable)
 		}
+		return
 	}
-	if err != nil {
-		return fmt.Errorf("index: apply %s: %w: %w", p.ID, profile.ErrInternal, err)
+	type applied struct {
+		p   *profile.Profile
+		rec *record
+	}
+	var ok []applied
+	batchSeq := map[string]int64{} // the newest seq of each id taken into the batch
+	b := ix.bi.NewBatch()
+	for _, r := range reqs {
+		p := r.p
+		cur, inBatch := batchSeq[p.ID]
+		if !inBatch {
+			cur = ix.seqLocked(p.ID)
+		}
+		if p.Seq > 0 && p.Seq < cur {
+			continue
+		}
+		var rec *record
+		if p.Archived {
+			b.Delete(p.ID)
+		} else {
+			doc, pub, err := document(p, ix.lex)
+			if err == nil {
+				rec = newRecord(pub, ix.lex)
+				err = b.Index(p.ID, doc)
+			}
+			if err != nil {
+				r.err = fmt.Errorf("index: apply %s: %w: %w", p.ID, profile.ErrInternal, err)
+				continue
+			}
+		}
+		batchSeq[p.ID] = max(cur, p.Seq)
+		ok = append(ok, applied{p, rec})
+	}
+	if len(ok) == 0 {
+		return
+	}
+	if err := ix.bi.Batch(b); err != nil {
+		for _, r := range reqs {
+			if r.err == nil {
+				r.err = fmt.Errorf("index: apply %s: %w: %w", r.p.ID, profile.ErrInternal, err)
+			}
+		}
+		return
 	}
 	ix.memMu.Lock()
-	if rec != nil {
-		ix.mem.put(rec)
-	} else {
-		ix.mem.del(p.ID)
+	for _, a := range ok {
+		if a.rec != nil {
+			ix.mem.put(a.rec)
+		} else {
+			ix.mem.del(a.p.ID)
+		}
 	}
 	ix.memMu.Unlock()
-	if p.Seq > ix.seqs[p.ID] {
-		ix.seqs[p.ID] = p.Seq
+	for _, a := range ok {
+		p := a.p
+		if p.Seq > ix.seqs[p.ID] {
+			ix.seqs[p.ID] = p.Seq
+		}
+		if ix.pending != nil {
+			ix.pending = append(ix.pending, p)
+		}
+		if ix.loadPending != nil {
+			ix.loadPending = append(ix.loadPending, memOp{p.ID, a.rec})
+		}
 	}
-	if ix.pending != nil {
-		ix.pending = append(ix.pending, p)
-	}
-	if ix.loadPending != nil {
-		ix.loadPending = append(ix.loadPending, memOp{p.ID, rec})
-	}
-	return nil
 }
 
 // remove deletes id because the database no longer has it at all.

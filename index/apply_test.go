@@ -1,0 +1,114 @@
+package index
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"sync"
+	"testing"
+
+	"fuhua/internal/profile"
+)
+
+// Writes applied at the same time (which Apply puts into one Bleve batch) end
+// as if applied one by one: each profile holds its newest version, whatever
+// order the versions arrived in, and an archived newest version is gone.
+func TestConcurrentAppliesKeepTheNewestVersion(t *testing.T) {
+	ix, err := Open(t.TempDir()+"/ix", testOptions(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	if err := ix.Rebuild(context.Background(), newMemSource()); err != nil {
+		t.Fatal(err)
+	}
+	base := genProfiles(6, 3)
+	const versions = 12
+	type write struct {
+		p *profile.Profile
+	}
+	var writes []write
+	for i, b := range base {
+		for v := 1; v <= versions; v++ {
+			p := *b
+			p.Seq = int64(v*len(base) + i)
+			p.Version = int64(v)
+			p.Tags = []string{fmt.Sprintf("版本%d", v)}
+			p.Archived = i == 0 && v == versions // the first profile ends archived
+			writes = append(writes, write{&p})
+		}
+	}
+	rand.New(rand.NewPCG(1, 2)).Shuffle(len(writes), func(i, j int) { writes[i], writes[j] = writes[j], writes[i] })
+	var wg sync.WaitGroup
+	for w := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < len(writes); i += 8 {
+				if err := ix.Apply(writes[i].p); err != nil {
+					t.Error(err)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	for i, b := range base {
+		var got *record
+		ix.memory(func(m *memIndex) {
+			if s, ok := m.slot[b.ID]; ok {
+				got = m.recs[s]
+			}
+		})
+		if i == 0 {
+			if got != nil {
+				t.Errorf("%s: archived in its newest version, still in the copy", b.ID)
+			}
+			continue
+		}
+		if got == nil || got.p.Version != versions {
+			t.Errorf("%s: copy holds %+v, want version %d", b.ID, got, versions)
+		}
+		doc, err := ix.bi.Document(b.ID)
+		if err != nil || doc == nil {
+			t.Fatalf("%s: not in Bleve: %v", b.ID, err)
+		}
+	}
+	n, _ := ix.Count()
+	if n != uint64(len(base)-1) {
+		t.Errorf("Bleve holds %d documents, want %d", n, len(base)-1)
+	}
+}
+
+// Within one batch, as one by one: a version older than one before it in the
+// batch is skipped.
+func TestOneBatchSkipsAnOlderVersionOfTheSameProfile(t *testing.T) {
+	ix, err := Open(t.TempDir()+"/ix", testOptions(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	if err := ix.Rebuild(context.Background(), newMemSource()); err != nil {
+		t.Fatal(err)
+	}
+	b := genProfiles(1, 5)[0]
+	var reqs []*applyReq
+	for _, v := range []int64{3, 1, 2} {
+		p := *b
+		p.Seq, p.Version = v, v
+		reqs = append(reqs, &applyReq{p: &p, done: make(chan struct{})})
+	}
+	ix.applyMu.Lock()
+	ix.applyAllLocked(reqs)
+	ix.applyMu.Unlock()
+	for _, r := range reqs {
+		<-r.done
+		if r.err != nil {
+			t.Fatal(r.err)
+		}
+	}
+	var got int64
+	ix.memory(func(m *memIndex) { got = m.recs[m.slot[b.ID]].p.Version })
+	if got != 3 || ix.seqs[b.ID] != 3 {
+		t.Fatalf("after versions 3, 1, 2 in one batch the copy holds %d (seq %d), want 3", got, ix.seqs[b.ID])
+	}
+}
