@@ -17,6 +17,7 @@ import (
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/analysis/lang/cjk"
+	bsearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/searcher"
 	index "github.com/blevesearch/bleve_index_api"
 
@@ -270,37 +271,89 @@ func (ix *Index) loading() error {
 var errLoadStopped = errors.New("index closed while loading")
 
 // loadMemory builds the in-memory copy from the stored documents, a page at a
-// time in id order.
+// time in id order. Three stages overlap: reading the next page of stored
+// documents from Bleve, decoding and deriving the current page on every core,
+// and inserting the page before into the copy in id order.
 func (ix *Index) loadMemory() (*memIndex, error) {
 	mem := newMemIndex(ix.lex, ix.analyzer)
-	var after []string
-	for {
-		if ix.loadStop.Load() {
-			return nil, errLoadStopped
+	// Deriving reads only the lexicon and the analyser; it goes through its own
+	// value so that it never reads mem while the inserter changes it.
+	deriver := &memIndex{lex: ix.lex, an: ix.analyzer}
+	type page struct {
+		hits []*bsearch.DocumentMatch
+		err  error
+	}
+	pages := make(chan page, 1)
+	stop := make(chan struct{})
+	defer close(stop)
+	go func() {
+		defer close(pages)
+		var after []string
+		for {
+			if ix.loadStop.Load() {
+				select {
+				case pages <- page{err: errLoadStopped}:
+				case <-stop:
+				}
+				return
+			}
+			req := bleve.NewSearchRequestOptions(bleve.NewMatchAllQuery(), loadPage, 0, false)
+			req.Fields = []string{fSource, fSeq}
+			req.SortBy([]string{"_id"})
+			req.Score = "none"
+			if after != nil {
+				req.SearchAfter = after
+			}
+			var res *bleve.SearchResult
+			err := ix.reader(func(bi bleve.Index) error {
+				var err error
+				res, err = bi.Search(req)
+				return err
+			})
+			var p page
+			if err != nil {
+				p.err = err
+			} else {
+				p.hits = res.Hits
+			}
+			select {
+			case pages <- p:
+			case <-stop:
+				return
+			}
+			if err != nil || len(res.Hits) < loadPage {
+				return
+			}
+			after = []string{res.Hits[len(res.Hits)-1].ID}
 		}
-		req := bleve.NewSearchRequestOptions(bleve.NewMatchAllQuery(), 2000, 0, false)
-		req.Fields = []string{fSource, fSeq}
-		req.SortBy([]string{"_id"})
-		req.Score = "none"
-		if after != nil {
-			req.SearchAfter = after
+	}()
+
+	inserts := make(chan []derived, 1)
+	inserted := make(chan struct{})
+	go func() {
+		defer close(inserted)
+		for ds := range inserts {
+			for _, d := range ds {
+				mem.insert(d)
+			}
 		}
-		var res *bleve.SearchResult
-		err := ix.reader(func(bi bleve.Index) error {
-			var err error
-			res, err = bi.Search(req)
-			return err
-		})
-		if err != nil {
-			return nil, err
+	}()
+	defer func() {
+		close(inserts)
+		<-inserted
+	}()
+	for pg := range pages {
+		if pg.err != nil {
+			return nil, pg.err
 		}
 		// Decoding and deriving (analysis, the lexicon's reading) are most of a
 		// load and independent per profile: they run on every core, and the
 		// records are inserted in id order as before, so the copy is the same.
-		ds := make([]derived, len(res.Hits))
-		errs := make([]error, len(res.Hits))
-		parallel(len(res.Hits), func(i int) {
-			h := res.Hits[i]
+		hits := pg.hits
+		ds := make([]derived, len(hits))
+		errs := make([]error, len(hits))
+		parallel(len(hits), func(i int) {
+			h := hits[i]
 			src, _ := h.Fields[fSource].(string)
 			p, err := fromPublic(src, int64(numberField(h, fSeq)))
 			if err != nil {
@@ -308,21 +361,20 @@ func (ix *Index) loadMemory() (*memIndex, error) {
 				return
 			}
 			p.ID = h.ID
-			ds[i] = mem.derive(newRecord(p, ix.lex))
+			ds[i] = deriver.derive(newRecord(p, ix.lex))
 		})
 		for i := range ds {
 			if errs[i] != nil {
 				return nil, errs[i]
 			}
-			mem.insert(ds[i])
 		}
-		if len(res.Hits) < 2000 {
-			break
-		}
-		after = []string{res.Hits[len(res.Hits)-1].ID}
+		inserts <- ds
 	}
 	return mem, nil
 }
+
+// loadPage is how many stored documents one search of loadMemory reads.
+const loadPage = 2000
 
 // parallel calls fn(0) … fn(n-1) on GOMAXPROCS goroutines and waits.
 func parallel(n int, fn func(i int)) {
