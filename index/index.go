@@ -271,14 +271,12 @@ func (ix *Index) loading() error {
 var errLoadStopped = errors.New("index closed while loading")
 
 // loadMemory builds the in-memory copy from the stored documents, a page at a
-// time in id order. Three stages overlap: reading the next page of stored
-// documents from Bleve, decoding and deriving the current page on every core,
-// and inserting the page before into the copy in id order.
+// time in id order, and then its postings from Bleve's (loadPostings). Three
+// stages overlap: reading the next page of stored documents from Bleve,
+// decoding and deriving the current page on every core, and inserting the page
+// before into the copy in id order.
 func (ix *Index) loadMemory() (*memIndex, error) {
 	mem := newMemIndex(ix.lex, ix.analyzer)
-	// Deriving reads only the lexicon and the analyser; it goes through its own
-	// value so that it never reads mem while the inserter changes it.
-	deriver := &memIndex{lex: ix.lex, an: ix.analyzer}
 	type page struct {
 		hits []*bsearch.DocumentMatch
 		err  error
@@ -339,8 +337,10 @@ func (ix *Index) loadMemory() (*memIndex, error) {
 		}
 	}()
 	defer func() {
-		close(inserts)
-		<-inserted
+		if inserts != nil {
+			close(inserts)
+			<-inserted
+		}
 	}()
 	for pg := range pages {
 		if pg.err != nil {
@@ -361,7 +361,7 @@ func (ix *Index) loadMemory() (*memIndex, error) {
 				return
 			}
 			p.ID = h.ID
-			ds[i] = deriver.derive(newRecord(p, ix.lex))
+			ds[i] = deriveKeywords(newRecord(p, ix.lex))
 		})
 		for i := range ds {
 			if errs[i] != nil {
@@ -369,6 +369,14 @@ func (ix *Index) loadMemory() (*memIndex, error) {
 			}
 		}
 		inserts <- ds
+	}
+	close(inserts)
+	<-inserted
+	inserts = nil
+	// The terms of every record come from Bleve's postings, not from analysing
+	// each profile's text again (most of a load's CPU otherwise).
+	if err := ix.loadPostings(mem); err != nil {
+		return nil, err
 	}
 	return mem, nil
 }
