@@ -197,3 +197,45 @@ func TestRebuildPipelineFails(t *testing.T) {
 		t.Fatalf("after the rebuild: %d documents, ready %v", n, ix.Ready())
 	}
 }
+
+// TestPublicJSONFastPath: dropping the empty owner id from the view's bytes
+// gives exactly what decoding and encoding the view again gives, for the
+// generated profiles, the test dataset, and text with quotes, the owner key
+// itself, HTML and line separators in it.
+func TestPublicJSONFastPath(t *testing.T) {
+	ps := append(genProfiles(300, 11), loadDataset(t)...)
+	odd := *ps[0]
+	odd.ID = "odd"
+	odd.Name = `a,"owner_id":"" <b>&amp; "contact": x\` + "\u2028\u2029 盐城"
+	odd.Summary = `{"owner_id":"","contact":{}} \"quoted\"`
+	odd.Tags = []string{`,"owner_id":""`, "<script>"}
+	odd.OwnerID = "u-1"
+	ps = append(ps, &odd)
+	fast := 0
+	for _, p := range ps {
+		q := *p
+		q.Contact = profile.Contact{}
+		q.OwnerID = ""
+		raw, err := q.View(false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := publicJSONSlow(raw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := publicJSON(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got != want {
+			t.Fatalf("%s: publicJSON\n%s\nwant\n%s", p.ID, got, want)
+		}
+		if _, ok := dropEmptyOwner(raw); ok {
+			fast++
+		}
+	}
+	if fast < len(ps)-1 {
+		t.Errorf("the fast path served %d of %d profiles", fast, len(ps))
+	}
+}
