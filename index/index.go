@@ -270,12 +270,17 @@ func (ix *Index) loading() error {
 // errLoadStopped ends a background load because the index is closing.
 var errLoadStopped = errors.New("index closed while loading")
 
-// loadMemory builds the in-memory copy from the stored documents, a page at a
-// time in id order, and then its postings from Bleve's (loadPostings). Three
+// loadMemory builds the in-memory copy from the segments of the index
+// (loadSegments) or, for an index that is not a scorch one, from the stored
+// documents, a page at a time in id order, and then its postings from Bleve's
+// (loadPostings). Three
 // stages overlap: reading the next page of stored documents from Bleve,
 // decoding and deriving the current page on every core, and inserting the page
 // before into the copy in id order.
 func (ix *Index) loadMemory() (*memIndex, error) {
+	if mem, ok, err := ix.loadSegments(); ok || err != nil {
+		return mem, err
+	}
 	mem := newMemIndex(ix.lex, ix.analyzer)
 	type page struct {
 		hits []*bsearch.DocumentMatch

@@ -33,7 +33,7 @@ var (
 	rebuildChunk = 128
 	// rebuildBatch is how many documents one Bleve batch holds: fewer, larger
 	// segments mean fewer merges afterwards.
-	rebuildBatch = 2000
+	rebuildBatch = 1000
 )
 
 // rebuildWork is one chunk of profiles read by the cursor and, once done is

@@ -93,8 +93,9 @@ func smallRebuildSteps(t *testing.T) {
 
 // TestRebuildPipelineKeepsOrder: the pipelined rebuild (chunks derived on
 // every core, Bleve batches written beside them) makes the same memory copy as
-// putting each profile in cursor order, indexes every live profile in Bleve,
-// and a reload of the stored documents makes the same copy again.
+// putting each profile in cursor order, and indexes every live profile in
+// Bleve; after more writes, a load of the index (from its segments, and by
+// paging) makes the copy that putting the final profiles in id order makes.
 func TestRebuildPipelineKeepsOrder(t *testing.T) {
 	smallRebuildSteps(t)
 	src := newMemSource()
@@ -127,24 +128,49 @@ func TestRebuildPipelineKeepsOrder(t *testing.T) {
 	if len(ix.seqs) != 400 {
 		t.Errorf("sequences of %d profiles, want 400 (archived included)", len(ix.seqs))
 	}
+	// Writes after the rebuild leave deleted documents in the old segments
+	// and new versions in newer ones.
+	for i, p := range genProfiles(400, 7) {
+		if i%13 != 1 {
+			continue
+		}
+		q, err := src.GetProfile(context.Background(), p.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		q.Summary += " 新增氢能检测业务"
+		q.Tags = append(q.Tags, "燃料电池")
+		q.Archived = i%26 == 1
+		if err := ix.Apply(src.write(q)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want = sequentialMem(t, ix, src)
 	if err := ix.Close(); err != nil {
 		t.Fatal(err)
 	}
 
-	// The load reads in id order, which is the memSource cursor's order too.
-	ix, err = Open(dir, testOptions(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
-	if err := ix.WaitReady(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	ix.memory(func(m *memIndex) {
-		if err := sameMem(m, want); err != nil {
-			t.Errorf("loaded copy: %v", err)
+	// The load reads in id order, which is the memSource cursor's order too,
+	// from the segments and, for an index that is not scorch's, by paging.
+	for _, paged := range []bool{false, true} {
+		forcePagedLoad = paged
+		ix, err = Open(dir, testOptions(t))
+		if err != nil {
+			t.Fatal(err)
 		}
-	})
+		if err := ix.WaitReady(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		ix.memory(func(m *memIndex) {
+			if err := sameMem(m, want); err != nil {
+				t.Errorf("loaded copy (paged %v): %v", paged, err)
+			}
+		})
+		if err := ix.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	forcePagedLoad = false
 }
 
 // failingSource fails its cursor after n profiles.
