@@ -31,7 +31,9 @@ type storedDoc struct {
 
 // loadSegments builds the memory copy from the segments of the index's
 // current snapshot. ok is false when the index is not a scorch index (the
-// caller then pages through a search instead).
+// caller then pages through a search instead). It holds the read lock on the
+// Bleve index for the whole load, so the segments stay open; a rebuild's swap
+// waits for it (Search and Match refuse while the copy loads anyway).
 func (ix *Index) loadSegments() (mem *memIndex, ok bool, err error) {
 	err = ix.reader(func(bi bleve.Index) error {
 		adv, err := bi.Advanced()
