@@ -18,7 +18,7 @@ type Source interface {
 	LastSeq(ctx context.Context) (int64, error)                             // highest sequence handed out (0 if none)
 	ChangeAt(ctx context.Context, seq int64) (profile.Ref, bool, error)     // the change with that sequence; false if not written (yet)
 	GetProfile(ctx context.Context, id string) (*profile.Profile, error)    // current document by id, archived included; error wrapping profile.ErrNotFound if gone
-	EachProfile(ctx context.Context, fn func(*profile.Profile) error) error // every profile (archived included), for rebuild and reconciliation
+	EachProfile(ctx context.Context, fn func(*profile.Profile) error) error // every profile (archived included), for rebuild and reconciliation; fn may keep each profile
 }
 
 // replay is how many changes before the database's last sequence the follower
@@ -283,31 +283,7 @@ func (ix *Index) rebuild(ctx context.Context, src Source) (int64, error) {
 	}
 	seqs := map[string]int64{}
 	mem := newMemIndex(ix.lex, ix.analyzer)
-	batch := nb.NewBatch()
-	err = src.EachProfile(ctx, func(p *profile.Profile) error {
-		seqs[p.ID] = p.Seq
-		if p.Archived {
-			return nil
-		}
-		doc, pub, err := document(p, ix.lex)
-		if err != nil {
-			return err
-		}
-		mem.put(newRecord(pub, ix.lex))
-		if err := batch.Index(p.ID, doc); err != nil {
-			return err
-		}
-		if batch.Size() >= 500 {
-			if err := nb.Batch(batch); err != nil {
-				return err
-			}
-			batch.Reset()
-		}
-		return nil
-	})
-	if err == nil && batch.Size() > 0 {
-		err = nb.Batch(batch)
-	}
+	err = ix.fill(ctx, src, nb, mem, seqs)
 	if err == nil {
 		err = nb.SetInternal(keyComplete, []byte(MappingVersion))
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/analysis/lang/cjk"
+	bsearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/searcher"
 	index "github.com/blevesearch/bleve_index_api"
 
@@ -163,7 +164,7 @@ type Index struct {
 // whose files are cut short or whose opening panics (see openExisting). In those cases
 // NeedsRebuild reports true and Ready false until Rebuild has run. An intact
 // index returns at once too, but its in-memory copy is loaded in the background
-// (about half a minute at 100k profiles), so the process can start serving its
+// (5–7 s of CPU at 100k profiles, most of it match.Prepare), so the process can start serving its
 // other routes and /readyz meanwhile: Ready is false until the load is done
 // (WaitReady waits for it). Writes applied during the load are kept. Errors are
 // of kind profile.ErrUnavailable.
@@ -273,38 +274,95 @@ func (ix *Index) loading() error {
 // errLoadStopped ends a background load because the index is closing.
 var errLoadStopped = errors.New("index closed while loading")
 
-// loadMemory builds the in-memory copy from the stored documents, a page at a
-// time in id order.
+// loadMemory builds the in-memory copy from the segments of the index
+// (loadSegments) or, for an index that is not a scorch one, from the stored
+// documents, a page at a time in id order, and then its postings from Bleve's
+// (loadPostings). Three
+// stages overlap: reading the next page of stored documents from Bleve,
+// decoding and deriving the current page on every core, and inserting the page
+// before into the copy in id order.
 func (ix *Index) loadMemory() (*memIndex, error) {
+	if mem, ok, err := ix.loadSegments(); ok || err != nil {
+		return mem, err
+	}
 	mem := newMemIndex(ix.lex, ix.analyzer)
-	var after []string
-	for {
-		if ix.loadStop.Load() {
-			return nil, errLoadStopped
+	type page struct {
+		hits []*bsearch.DocumentMatch
+		err  error
+	}
+	pages := make(chan page, 1)
+	stop := make(chan struct{})
+	defer close(stop)
+	go func() {
+		defer close(pages)
+		var after []string
+		for {
+			if ix.loadStop.Load() {
+				select {
+				case pages <- page{err: errLoadStopped}:
+				case <-stop:
+				}
+				return
+			}
+			req := bleve.NewSearchRequestOptions(bleve.NewMatchAllQuery(), loadPage, 0, false)
+			req.Fields = []string{fSource, fSeq}
+			req.SortBy([]string{"_id"})
+			req.Score = "none"
+			if after != nil {
+				req.SearchAfter = after
+			}
+			var res *bleve.SearchResult
+			err := ix.reader(func(bi bleve.Index) error {
+				var err error
+				res, err = bi.Search(req)
+				return err
+			})
+			var p page
+			if err != nil {
+				p.err = err
+			} else {
+				p.hits = res.Hits
+			}
+			select {
+			case pages <- p:
+			case <-stop:
+				return
+			}
+			if err != nil || len(res.Hits) < loadPage {
+				return
+			}
+			after = []string{res.Hits[len(res.Hits)-1].ID}
 		}
-		req := bleve.NewSearchRequestOptions(bleve.NewMatchAllQuery(), 2000, 0, false)
-		req.Fields = []string{fSource, fSeq}
-		req.SortBy([]string{"_id"})
-		req.Score = "none"
-		if after != nil {
-			req.SearchAfter = after
+	}()
+
+	inserts := make(chan []derived, 1)
+	inserted := make(chan struct{})
+	go func() {
+		defer close(inserted)
+		for ds := range inserts {
+			for _, d := range ds {
+				mem.insert(d)
+			}
 		}
-		var res *bleve.SearchResult
-		err := ix.reader(func(bi bleve.Index) error {
-			var err error
-			res, err = bi.Search(req)
-			return err
-		})
-		if err != nil {
-			return nil, err
+	}()
+	defer func() {
+		if inserts != nil {
+			close(inserts)
+			<-inserted
+		}
+	}()
+	for pg := range pages {
+		if pg.err != nil {
+			return nil, pg.err
 		}
 		// Decoding and deriving (analysis, the lexicon's reading) are most of a
 		// load and independent per profile: they run on every core, and the
 		// records are inserted in id order as before, so the copy is the same.
-		ds := make([]derived, len(res.Hits))
-		errs := make([]error, len(res.Hits))
-		parallel(len(res.Hits), func(i int) {
-			h := res.Hits[i]
+		hits := pg.hits
+		ds := make([]derived, len(hits))
+		errs := make([]error, len(hits))
+		parallel(len(hits), func(i int) {
+			h := hits[i]
 			src, _ := h.Fields[fSource].(string)
 			p, err := fromPublic(src, int64(numberField(h, fSeq)))
 			if err != nil {
@@ -312,21 +370,28 @@ func (ix *Index) loadMemory() (*memIndex, error) {
 				return
 			}
 			p.ID = h.ID
-			ds[i] = mem.derive(newRecord(p, ix.lex))
+			ds[i] = deriveKeywords(newRecord(p, ix.lex))
 		})
 		for i := range ds {
 			if errs[i] != nil {
 				return nil, errs[i]
 			}
-			mem.insert(ds[i])
 		}
-		if len(res.Hits) < 2000 {
-			break
-		}
-		after = []string{res.Hits[len(res.Hits)-1].ID}
+		inserts <- ds
+	}
+	close(inserts)
+	<-inserted
+	inserts = nil
+	// The terms of every record come from Bleve's postings, not from analysing
+	// each profile's text again (most of a load's CPU otherwise).
+	if err := ix.loadPostings(mem); err != nil {
+		return nil, err
 	}
 	return mem, nil
 }
+
+// loadPage is how many stored documents one search of loadMemory reads.
+const loadPage = 2000
 
 // parallel calls fn(0) … fn(n-1) on GOMAXPROCS goroutines and waits.
 func parallel(n int, fn func(i int)) {

@@ -186,12 +186,18 @@ type derived struct {
 }
 
 func (m *memIndex) derive(r *record) derived {
-	d := derived{r: r, kw: keywordValues(r.p, r.prep.Reading())}
+	d := deriveKeywords(r)
 	texts := textValues(r.p)
 	for f, name := range textFieldNames {
 		d.terms[f] = terms(m.an, texts[name])
 	}
 	return d
+}
+
+// deriveKeywords is derive without the terms, for a load that reads the
+// postings from Bleve instead (loadPostings).
+func deriveKeywords(r *record) derived {
+	return derived{r: r, kw: keywordValues(r.p, r.prep.Reading())}
 }
 
 // insert adds or replaces the record d was derived from.

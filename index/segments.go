@@ -1,0 +1,185 @@
+package index
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/numeric"
+)
+
+// Loading the memory copy from Bleve's segments directly. Paging through the
+// stored documents with a match-all search sorted by _id costs, per page, the
+// _id of every document in the index (the sort reads each one's stored id),
+// so a load is quadratic: at 100k profiles that paging was half of a load.
+// Reading one snapshot's segments visits each live document's stored fields
+// once, and each segment's term dictionaries give the postings, without the
+// per-term cost of a reader across all segments. The records are inserted in
+// id order, as the paged load inserts them, so the copy is the same; it is of
+// one consistent snapshot, and the writes applied during the load are replayed
+// on it as after a paged load (loadInBackground).
+
+// storedDoc is what the load needs of one stored document.
+type storedDoc struct {
+	id, src string
+	seq     int64
+	seg     int
+	num     uint64
+}
+
+// loadSegments builds the memory copy from the segments of the index's
+// current snapshot. ok is false when the index is not a scorch index (the
+// caller then pages through a search instead). It holds the read lock on the
+// Bleve index for the whole load, so the segments stay open; a rebuild's swap
+// waits for it (Search and Match refuse while the copy loads anyway).
+func (ix *Index) loadSegments() (mem *memIndex, ok bool, err error) {
+	err = ix.reader(func(bi bleve.Index) error {
+		adv, err := bi.Advanced()
+		if err != nil {
+			return err
+		}
+		r, err := adv.Reader()
+		if err != nil {
+			return err
+		}
+		defer r.Close()
+		snap, isSnap := r.(*scorch.IndexSnapshot)
+		if !isSnap || forcePagedLoad {
+			return nil
+		}
+		ok = true
+		mem, err = ix.loadSnapshot(snap)
+		return err
+	})
+	return mem, ok, err
+}
+
+// forcePagedLoad makes loads take the paged path, for tests of it.
+var forcePagedLoad = false
+
+func (ix *Index) loadSnapshot(snap *scorch.IndexSnapshot) (*memIndex, error) {
+	segs := snap.Segments()
+	var docs []storedDoc
+	for si, ss := range segs {
+		it := ss.DocNumbersLive().Iterator()
+		for it.HasNext() {
+			docs = append(docs, storedDoc{seg: si, num: uint64(it.Next())})
+		}
+	}
+	errs := make([]error, len(docs))
+	parallel(len(docs), func(i int) {
+		d := &docs[i]
+		errs[i] = segs[d.seg].VisitDocument(d.num, func(field string, typ byte, value []byte, _ []uint64) bool {
+			switch {
+			case field == "_id":
+				d.id = string(value)
+			case field == fSource:
+				d.src = string(value)
+			case field == fSeq && typ == 'n':
+				if v, err := numeric.PrefixCoded(value).Int64(); err == nil {
+					d.seq = int64(numeric.Int64ToFloat64(v))
+				}
+			}
+			return true
+		})
+	})
+	for i, err := range errs {
+		if err != nil {
+			return nil, fmt.Errorf("stored document %d: %w", docs[i].num, err)
+		}
+	}
+	if ix.loadStop.Load() {
+		return nil, errLoadStopped
+	}
+	slices.SortFunc(docs, func(a, b storedDoc) int { return strings.Compare(a.id, b.id) })
+
+	mem := newMemIndex(ix.lex, ix.analyzer)
+	ds := make([]derived, len(docs))
+	parallel(len(docs), func(i int) {
+		d := &docs[i]
+		p, err := fromPublic(d.src, d.seq)
+		if err != nil {
+			errs[i] = fmt.Errorf("stored %s: %w", d.id, err)
+			return
+		}
+		d.src = ""
+		p.ID = d.id
+		ds[i] = deriveKeywords(newRecord(p, ix.lex))
+	})
+	for i := range ds {
+		if errs[i] != nil {
+			return nil, errs[i]
+		}
+		mem.insert(ds[i])
+		ds[i] = derived{}
+	}
+	if ix.loadStop.Load() {
+		return nil, errLoadStopped
+	}
+
+	// Per segment, the slot of each document number (-1: none).
+	slotOf := make([][]int32, len(segs))
+	for si, ss := range segs {
+		t := make([]int32, ss.Segment().Count())
+		for i := range t {
+			t[i] = -1
+		}
+		slotOf[si] = t
+	}
+	for _, d := range docs {
+		if s, ok := mem.slot[d.id]; ok {
+			slotOf[d.seg][d.num] = int32(s)
+		}
+	}
+	for si, ss := range segs {
+		seg, del := ss.Segment(), ss.Deleted()
+		for f, name := range textFieldNames {
+			dict, err := seg.Dictionary(name)
+			if err != nil {
+				return nil, err
+			}
+			terms := dict.AutomatonIterator(nil, nil, nil)
+			for {
+				de, err := terms.Next()
+				if err != nil {
+					return nil, err
+				}
+				if de == nil {
+					break
+				}
+				pl, err := dict.PostingsList([]byte(de.Term), del, nil)
+				if err != nil {
+					return nil, err
+				}
+				k := postingKey(f, de.Term)
+				list := mem.postings[k]
+				pit := pl.Iterator(false, false, false, nil)
+				for {
+					p, err := pit.Next()
+					if err != nil {
+						return nil, err
+					}
+					if p == nil {
+						break
+					}
+					if n := p.Number(); n < uint64(len(slotOf[si])) && slotOf[si][n] >= 0 {
+						list = append(list, uint32(slotOf[si][n]))
+					}
+				}
+				if len(list) > 0 {
+					mem.postings[k] = list
+				}
+			}
+		}
+		if ix.loadStop.Load() {
+			return nil, errLoadStopped
+		}
+	}
+	for k, l := range mem.postings {
+		slices.Sort(l)
+		mem.postings[k] = slices.Clip(l)
+	}
+	return mem, nil
+}
