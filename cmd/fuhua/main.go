@@ -313,17 +313,17 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, drain, dead
 	}
 	// An empty database has no names to file for the duplicate check: mark it
 	// filed now, so the demo data (filed as it is written) is not filed twice.
-	if n, err := st.CountProfiles(ctx); err == nil && n == 0 {
+	if has, err := st.HasProfiles(ctx); err == nil && !has {
 		if err := st.FileNames(ctx); err != nil {
 			return err
 		}
 	}
 	if cfg.Demo {
-		n, err := st.CountProfiles(ctx)
+		has, err := st.HasProfiles(ctx)
 		if err != nil {
 			return err
 		}
-		if n == 0 {
+		if !has {
 			added, err := loadSeed(ctx, st, cfg.DemoSize)
 			if err != nil {
 				return err

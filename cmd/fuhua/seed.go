@@ -28,7 +28,7 @@ func loadSeed(ctx context.Context, st *mongodb.Store, n int) (int, error) {
 	// Into an empty database: mark its names filed first, so the server does not
 	// file in the background (about eight updates per profile) what is loaded
 	// here: the named bodies are filed as they are written.
-	if have, err := st.CountProfiles(ctx); err == nil && have == 0 {
+	if has, err := st.HasProfiles(ctx); err == nil && !has {
 		if err := st.FileNames(ctx); err != nil {
 			return 0, err
 		}

@@ -266,3 +266,18 @@ func TestSequencesStayExactWithALaggingCounter(t *testing.T) {
 		t.Error("a change logged past the last number")
 	}
 }
+
+func TestHasProfiles(t *testing.T) {
+	s := dbtest.Store(t)
+	ctx := context.Background()
+	if has, err := s.HasProfiles(ctx); err != nil || has {
+		t.Fatalf("empty database: %v, %v", has, err)
+	}
+	p := samples()[1]
+	if err := s.CreateProfile(ctx, &p); err != nil {
+		t.Fatal(err)
+	}
+	if has, err := s.HasProfiles(ctx); err != nil || !has {
+		t.Fatalf("one profile stored: %v, %v", has, err)
+	}
+}
