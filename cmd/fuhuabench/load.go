@@ -329,10 +329,17 @@ func (b *bench) drive(ctx context.Context) error {
 			return ctx.Err()
 		}
 	}
+	if !b.o.Quick {
+		waited := settle(30*time.Second, b.a.cmd.Process.Pid, b.b.cmd.Process.Pid, os.Getpid())
+		b.logf("settled after the open loop in %s", waited.Round(time.Millisecond))
+	}
 	profiled := map[string]bool{"match startup→investor": true, "search": true, "list_chain": true, "get": true, "me": true, "create": true}
 	for _, name := range closedOrder(ops) {
 		if b.o.Ops != nil && !b.o.Ops[name] {
 			continue
+		}
+		if !b.o.Quick { // what the runs before left running (writes) is not this one's
+			settle(10*time.Second, b.a.cmd.Process.Pid, b.b.cmd.Process.Pid, os.Getpid())
 		}
 		for _, clients := range []int{1, 8} {
 			for rep := range max(1, b.o.Repeat) {

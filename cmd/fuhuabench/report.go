@@ -161,7 +161,7 @@ func (r *report) markdown() string {
 		}
 	}
 	w("\n%s\n\n", sectionHeadings[3])
-	w("Each run %s; the client count is vegeta's workers (each waits for its answer).\n\n", r.o.Closed)
+	w("Each run %s; the client count is vegeta's workers (each waits for its answer). Each kind starts once both servers and the bench process (which holds the embedded database) together use under a tenth of a core, waiting at most 10 s (30 s after the open loop), so the merging and following that earlier writes leave behind is not counted against it.\n\n", r.o.Closed)
 	w("| request | 1 client p50 / p99 | 1 client req/s | 8 clients p50 / p99 | 8 clients req/s | errors | index floor (8 goroutines) req/s | fuhua / floor | target |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n")
 	for _, name := range closedOrder(map[string]op{}) {
 		_ = name

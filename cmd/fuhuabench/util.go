@@ -3,7 +3,10 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
+	"os"
 	"strings"
+	"time"
 
 	"fuhua/internal/mongodb"
 	"fuhua/internal/profile"
@@ -37,4 +40,51 @@ func loadProfiles(ctx context.Context, st *mongodb.Store, ps []profile.Profile, 
 	}
 	more, err := st.CreateProfilesUnfiled(ctx, ptrs[named:])
 	return added + more, err
+}
+
+// cpuTicks is the CPU time (user and system, in clock ticks) process pid has
+// used so far; 0 if it cannot be read.
+func cpuTicks(pid int) int64 {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	// The command name (field 2) may hold spaces: count fields after its ")".
+	_, rest, ok := strings.Cut(string(b), ") ")
+	if !ok {
+		return 0
+	}
+	f := strings.Fields(rest)
+	if len(f) < 13 {
+		return 0
+	}
+	var u, s int64
+	fmt.Sscan(f[11], &u)
+	fmt.Sscan(f[12], &s)
+	return u + s
+}
+
+// settle waits, up to bound, until the given processes together use less than
+// a tenth of a core over half a second: what one phase's writes leave behind
+// (the index merging its segments, the other replica following) then no
+// longer lands in the next phase's figures. It returns how long it waited.
+func settle(bound time.Duration, pids ...int) time.Duration {
+	const window = 500 * time.Millisecond
+	start := time.Now()
+	total := func() int64 {
+		var t int64
+		for _, p := range pids {
+			t += cpuTicks(p)
+		}
+		return t
+	}
+	for time.Since(start) < bound {
+		before := total()
+		time.Sleep(window)
+		// 100 ticks a second: a tenth of a core over half a second is 5 ticks.
+		if total()-before < 5 {
+			break
+		}
+	}
+	return time.Since(start)
 }
