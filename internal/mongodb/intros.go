@@ -198,15 +198,31 @@ func (s *Store) releasePair(ctx context.Context, key, holder string) {
 	s.releaseKey(ctx, key, holder)
 }
 
-// claimQuota takes the first free numbered slot of the account's day. Slots are
-// unique _id inserts, so concurrent requests never share one and the 21st fails,
+// claimQuota takes a free numbered slot of the account's day. Slots are unique
+// _id inserts, so concurrent requests never share one and the 21st fails,
 // where a counter incremented by findAndModify would not be atomic here.
+//
+// It tries the slots after the last one this process took for the account
+// that day first, then the rest (a failed request gives its slot back): the
+// n-th request of a day no longer meets n-1 taken slots, each a refused insert
+// (measured: an account's 20th introduction of the day cost 19 of them).
 func (s *Store) claimQuota(ctx context.Context, user, ref string, now time.Time) (string, error) {
 	day, left := intro.Day(now)
-	for n := 1; n <= intro.DailyLimit; n++ {
+	hk := user + ":" + day
+	s.quotaMu.Lock()
+	after := s.quotaHint[hk]
+	s.quotaMu.Unlock()
+	for i := range intro.DailyLimit {
+		n := (after+i)%intro.DailyLimit + 1
 		key := quotaKey(user, day, n)
 		err := s.claimKey(ctx, key, ref)
 		if err == nil {
+			s.quotaMu.Lock()
+			if s.quotaHint == nil || len(s.quotaHint) >= 50_000 {
+				s.quotaHint = map[string]int{}
+			}
+			s.quotaHint[hk] = n
+			s.quotaMu.Unlock()
 			return key, nil
 		}
 		if !errors.Is(err, profile.ErrConflict) {

@@ -44,6 +44,9 @@ type Store struct {
 	lastSeen atomic.Int64
 	// filed is what fileName has filed, so an unchanged name is not filed again.
 	filed filedCache
+	// quotaHint is, per "account:day", the daily slot claimQuota last took.
+	quotaMu   sync.Mutex
+	quotaHint map[string]int
 	// requestSweep is when (Unix ms) idempotency records were last swept.
 	requestSweep atomic.Int64
 
