@@ -1,7 +1,6 @@
 package index
 
 import (
-	"context"
 	"fmt"
 	"math/rand/v2"
 	"sync"
@@ -14,14 +13,7 @@ import (
 // as if applied one by one: each profile holds its newest version, whatever
 // order the versions arrived in, and an archived newest version is gone.
 func TestConcurrentAppliesKeepTheNewestVersion(t *testing.T) {
-	ix, err := Open(t.TempDir()+"/ix", testOptions(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
-	if err := ix.Rebuild(context.Background(), newMemSource()); err != nil {
-		t.Fatal(err)
-	}
+	ix, _, _ := build(t, nil)
 	base := genProfiles(6, 3)
 	const versions = 12
 	type write struct {
@@ -82,14 +74,7 @@ func TestConcurrentAppliesKeepTheNewestVersion(t *testing.T) {
 // Within one batch, as one by one: a version older than one before it in the
 // batch is skipped.
 func TestOneBatchSkipsAnOlderVersionOfTheSameProfile(t *testing.T) {
-	ix, err := Open(t.TempDir()+"/ix", testOptions(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
-	if err := ix.Rebuild(context.Background(), newMemSource()); err != nil {
-		t.Fatal(err)
-	}
+	ix, _, _ := build(t, nil)
 	b := genProfiles(1, 5)[0]
 	var reqs []*applyReq
 	for _, v := range []int64{3, 1, 2} {

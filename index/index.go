@@ -766,6 +766,23 @@ func (ix *Index) reader(fn func(bleve.Index) error) error {
 	return fn(ix.bi)
 }
 
+// lowReader runs fn, under the read lock, with a reader of the index Bleve's
+// current index is built on (its segments and term dictionaries).
+func (ix *Index) lowReader(fn func(index.IndexReader) error) error {
+	return ix.reader(func(bi bleve.Index) error {
+		adv, err := bi.Advanced()
+		if err != nil {
+			return err
+		}
+		r, err := adv.Reader()
+		if err != nil {
+			return err
+		}
+		defer r.Close()
+		return fn(r)
+	})
+}
+
 // Count is the number of profiles in the index. Errors are of kind
 // profile.ErrInternal.
 func (ix *Index) Count() (uint64, error) {

@@ -10,21 +10,10 @@ import (
 // no database to repair it from.
 func TestCloseKeepsEveryWriteOfTheServingIndex(t *testing.T) {
 	ps := genProfiles(40, 11)
-	dir := t.TempDir() + "/ix"
-	src := newMemSource()
-	for _, p := range ps[:20] {
-		src.write(p)
-	}
-	ix, err := Open(dir, testOptions(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := ix.Rebuild(context.Background(), src); err != nil {
-		t.Fatal(err)
-	}
+	ix, src, dir := build(t, ps[:20])
 	ix.Close()
 
-	ix, err = Open(dir, testOptions(t))
+	ix, err := Open(dir, testOptions(t))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"slices"
 
-	"github.com/blevesearch/bleve/v2"
 	index "github.com/blevesearch/bleve_index_api"
 )
 
@@ -20,16 +19,7 @@ import (
 // left out, and so is a term no record of mem holds. It returns Bleve's
 // errors.
 func (ix *Index) loadPostings(mem *memIndex) error {
-	return ix.reader(func(bi bleve.Index) error {
-		adv, err := bi.Advanced()
-		if err != nil {
-			return err
-		}
-		r, err := adv.Reader()
-		if err != nil {
-			return err
-		}
-		defer r.Close()
+	return ix.lowReader(func(r index.IndexReader) error {
 		slots, err := internalSlots(r, mem)
 		if err != nil {
 			return err

@@ -5,9 +5,9 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/numeric"
+	index "github.com/blevesearch/bleve_index_api"
 )
 
 // Loading the memory copy from Bleve's segments directly. Paging through the
@@ -35,16 +35,7 @@ type storedDoc struct {
 // Bleve index for the whole load, so the segments stay open; a rebuild's swap
 // waits for it (Search and Match refuse while the copy loads anyway).
 func (ix *Index) loadSegments() (mem *memIndex, ok bool, err error) {
-	err = ix.reader(func(bi bleve.Index) error {
-		adv, err := bi.Advanced()
-		if err != nil {
-			return err
-		}
-		r, err := adv.Reader()
-		if err != nil {
-			return err
-		}
-		defer r.Close()
+	err = ix.lowReader(func(r index.IndexReader) error {
 		snap, isSnap := r.(*scorch.IndexSnapshot)
 		if !isSnap || forcePagedLoad {
 			return nil
