@@ -311,19 +311,17 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, drain, dead
 	if err := ensureAdmin(ctx, st, hasher, cfg, log); err != nil {
 		return err
 	}
-	// An empty database has no names to file for the duplicate check: mark it
-	// filed now, so the demo data (filed as it is written) is not filed twice.
-	if has, err := st.HasProfiles(ctx); err == nil && !has {
+	has, err := st.HasProfiles(ctx)
+	if err != nil {
+		return err
+	}
+	if !has {
+		// An empty database has no names to file for the duplicate check: mark
+		// it filed now (CreateSeed does too), so nothing is filed twice.
 		if err := st.FileNames(ctx); err != nil {
 			return err
 		}
-	}
-	if cfg.Demo {
-		has, err := st.HasProfiles(ctx)
-		if err != nil {
-			return err
-		}
-		if !has {
+		if cfg.Demo {
 			added, err := loadSeed(ctx, st, cfg.DemoSize)
 			if err != nil {
 				return err

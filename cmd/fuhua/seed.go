@@ -25,14 +25,6 @@ func loadSeed(ctx context.Context, st *mongodb.Store, n int) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	// Into an empty database: mark its names filed first, so the server does not
-	// file in the background (about eight updates per profile) what is loaded
-	// here: the named bodies are filed as they are written.
-	if has, err := st.HasProfiles(ctx); err == nil && !has {
-		if err := st.FileNames(ctx); err != nil {
-			return 0, err
-		}
-	}
 	cat := seed.Catalog()
 	named := seed.Named()
 	all := append(named, seed.Demo(n)...)
@@ -48,13 +40,6 @@ func loadSeed(ctx context.Context, st *mongodb.Store, n int) (int, error) {
 		ps[i] = p
 	}
 	// In bulk: 500 profiles per round of inserts (the per-profile path ran at
-	// ~160 profiles/s at 100k, BENCHMARKS.md). The plan's named bodies are real
-	// and filed for the duplicate check; the generated ones are not
-	// (CreateProfilesUnfiled).
-	added, err := st.CreateProfiles(ctx, ps[:len(named)])
-	if err != nil {
-		return added, err
-	}
-	more, err := st.CreateProfilesUnfiled(ctx, ps[len(named):])
-	return added + more, err
+	// ~160 profiles/s at 100k, BENCHMARKS.md).
+	return st.CreateSeed(ctx, ps[:len(named)], ps[len(named):])
 }

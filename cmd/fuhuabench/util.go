@@ -21,25 +21,15 @@ func cut(s, sep string) (string, string, bool) {
 	return strings.TrimSpace(k), strings.TrimSpace(v), ok
 }
 
-// loadProfiles stores ps as `fuhua seed` does — the first named of them (the
-// plan's bodies) filed for the duplicate check, the generated rest not —
+// loadProfiles stores ps as `fuhua seed` does (Store.CreateSeed: the first
+// named of them filed for the duplicate check, the generated rest not),
 // skipping startups whose credit code is taken, and returns how many it added.
 func loadProfiles(ctx context.Context, st *mongodb.Store, ps []profile.Profile, named int) (int, error) {
-	// Into its own empty database, as `fuhua seed` does: the servers need not
-	// file the names in the background.
-	if err := st.FileNames(ctx); err != nil {
-		return 0, err
-	}
 	ptrs := make([]*profile.Profile, len(ps))
 	for i := range ps {
 		ptrs[i] = &ps[i]
 	}
-	added, err := st.CreateProfiles(ctx, ptrs[:named])
-	if err != nil {
-		return added, err
-	}
-	more, err := st.CreateProfilesUnfiled(ctx, ptrs[named:])
-	return added + more, err
+	return st.CreateSeed(ctx, ptrs[:named], ptrs[named:])
 }
 
 // cpuTicks is the CPU time (user and system, in clock ticks) process pid has

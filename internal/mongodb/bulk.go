@@ -39,6 +39,27 @@ func (s *Store) CreateProfilesUnfiled(ctx context.Context, ps []*profile.Profile
 	return s.createProfiles(ctx, ps, false)
 }
 
+// CreateSeed stores seed data in bulk, as `fuhua seed` and the first start
+// load it: named (the plan's real bodies) filed for the duplicate check,
+// generated (demo profiles) not. Into an empty database it marks the names
+// filed first, so no server files in the background what is loaded here. It
+// returns how many profiles it stored.
+func (s *Store) CreateSeed(ctx context.Context, named, generated []*profile.Profile) (int, error) {
+	if has, err := s.HasProfiles(ctx); err != nil {
+		return 0, err
+	} else if !has {
+		if err := s.FileNames(ctx); err != nil {
+			return 0, err
+		}
+	}
+	added, err := s.CreateProfiles(ctx, named)
+	if err != nil {
+		return added, err
+	}
+	more, err := s.CreateProfilesUnfiled(ctx, generated)
+	return added + more, err
+}
+
 func (s *Store) createProfiles(ctx context.Context, ps []*profile.Profile, file bool) (int, error) {
 	added := 0
 	for len(ps) > 0 {

@@ -92,3 +92,28 @@ func TestBulkProfilesAreFiledForTheDuplicateCheck(t *testing.T) {
 		t.Fatalf("the backfill ran twice: %v", got)
 	}
 }
+
+// Seed data: the named bodies are filed, the generated ones are not, and an
+// empty database is marked filed first, so no backfill runs over them later.
+func TestSeedFilesOnlyTheNamedBodies(t *testing.T) {
+	s := dbtest.Store(t)
+	ctx := context.Background()
+	named := []*profile.Profile{carrierNamed("亭湖智能制造孵化器")}
+	generated := []*profile.Profile{carrierNamed("大丰港口物流孵化器")}
+	if n, err := s.CreateSeed(ctx, named, generated); err != nil || n != 2 {
+		t.Fatalf("seed: %d, %v", n, err)
+	}
+	if got := similarNames(t, s, carrierNamed("亭湖智能制造孵化器（二期）")); !slices.Equal(got, []string{"亭湖智能制造孵化器"}) {
+		t.Fatalf("a named body is not filed: %v", got)
+	}
+	probe := carrierNamed("大丰港口物流孵化器（二期）")
+	if got := similarNames(t, s, probe); len(got) != 0 {
+		t.Fatalf("a generated profile is filed: %v", got)
+	}
+	if err := s.FileNames(ctx); err != nil { // the marker is set: no backfill
+		t.Fatal(err)
+	}
+	if got := similarNames(t, s, probe); len(got) != 0 {
+		t.Fatalf("the backfill ran over the seed: %v", got)
+	}
+}
