@@ -209,20 +209,13 @@ func (s *Store) releasePair(ctx context.Context, key, holder string) {
 func (s *Store) claimQuota(ctx context.Context, user, ref string, now time.Time) (string, error) {
 	day, left := intro.Day(now)
 	hk := user + ":" + day
-	s.quotaMu.Lock()
-	after := s.quotaHint[hk]
-	s.quotaMu.Unlock()
+	after, _ := s.quotaHint.get(hk)
 	for i := range intro.DailyLimit {
 		n := (after+i)%intro.DailyLimit + 1
 		key := quotaKey(user, day, n)
 		err := s.claimKey(ctx, key, ref)
 		if err == nil {
-			s.quotaMu.Lock()
-			if s.quotaHint == nil || len(s.quotaHint) >= 50_000 {
-				s.quotaHint = map[string]int{}
-			}
-			s.quotaHint[hk] = n
-			s.quotaMu.Unlock()
+			s.quotaHint.put(hk, n)
 			return key, nil
 		}
 		if !errors.Is(err, profile.ErrConflict) {

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"slices"
 	"strings"
-	"sync"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
@@ -58,7 +57,7 @@ func (s *Store) fileName(ctx context.Context, p *profile.Profile) {
 		return
 	}
 	sig := strings.Join(ids, "\x00")
-	if s.filed.same(p.ID, sig) {
+	if last, _ := s.filed.get(p.ID); last == sig {
 		return
 	}
 	ctx = context.WithoutCancel(ctx)
@@ -75,31 +74,6 @@ func (s *Store) fileName(ctx context.Context, p *profile.Profile) {
 	if ok {
 		s.filed.put(p.ID, sig)
 	}
-}
-
-// maxFiled bounds filedCache; when full it starts over.
-const maxFiled = 50_000
-
-// filedCache remembers, per profile id, the variants this process last filed
-// the profile under (joined).
-type filedCache struct {
-	mu sync.Mutex
-	m  map[string]string
-}
-
-func (c *filedCache) same(id, sig string) bool {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.m[id] == sig
-}
-
-func (c *filedCache) put(id, sig string) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.m == nil || len(c.m) >= maxFiled {
-		c.m = map[string]string{}
-	}
-	c.m[id] = sig
 }
 
 // fileNames files many profiles at once (a bulk load, the backfill): every

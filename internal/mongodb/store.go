@@ -42,11 +42,11 @@ type Store struct {
 	lastClaim atomic.Int64
 	// lastSeen is the highest change sequence LastSeq has found claimed.
 	lastSeen atomic.Int64
-	// filed is what fileName has filed, so an unchanged name is not filed again.
-	filed filedCache
+	// filed is, per profile id, the name variants fileName last filed it
+	// under (joined), so an unchanged name is not filed again.
+	filed memo[string]
 	// quotaHint is, per "account:day", the daily slot claimQuota last took.
-	quotaMu   sync.Mutex
-	quotaHint map[string]int
+	quotaHint memo[int]
 	// requestSweep is when (Unix ms) idempotency records were last swept.
 	requestSweep atomic.Int64
 
@@ -101,6 +101,32 @@ func NewStore(client *mongo.Client, dbName string) *Store {
 		now:      func() time.Time { return time.Now().UTC().Truncate(time.Millisecond) },
 		introTTL: intro.TTL,
 	}
+}
+
+// maxMemo bounds a memo; when full it starts over.
+const maxMemo = 50_000
+
+// memo is what this process remembers by key to spare the database work it
+// can tell it need not do again; losing it costs only that work.
+type memo[V any] struct {
+	mu sync.Mutex
+	m  map[string]V
+}
+
+func (c *memo[V]) get(key string) (V, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	v, ok := c.m[key]
+	return v, ok
+}
+
+func (c *memo[V]) put(key string, v V) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil || len(c.m) >= maxMemo {
+		c.m = map[string]V{}
+	}
+	c.m[key] = v
 }
 
 // SetIntroTTL sets how long a new introduction request waits for an answer
