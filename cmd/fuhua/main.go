@@ -146,7 +146,7 @@ func openDB(ctx context.Context, cfg config.Config, log *slog.Logger) (*mongodb.
 	var srv *embedded.Server
 	if cfg.Embedded() {
 		var err error
-		srv, err = embedded.Start(filepath.Join(cfg.DataDir, "db"))
+		srv, err = embedded.Start(filepath.Join(cfg.DataDir, "db"), embedded.Options{FullSync: cfg.SQLiteFullSync})
 		if err != nil {
 			return nil, nil, err
 		}

@@ -37,6 +37,9 @@ type Config struct {
 	Demo bool
 	// DemoSize is how many generated profiles the demo adds (FUHUA_DEMO_SIZE).
 	DemoSize int
+	// SQLiteFullSync makes the embedded database sync every commit to disk
+	// (FUHUA_SQLITE_SYNC=full; default normal: see embedded.Options).
+	SQLiteFullSync bool
 }
 
 // Load reads settings through getenv and checks them. It does not create files:
@@ -75,6 +78,13 @@ func Load(getenv func(string) string) (Config, error) {
 		c.TrustedProxies = append(c.TrustedProxies, p)
 	}
 	c.CORSOrigins = split(getenv("FUHUA_CORS_ORIGINS"))
+	switch v := strings.ToLower(strings.TrimSpace(getenv("FUHUA_SQLITE_SYNC"))); v {
+	case "", "normal":
+	case "full":
+		c.SQLiteFullSync = true
+	default:
+		return c, fmt.Errorf("FUHUA_SQLITE_SYNC must be normal or full, got %q", v)
+	}
 	if c.JWTSecret != "" && len(c.JWTSecret) < auth.MinSecret {
 		return c, fmt.Errorf("FUHUA_JWT_SECRET has %d bytes; at least %d are required", len(c.JWTSecret), auth.MinSecret)
 	}

@@ -14,8 +14,11 @@ func TestLoadDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Addr != "127.0.0.1:8080" || c.DataDir != "data" || !c.Embedded() || !c.Demo || c.TokenLifetime.Hours() != 8 {
+	if c.Addr != "127.0.0.1:8080" || c.DataDir != "data" || !c.Embedded() || !c.Demo || c.TokenLifetime.Hours() != 8 || c.SQLiteFullSync {
 		t.Fatalf("defaults: %+v", c)
+	}
+	if c, err := Load(env(map[string]string{"FUHUA_SQLITE_SYNC": "FULL"})); err != nil || !c.SQLiteFullSync {
+		t.Fatalf("FUHUA_SQLITE_SYNC=FULL: %+v, %v", c, err)
 	}
 }
 
@@ -28,6 +31,7 @@ func TestLoadRefuses(t *testing.T) {
 		"proxy that is no IP":   {"FUHUA_TRUSTED_PROXIES": "10.0.0.1,proxy.example"},
 		"token lifetime 7 days": {"FUHUA_TOKEN_TTL": "168h"},
 		"demo size negative":    {"FUHUA_DEMO_SIZE": "-1"},
+		"sqlite sync off":       {"FUHUA_SQLITE_SYNC": "off"},
 	} {
 		if _, err := Load(env(m)); err == nil {
 			t.Errorf("%s: accepted", name)

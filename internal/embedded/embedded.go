@@ -22,9 +22,34 @@ type Server struct {
 	done   chan struct{}
 }
 
+// Options tune the embedded server; the zero value is the default.
+type Options struct {
+	// FullSync makes SQLite sync its log to disk at every commit
+	// (FUHUA_SQLITE_SYNC=full) instead of at checkpoints.
+	//
+	// FerretDB keeps SQLite in WAL mode, where full syncs at every commit —
+	// each of the inserts of one profile write. The default (normal) syncs at
+	// checkpoints: a commit survives the fuhua process being killed (the
+	// operating system has it), and the database stays consistent, but
+	// commits of the last moments before a power cut or a kernel crash may be
+	// lost. That is the guarantee MongoDB gives by default (a write
+	// acknowledged with w:1 reaches its journal within 100 ms). Measured
+	// through the store on a 20k-profile database: 400 single creates in
+	// 6.1 s with full, 3.0 s with normal (BENCHMARKS.md).
+	FullSync bool
+}
+
 // Start runs FerretDB on 127.0.0.1 on a free port, keeping its data under dir.
 // Its logger stays at error level: at info it logs every connection.
-func Start(dir string) (*Server, error) {
+func Start(dir string, opts ...Options) (*Server, error) {
+	var o Options
+	for _, x := range opts {
+		o = x
+	}
+	sync := "normal"
+	if o.FullSync {
+		sync = "full"
+	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("embedded database: %w", err)
 	}
@@ -36,7 +61,7 @@ func Start(dir string) (*Server, error) {
 	f, err := ferretdb.New(&ferretdb.Config{
 		Listener:  ferretdb.ListenerConfig{TCP: "127.0.0.1:0"},
 		Handler:   "sqlite",
-		SQLiteURL: "file:" + abs + "/?_pragma=synchronous(" + syncMode() + ")",
+		SQLiteURL: "file:" + abs + "/?_pragma=synchronous(" + sync + ")",
 		Logger:    log,
 	})
 	if err != nil {
@@ -51,25 +76,6 @@ func Start(dir string) (*Server, error) {
 	// MongoDBURI needs the listener up; it is bound inside New, so this is immediate.
 	s.uri = f.MongoDBURI()
 	return s, nil
-}
-
-// syncMode is SQLite's synchronous setting: normal unless FUHUA_SQLITE_SYNC says
-// full.
-//
-// FerretDB keeps SQLite in WAL mode, where the default (full) syncs the log to
-// disk at every commit — each of the five inserts of one profile write.
-// Normal syncs it at checkpoints: a commit survives the fuhua process being
-// killed (the operating system has it), and the database stays consistent,
-// but commits of the last moments before a power cut or a kernel crash may
-// be lost. That is the guarantee MongoDB gives by default (a write
-// acknowledged with w:1 reaches its journal within 100 ms). Measured on a
-// 20k-profile database: 400 single creates in 6.1 s with full, 3.0 s with
-// normal (BENCHMARKS.md).
-func syncMode() string {
-	if v := os.Getenv("FUHUA_SQLITE_SYNC"); v == "full" || v == "FULL" {
-		return "full"
-	}
-	return "normal"
 }
 
 // URI is the mongodb:// address clients connect to.

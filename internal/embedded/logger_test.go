@@ -34,12 +34,3 @@ func TestQuietHandlerFormatsOnlyWhatItWrites(t *testing.T) {
 		}
 	}
 }
-
-func TestSyncMode(t *testing.T) {
-	for v, want := range map[string]string{"": "normal", "normal": "normal", "full": "full", "FULL": "full", "off": "normal"} {
-		t.Setenv("FUHUA_SQLITE_SYNC", v)
-		if got := syncMode(); got != want {
-			t.Errorf("FUHUA_SQLITE_SYNC=%q: %q, want %q", v, got, want)
-		}
-	}
-}
