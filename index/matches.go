@@ -109,7 +109,9 @@ func (ix *Index) Match(ctx context.Context, from *profile.Profile, target profil
 }
 
 // scoreBuf is a zeroed slice of n pre-scores from scorePool, to be put back
-// when done: a match at 100k would otherwise allocate 800 KB for it.
+// zeroed when done: a match at 100k would otherwise allocate (or clear) 800 KB
+// for it. Every buffer in the pool is zero over its whole capacity, so the
+// caller zeroes only the entries it wrote.
 func (ix *Index) scoreBuf(n int) *[]float64 {
 	b, _ := ix.scorePool.Get().(*[]float64)
 	if b == nil || cap(*b) < n {
@@ -117,7 +119,6 @@ func (ix *Index) scoreBuf(n int) *[]float64 {
 		return &s
 	}
 	*b = (*b)[:n]
-	clear(*b)
 	return b
 }
 
@@ -146,13 +147,24 @@ func (ix *Index) candidates(fromP match.Prepared, target profile.Kind, o MatchOp
 		if from.Kind == profile.Investor {
 			m.investorConstraints(from, set)
 		}
+		if from.Kind == profile.Startup && target == profile.Investor {
+			m.startupConstraints(from, set)
+		}
 		clauses := soft.bitsets(m)
 		// Candidates in no clause score 0 and only fill a pool the others left
 		// short, so they are visited last and only then: for deal flow that
 		// skips most of the 40k startups at 100k.
 		scored := make(bitset, len(set))
 		for _, cl := range clauses {
-			scored.or(cl.set)
+			if cl.set != nil {
+				scored.or(cl.set)
+				continue
+			}
+			for _, s := range cl.list {
+				if w := int(s >> 6); w < len(scored) {
+					scored[w] |= 1 << (s & 63)
+				}
+			}
 		}
 		scored.and(set)
 		rest := slices.Clone(set)
@@ -161,10 +173,23 @@ func (ix *Index) candidates(fromP match.Prepared, target profile.Kind, o MatchOp
 		// clause's set, not clause by clause per candidate: work in proportion
 		// to the memberships, not to candidates × clauses (40k startups × a
 		// few dozen clauses for an investor's deal flow). The order of the
-		// additions per candidate is the same, so are the sums.
+		// additions per candidate is the same, so are the sums. Only the
+		// scored candidates' entries are written, and they are zeroed again
+		// before the buffer goes back to the pool.
 		scores := ix.scoreBuf(len(m.recs))
-		defer ix.scorePool.Put(scores)
+		defer func() {
+			scored.each(func(s uint32) { (*scores)[s] = 0 })
+			ix.scorePool.Put(scores)
+		}()
 		for _, cl := range clauses {
+			if cl.set == nil {
+				for _, s := range cl.list {
+					if scored.has(s) {
+						(*scores)[s] += cl.weight
+					}
+				}
+				continue
+			}
 			for i := range min(len(cl.set), len(scored)) {
 				for w := cl.set[i] & scored[i]; w != 0; w &= w - 1 {
 					(*scores)[i<<6+bits.TrailingZeros64(w)] += cl.weight
@@ -227,8 +252,11 @@ type softText struct {
 }
 
 // softClause is one weighted set of records: a candidate in it earns weight.
+// A keyword's set is a bitset; a term's is its posting list (ascending slots),
+// used as it is rather than turned into a bitset of every slot per request.
 type softClause struct {
 	set    bitset
+	list   []uint32
 	weight float64
 }
 
@@ -238,15 +266,8 @@ func (q soft) bitsets(m *memIndex) []softClause {
 	var out []softClause
 	for _, k := range q.kw {
 		if b := m.kw[k.field][k.value]; b != nil {
-			out = append(out, softClause{b, k.weight})
+			out = append(out, softClause{set: b, weight: k.weight})
 		}
-	}
-	fromList := func(l []uint32) bitset {
-		var b bitset
-		for _, s := range l {
-			b.set(s)
-		}
-		return b
 	}
 	for _, t := range q.texts {
 		if t.all {
@@ -254,14 +275,14 @@ func (q soft) bitsets(m *memIndex) []softClause {
 			for _, term := range t.terms {
 				lists = append(lists, m.postings[postingKey(t.field, term)])
 			}
-			if b := fromList(intersect(lists)); b != nil {
-				out = append(out, softClause{b, t.weight})
+			if l := intersect(lists); len(l) > 0 {
+				out = append(out, softClause{list: l, weight: t.weight})
 			}
 			continue
 		}
 		for _, term := range t.terms {
-			if b := fromList(m.postings[postingKey(t.field, term)]); b != nil {
-				out = append(out, softClause{b, t.weight / float64(len(t.terms))})
+			if l := m.postings[postingKey(t.field, term)]; len(l) > 0 {
+				out = append(out, softClause{list: l, weight: t.weight / float64(len(t.terms))})
 			}
 		}
 	}
@@ -343,5 +364,36 @@ func (m *memIndex) investorConstraints(inv *profile.Profile, set bitset) {
 	}
 	if len(inv.Instruments) > 0 {
 		allowed(fFundingKinds, inv.Instruments, true) // one seeking no kind in particular passes
+	}
+}
+
+// startupConstraints removes from set the investors whose stages, regions or
+// instruments exclude the startup s (match.Exclude's ExcludeStage,
+// ExcludeRegion and ExcludeInstrument seen from the startup's side), as
+// investorConstraints does for deal flow. Exclude still decides (tickets are
+// checked only there).
+func (m *memIndex) startupConstraints(s *profile.Profile, set bitset) {
+	allowed := func(field string, values []string) {
+		ok := slices.Clone(m.kw[field][none]) // an investor naming none takes every value
+		if len(ok) < len(set) {
+			ok = append(ok, make(bitset, len(set)-len(ok))...)
+		}
+		for _, v := range values {
+			ok.or(m.kw[field][v])
+		}
+		set.and(ok)
+	}
+	if s.Stage != "" {
+		allowed(fStages, []string{s.Stage})
+	}
+	// An investor naming regions takes only a startup in one of them; one
+	// without a district is in none.
+	if s.District != "" {
+		allowed(fRegions, []string{s.District})
+	} else {
+		allowed(fRegions, nil)
+	}
+	if s.Needs != nil && len(s.Needs.FundingKinds) > 0 {
+		allowed(fInstruments, s.Needs.FundingKinds)
 	}
 }

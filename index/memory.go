@@ -40,7 +40,8 @@ var textFieldNames = [nText]string{tName: fName, tTags: fTags, tTopics: fTopics,
 
 // Keyword fields kept as bitsets: the five facets plus what pre-scoring and an
 // investor's hard constraints read.
-var memKeywordFields = []string{fKind, fChainAll, fSegAll, fDistrict, fStage, fType, fServices, fNeedServices, fHomeDistrict, fFundingKinds}
+var memKeywordFields = []string{fKind, fChainAll, fSegAll, fDistrict, fStage, fType, fServices, fNeedServices, fHomeDistrict, fFundingKinds,
+	fStages, fRegions, fInstruments}
 
 // record is one indexed profile as the memory side needs it. It is never changed
 // after it is built, so readers may keep it after releasing the lock. It holds

@@ -281,3 +281,78 @@ func TestInvestorConstraintsOnlyRemoveExcluded(t *testing.T) {
 		t.Error("no startup removed: the test data exercises nothing")
 	}
 }
+
+// TestStartupConstraintsOnlyRemoveExcluded: the bitsets that narrow a
+// startup's investors remove only investors match.Exclude excludes for it, and
+// keep every investor it keeps but for its ticket.
+func TestStartupConstraintsOnlyRemoveExcluded(t *testing.T) {
+	ps := genProfiles(480, 12)
+	// Investors open to every stage, region or instrument, and startups
+	// without a stage, a district or funding kinds.
+	var extra []*profile.Profile
+	for i, clear := range []func(*profile.Profile){
+		func(p *profile.Profile) { p.Stages = nil },
+		func(p *profile.Profile) { p.Regions = nil },
+		func(p *profile.Profile) { p.Instruments = nil },
+		func(p *profile.Profile) { p.Stage = "" },
+		func(p *profile.Profile) { p.District = "" },
+		func(p *profile.Profile) { p.Needs.FundingKinds = nil },
+		func(p *profile.Profile) { p.Needs = nil },
+	} {
+		for j, p := range ps[:80] {
+			if p.Kind != profile.Startup && p.Kind != profile.Investor || p.Kind == profile.Startup && i < 3 || p.Kind == profile.Investor && i >= 3 {
+				continue
+			}
+			q := *p
+			q.ID = fmt.Sprintf("%s-x%d-%d", p.Kind, i, j)
+			if p.Needs != nil {
+				n := *p.Needs
+				q.Needs = &n
+			}
+			clear(&q)
+			extra = append(extra, &q)
+		}
+	}
+	ps = append(ps, extra...)
+	ix, _, _ := build(t, ps)
+	env := match.Env{Lex: ix.lex, Accepted: map[string]int{}}
+	removed, kept := 0, 0
+	ix.memory(func(m *memIndex) {
+		for _, s := range ps {
+			if s.Kind != profile.Startup {
+				continue
+			}
+			set := m.filter([][2]string{{fKind, string(profile.Investor)}}, nil)
+			m.startupConstraints(s, set)
+			// Exclude names the first rule that fails and tickets come first:
+			// the same startup seeking no amount shows the others.
+			noTicket := *s
+			if s.Needs != nil {
+				n := *s.Needs
+				n.FundingWan = 0
+				noTicket.Needs = &n
+			}
+			for id, slot := range m.slot {
+				r := m.recs[slot]
+				if r.p.Kind != profile.Investor {
+					continue
+				}
+				why := match.Exclude(&noTicket, r.p, env)
+				switch {
+				case !set.has(slot) && why == "":
+					t.Errorf("%s: %s removed but not excluded by its stages, regions or instruments (%q)", s.ID, id, why)
+				case !set.has(slot):
+					removed++
+				case why == "":
+					kept++
+				}
+				if set.has(slot) && (why == match.ExcludeStage || why == match.ExcludeRegion || why == match.ExcludeInstrument) {
+					t.Errorf("%s: %s kept but excluded (%s)", s.ID, id, why)
+				}
+			}
+		}
+	})
+	if removed == 0 || kept == 0 {
+		t.Errorf("removed %d, kept %d: the test data exercises only one side", removed, kept)
+	}
+}
