@@ -133,7 +133,10 @@ func poolSize(limit int) int { return min(60+3*limit, 400) }
 func (ix *Index) candidates(fromP match.Prepared, target profile.Kind, o MatchOptions) []match.Prepared {
 	from := fromP.Profile()
 	soft := ix.softTerms(from, fromP.Reading(), target)
-	env := match.Env{Lex: ix.lex, Accepted: map[string]int{}} // capacity ≥ 1; accepted counts come later
+	// The pair's hard rules (capacity ≥ 1 here; accepted counts come later).
+	// The memory copy holds no archived profile, and from's own entry is
+	// known by its slot, so what is left of match.Exclude is these rules.
+	rules := match.Rules(from, target, match.Env{Lex: ix.lex, Accepted: map[string]int{}})
 	type cand struct {
 		r     *record
 		score float64
@@ -144,6 +147,9 @@ func (ix *Index) candidates(fromP match.Prepared, target profile.Kind, o MatchOp
 	pool := make([]cand, 0, k)
 	ix.memory(func(m *memIndex) {
 		set := m.filter([][2]string{{fKind, string(target)}, {fChainAll, o.Chain}, {fStage, o.Stage}, {fDistrict, o.District}}, nil)
+		if s, ok := m.slot[from.ID]; ok {
+			set.clear(s)
+		}
 		if from.Kind == profile.Investor {
 			m.investorConstraints(from, set)
 		}
@@ -205,7 +211,7 @@ func (ix *Index) candidates(fromP match.Prepared, target profile.Kind, o MatchOp
 			}
 			r := m.recs[s]
 			c := cand{r, score}
-			if r == nil || len(pool) == k && !above(pool[0], c) || match.Exclude(from, r.p, env) != "" {
+			if r == nil || len(pool) == k && !above(pool[0], c) || rules != nil && rules(r.p) != "" {
 				return
 			}
 			if len(pool) < k {

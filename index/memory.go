@@ -201,10 +201,15 @@ func deriveKeywords(r *record) derived {
 	return derived{r: r, kw: keywordValues(r.p, r.prep.Reading())}
 }
 
-// insert adds or replaces the record d was derived from.
+// insert adds or replaces the record d was derived from. An archived profile
+// is only removed: it is never a candidate, and match relies on the memory copy
+// holding none.
 func (m *memIndex) insert(d derived) {
 	r := d.r
 	m.del(r.id)
+	if r.p.Archived {
+		return
+	}
 	s := uint32(len(m.recs))
 	m.recs = append(m.recs, r)
 	m.slot[r.id] = s

@@ -116,32 +116,7 @@ func Exclude(from, cand *profile.Profile, env Env) string {
 	case !Allowed(from.Kind, cand.Kind):
 		return ExcludePair
 	}
-	s, o := pair(from, cand)
-	switch o.Kind {
-	case profile.Investor:
-		var need float64
-		var kinds []string
-		if s.Needs != nil {
-			need, kinds = s.Needs.FundingWan, s.Needs.FundingKinds
-		}
-		if need > 0 && (need < o.TicketMinWan || (o.TicketMaxWan > 0 && need > o.TicketMaxWan)) {
-			return ExcludeTicket
-		}
-		if len(kinds) > 0 && len(o.Instruments) > 0 && !intersects(kinds, o.Instruments) {
-			return ExcludeInstrument
-		}
-		if s.Stage != "" && len(o.Stages) > 0 && !contains(o.Stages, s.Stage) {
-			return ExcludeStage
-		}
-		if len(o.Regions) > 0 && !contains(o.Regions, s.District) {
-			return ExcludeRegion
-		}
-	case profile.Mentor:
-		if o == cand && env.FreeCapacity(o) == 0 {
-			return ExcludeCapacity
-		}
-	}
-	return ""
+	return rule(from, cand, env)
 }
 
 // Rank removes the candidates a hard constraint excludes, scores the rest, drops
