@@ -135,23 +135,41 @@ func cosine(a, b []uint64) float64 {
 	return float64(n) / math.Sqrt(float64(len(a))*float64(len(b)))
 }
 
+// score scores cand for from with its reasons written.
 func score(from, cand *prepared, env Env) Item {
+	parts := scoreParts(from, cand, env, true)
+	return finish(cand, parts[:])
+}
+
+// scoreOnly is score's Score without writing a reason: what ordering needs.
+func scoreOnly(from, cand *prepared, env Env) int {
+	parts := scoreParts(from, cand, env, false)
+	return total(parts[:])
+}
+
+// nParts is how many criteria scoreParts weighs.
+const nParts = 10
+
+// scoreParts weighs every criterion for the pair. The fractions do not depend
+// on explain; with explain false no part writes its sentences (zh and en stay
+// empty), which is most of what scoring a candidate allocates.
+func scoreParts(from, cand *prepared, env Env, explain bool) [nParts]part {
 	s, o := from, cand
 	if from.p.Kind != profile.Startup {
 		s, o = cand, from
 	}
 	w := weights[o.p.Kind]
-	parts := []part{
-		chainPart(s, o, env.Lex),
-		stagePart(s.p, o.p),
-		ticketPart(s.p, o.p),
-		instrumentPart(s, o),
-		topicsPart(s, o, env.Lex),
-		servicesPart(s, o),
-		placePart(s.p, o.p, env.Lex),
-		hostPart(s, o, env.Lex),
-		hardTechPart(s, o, env.Lex),
-		textPart(s, o),
+	parts := [nParts]part{
+		chainPart(s, o, env.Lex, explain),
+		stagePart(s.p, o.p, explain),
+		ticketPart(s.p, o.p, explain),
+		instrumentPart(s, o, explain),
+		topicsPart(s, o, env.Lex, explain),
+		servicesPart(s, o, explain),
+		placePart(s.p, o.p, env.Lex, explain),
+		hostPart(s, o, env.Lex, explain),
+		hardTechPart(s, o, env.Lex, explain),
+		textPart(s, o, explain),
 	}
 	for i := range parts {
 		parts[i].max = w[parts[i].code]
@@ -191,7 +209,7 @@ func score(from, cand *prepared, env Env) Item {
 			}
 		}
 	}
-	return finish(cand, parts)
+	return parts
 }
 
 // Gating: how much of the other criteria a specialised side keeps with no
@@ -220,7 +238,7 @@ var instrumentEN = map[string]string{"equity": "equity", "debt": "loans", "grant
 // instrumentPart earns when an investor offers the kinds of money the startup
 // seeks, declared or read from its prose. A startup that needs its research
 // turned into a business (成果转化) is served by grants too.
-func instrumentPart(s, o *prepared) part {
+func instrumentPart(s, o *prepared, explain bool) part {
 	p := part{code: ReasonInstrument}
 	if o.p.Kind != profile.Investor || len(o.p.Instruments) == 0 {
 		return p
@@ -240,6 +258,7 @@ func instrumentPart(s, o *prepared) part {
 	}
 	sort.Strings(kinds)
 	total, got := 0.0, 0.0
+	hits := 0
 	var zh, en []string
 	var ev []sideEvidence
 	for _, k := range kinds {
@@ -247,21 +266,27 @@ func instrumentPart(s, o *prepared) part {
 		total += e.Weight
 		if contains(o.p.Instruments, k) {
 			got += e.Weight
-			zh = append(zh, instrumentZH[k])
-			en = append(en, instrumentEN[k])
-			ev = append(ev, sideEvidence{profile.Startup, e})
+			hits++
+			if explain {
+				zh = append(zh, instrumentZH[k])
+				en = append(en, instrumentEN[k])
+				ev = append(ev, sideEvidence{profile.Startup, e})
+			}
 		}
 	}
-	if len(zh) == 0 || total == 0 {
+	if hits == 0 || total == 0 {
 		return p
 	}
 	p.frac = got / total
+	if !explain {
+		return p
+	}
 	p.zh, p.en = because("提供企业需要的"+strings.Join(zh, "、"), "Offers the "+joinEN(en)+" the startup seeks", ev...)
 	return p
 }
 
-func chainPart(s, o *prepared, lex *Lexicon) part {
-	return lex.relate(s, o)
+func chainPart(s, o *prepared, lex *Lexicon, explain bool) part {
+	return lex.relate(s, o, explain)
 }
 
 var stageEN = map[string]string{"idea": "idea", "seed": "seed", "angel": "angel", "pre_a": "pre-A",
@@ -283,7 +308,7 @@ var carrierEN = map[string]string{"maker_space": "A maker space", "incubator": "
 	"accelerator": "An accelerator", "university_park": "A university science park",
 	"industrial_park": "An industrial park", "finance_station": "A finance service station", "virtual": "A virtual incubator"}
 
-func stagePart(s, o *profile.Profile) part {
+func stagePart(s, o *profile.Profile, explain bool) part {
 	p := part{code: ReasonStage}
 	switch o.Kind {
 	case profile.Investor:
@@ -296,6 +321,9 @@ func stagePart(s, o *profile.Profile) part {
 		}
 		if contains(o.Stages, s.Stage) {
 			p.frac = 1
+			if !explain {
+				return p
+			}
 			p.zh = "投资阶段涵盖企业所处的" + profile.Stages.ZH(s.Stage) + "阶段"
 			p.en = "Invests at the startup's stage (" + stageEN[s.Stage] + ")"
 		}
@@ -311,6 +339,9 @@ func stagePart(s, o *profile.Profile) part {
 		}
 		if i := slices.Index(carrierFit[s.Stage], o.Type); s.Stage != "" && i >= 0 {
 			p.frac = []float64{1, 0.8, 0.6, 0.6}[min(i, 3)]
+			if !explain {
+				return p
+			}
 			p.zh = profile.CarrierTypes.ZH(o.Type) + "适合处于" + profile.Stages.ZH(s.Stage) + "阶段的企业"
 			p.en = carrierEN[o.Type] + " suits a startup at the " + stageEN[s.Stage] + " stage"
 		}
@@ -329,12 +360,21 @@ func wanEN(wan float64) string {
 	return "CNY " + strconv.FormatFloat(wan*10, 'f', -1, 64) + "k"
 }
 
-func ticketPart(s, o *profile.Profile) part {
+func ticketPart(s, o *profile.Profile, explain bool) part {
 	p := part{code: ReasonTicket}
 	if o.Kind != profile.Investor || s.Needs == nil || s.Needs.FundingWan <= 0 {
 		return p
 	}
 	lo, hi, need := o.TicketMinWan, o.TicketMaxWan, s.Needs.FundingWan
+	if !explain {
+		switch {
+		case lo > 0 && hi > 0:
+			p.frac = 1
+		case hi > 0 || lo > 0:
+			p.frac = 0.7
+		}
+		return p
+	}
 	var rzh, ren string
 	switch {
 	case lo > 0 && hi > 0:
@@ -356,7 +396,7 @@ func ticketPart(s, o *profile.Profile) part {
 // topicsPart earns what a mentor covers of what the startup asked for: the
 // topics it wrote (matched as words) and those read from its prose (matched as
 // topic codes against the mentor's topics and summary).
-func topicsPart(s, o *prepared, lex *Lexicon) part {
+func topicsPart(s, o *prepared, lex *Lexicon, explain bool) part {
 	p := part{code: ReasonTopics}
 	if o.p.Kind != profile.Mentor {
 		return p
@@ -366,6 +406,7 @@ func topicsPart(s, o *prepared, lex *Lexicon) part {
 		asked = s.p.Needs.Mentoring
 	}
 	var hit []string
+	hits := 0
 	var ev []sideEvidence
 	covered := map[string]bool{}
 	total := 0.0
@@ -379,18 +420,17 @@ func topicsPart(s, o *prepared, lex *Lexicon) part {
 		for _, t := range o.p.Topics {
 			tl := strings.ToLower(strings.TrimSpace(t))
 			if tl != "" && (strings.Contains(tl, n) || strings.Contains(n, tl)) {
-				hit = append(hit, need)
+				hits++
+				if explain {
+					hit = append(hit, need)
+				}
 				got++
 				lex.tm.needs.each(need, func(_ int, ph *phrase) { covered[ph.code] = true })
 				break
 			}
 		}
 	}
-	codes := make([]string, 0, len(s.r.Topics))
-	for c := range s.r.Topics {
-		codes = append(codes, c)
-	}
-	sort.Strings(codes)
+	codes := sortedKeys(s.r.Topics, make([]string, 0, 8))
 	for _, c := range codes {
 		es := s.r.Topics[c]
 		if covered[c] {
@@ -402,15 +442,21 @@ func topicsPart(s, o *prepared, lex *Lexicon) part {
 		total += es.Weight
 		if eo, found := o.r.Topics[c]; found {
 			got += es.Weight
-			zh, _ := lex.TopicNames(c)
-			hit = append(hit, zh)
-			ev = append(ev, sideEvidence{profile.Startup, es}, sideEvidence{profile.Mentor, eo})
+			hits++
+			if explain {
+				zh, _ := lex.TopicNames(c)
+				hit = append(hit, zh)
+				ev = append(ev, sideEvidence{profile.Startup, es}, sideEvidence{profile.Mentor, eo})
+			}
 		}
 	}
-	if len(hit) == 0 || total == 0 {
+	if hits == 0 || total == 0 {
 		return p
 	}
 	p.frac = got / total
+	if !explain {
+		return p
+	}
 	p.zh, p.en = because("导师擅长企业需要的"+strings.Join(hit, "、"),
 		"The mentor covers what the startup asked for: "+strings.Join(hit, ", "), ev...)
 	return p
@@ -422,14 +468,11 @@ var serviceEN = map[string]string{"law": "legal", "accounting": "accounting", "i
 // servicesPart earns the share of a startup's service needs, declared or read
 // from its prose, that the other side offers; a carrier's space counts for a
 // startup that needs space.
-func servicesPart(s, o *prepared) part {
+func servicesPart(s, o *prepared, explain bool) part {
 	p := part{code: ReasonServices}
-	codes := make([]string, 0, len(s.r.Services))
-	for c := range s.r.Services {
-		codes = append(codes, c)
-	}
-	sort.Strings(codes)
+	codes := sortedKeys(s.r.Services, make([]string, 0, 8))
 	total, got := 0.0, 0.0
+	hits := 0
 	var zh, en []string
 	var ev []sideEvidence
 	for _, need := range codes {
@@ -437,24 +480,33 @@ func servicesPart(s, o *prepared) part {
 		total += es.Weight
 		if eo, found := o.r.Services[need]; found {
 			got += es.Weight
-			zh = append(zh, profile.NeedServices.ZH(need))
-			en = append(en, serviceEN[need])
-			ev = append(ev, sideEvidence{profile.Startup, es}, sideEvidence{o.p.Kind, eo})
+			hits++
+			if explain {
+				zh = append(zh, profile.NeedServices.ZH(need))
+				en = append(en, serviceEN[need])
+				ev = append(ev, sideEvidence{profile.Startup, es}, sideEvidence{o.p.Kind, eo})
+			}
 		}
 	}
 	if sp := s.r.Space; sp != nil && o.p.Kind == profile.Carrier {
 		total += sp.Weight
 		if offersSpace[o.p.Type] {
 			got += sp.Weight
-			zh = append(zh, "场地")
-			en = append(en, "space")
-			ev = append(ev, sideEvidence{profile.Startup, *sp})
+			hits++
+			if explain {
+				zh = append(zh, "场地")
+				en = append(en, "space")
+				ev = append(ev, sideEvidence{profile.Startup, *sp})
+			}
 		}
 	}
-	if len(zh) == 0 || total == 0 {
+	if hits == 0 || total == 0 {
 		return p
 	}
 	p.frac = got / total
+	if !explain {
+		return p
+	}
 	p.zh, p.en = because("提供企业需要的"+strings.Join(zh, "、")+"服务",
 		"Offers the "+joinEN(en)+" services the startup needs", ev...)
 	return p
@@ -466,15 +518,18 @@ var offersSpace = map[string]bool{"maker_space": true, "incubator": true, "accel
 
 // hostPart earns when an enclave's host city is strong in the startup's
 // segments or chains, as seed/hosts.json records it.
-func hostPart(s, o *prepared, lex *Lexicon) part {
+func hostPart(s, o *prepared, lex *Lexicon, explain bool) part {
 	p := part{code: ReasonHost}
 	if o.p.Kind != profile.Enclave || o.p.HostCity == "" {
 		return p
 	}
 	for _, c := range s.r.SegmentList() {
 		if lex.HostStrong(o.p.HostCity, c) && s.r.Segments[c].Weight > wContext {
-			sg := lex.Segment(c)
 			p.frac = 1
+			if !explain {
+				return p
+			}
+			sg := lex.Segment(c)
 			p.zh = o.p.HostCity + "在" + sg.ZH + "环节有产业和人才优势，适合在此孵化"
 			p.en = o.p.HostCity + " is strong in " + sg.EN + ", a good place to incubate the project"
 			return p
@@ -482,8 +537,11 @@ func hostPart(s, o *prepared, lex *Lexicon) part {
 	}
 	for _, c := range s.r.Members() {
 		if lex.HostStrong(o.p.HostCity, c) {
-			zh, en := lex.ChainNames(c)
 			p.frac = 0.7
+			if !explain {
+				return p
+			}
+			zh, en := lex.ChainNames(c)
 			p.zh = o.p.HostCity + "在" + zh + "产业有优势，适合在此孵化"
 			p.en = o.p.HostCity + " is strong in " + en + ", a good place to incubate the project"
 			return p
@@ -492,8 +550,26 @@ func hostPart(s, o *prepared, lex *Lexicon) part {
 	return p
 }
 
-func placePart(s, o *profile.Profile, lex *Lexicon) part {
+func placePart(s, o *profile.Profile, lex *Lexicon, explain bool) part {
 	p := part{code: ReasonPlace}
+	if !explain {
+		switch {
+		case o.Kind == profile.Enclave:
+			if s.District != "" && o.HomeDistrict == s.District {
+				p.frac += 0.7
+			}
+			if o.HostCity != "" && s.City != "" && o.HostCity == s.City {
+				p.frac += 0.3
+			}
+		case s.District != "" && o.District == s.District:
+			p.frac = 1
+		case o.Kind == profile.Investor && s.District != "" && contains(o.Regions, s.District):
+			p.frac = 0.8
+		case o.Kind == profile.Mentor && o.Remote:
+			p.frac = 0.6
+		}
+		return p
+	}
 	dzh, den := lex.DistrictNames(s.District)
 	switch {
 	case o.Kind == profile.Enclave:
@@ -526,13 +602,16 @@ func placePart(s, o *profile.Profile, lex *Lexicon) part {
 	return p
 }
 
-func hardTechPart(s, o *prepared, lex *Lexicon) part {
+func hardTechPart(s, o *prepared, lex *Lexicon, explain bool) part {
 	p := part{code: ReasonHardTech}
 	if o.p.Kind != profile.Investor || !o.p.HardTech {
 		return p
 	}
 	if n := s.p.Patents; n > 0 {
 		p.frac = 1
+		if !explain {
+			return p
+		}
 		p.zh = fmt.Sprintf("投资机构偏好硬科技，企业拥有 %d 项一类知识产权", n)
 		p.en = fmt.Sprintf("The investor favours hard tech, and the startup holds %d class-I IP rights (invention patents and the like)", n)
 		return p
@@ -540,6 +619,10 @@ func hardTechPart(s, o *prepared, lex *Lexicon) part {
 	var codes []string
 	for c := range s.chains {
 		if hardTech[c] {
+			if !explain {
+				p.frac = 0.7
+				return p
+			}
 			codes = append(codes, c)
 		}
 	}
@@ -554,20 +637,27 @@ func hardTechPart(s, o *prepared, lex *Lexicon) part {
 	return p
 }
 
-func textPart(s, o *prepared) part {
+func textPart(s, o *prepared, explain bool) part {
 	p := part{code: ReasonText}
 	var shared []string
+	nShared := 0
 	for k, t := range s.tags {
 		if _, ok := o.tags[k]; ok {
-			shared = append(shared, t)
+			nShared++
+			if explain {
+				shared = append(shared, t)
+			}
 		}
 	}
-	sort.Strings(shared)
 	cos := cosine(s.grams, o.grams)
-	if cos < 0.05 && len(shared) == 0 {
+	if cos < 0.05 && nShared == 0 {
 		return p
 	}
-	p.frac = math.Min(1, 2*cos+0.2*float64(len(shared)))
+	p.frac = math.Min(1, 2*cos+0.2*float64(nShared))
+	if !explain {
+		return p
+	}
+	sort.Strings(shared)
 	if len(shared) > 0 {
 		if len(shared) > 3 {
 			shared = shared[:3]
@@ -580,6 +670,16 @@ func textPart(s, o *prepared) part {
 	p.zh = fmt.Sprintf("双方简介内容相近（相似度 %d%%）", pct)
 	p.en = fmt.Sprintf("Their descriptions are alike (%d%% similar)", pct)
 	return p
+}
+
+// sortedKeys appends m's keys to buf and sorts them. A caller passes a small
+// buffer that stays on its stack for the few needs a profile has.
+func sortedKeys(m map[string]Evidence, buf []string) []string {
+	for k := range m {
+		buf = append(buf, k)
+	}
+	slices.Sort(buf)
+	return buf
 }
 
 // joinEN joins words as English prose: "a", "a and b", "a, b and c".
