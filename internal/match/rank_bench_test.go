@@ -5,6 +5,7 @@ import (
 	"runtime"
 	"testing"
 
+	"fuhua/index/indextest"
 	"fuhua/internal/profile"
 	"fuhua/seed"
 )
@@ -68,24 +69,31 @@ func BenchmarkRankFrom(b *testing.B) {
 }
 
 // BenchmarkPrepareHeap reports the live heap a prepared profile holds: it
-// prepares 20,000 demo profiles and measures the heap after a collection
-// before and after, the profiles themselves already allocated.
+// prepares 20,000 profiles (seed's demo prose, and the index's generated
+// profiles) and measures the heap after a collection before and after, the
+// profiles themselves already allocated.
 func BenchmarkPrepareHeap(b *testing.B) {
 	lex := testLex()
-	ps := demoProfiles(20000)
-	var perProfile float64
-	for b.Loop() {
-		var before, after runtime.MemStats
-		runtime.GC()
-		runtime.ReadMemStats(&before)
-		kept := make([]Prepared, len(ps))
-		for i, p := range ps {
-			kept[i] = Prepare(p, lex)
-		}
-		runtime.GC()
-		runtime.ReadMemStats(&after)
-		perProfile = float64(after.HeapAlloc-before.HeapAlloc) / float64(len(kept))
-		runtime.KeepAlive(kept)
+	for _, g := range []struct {
+		name string
+		ps   []*profile.Profile
+	}{{"demo", demoProfiles(20000)}, {"indextest", indextest.Profiles(20000, 1)}} {
+		b.Run(g.name, func(b *testing.B) {
+			var perProfile float64
+			for b.Loop() {
+				var before, after runtime.MemStats
+				runtime.GC()
+				runtime.ReadMemStats(&before)
+				kept := make([]Prepared, len(g.ps))
+				for i, p := range g.ps {
+					kept[i] = Prepare(p, lex)
+				}
+				runtime.GC()
+				runtime.ReadMemStats(&after)
+				perProfile = float64(after.HeapAlloc-before.HeapAlloc) / float64(len(kept))
+				runtime.KeepAlive(kept)
+			}
+			b.ReportMetric(perProfile, "B/profile")
+		})
 	}
-	b.ReportMetric(perProfile, "B/profile")
 }

@@ -33,33 +33,57 @@ var hardTech = map[string]bool{
 	"low_altitude": true, "display": true, "pcb": true, "nev": true, "computing": true,
 }
 
-// prepared is a profile with what scoring derives from it computed once.
+// prepared is a profile with what scoring derives from it computed once. The
+// index keeps one for every profile, so it holds no more than scoring reads.
 type prepared struct {
-	p      *profile.Profile
-	chains map[string]string // code → "" if declared, else the keyword found
-	r      *Reading
-	grams  []uint64          // sorted hashes of the text's units (see grams)
-	tags   map[string]string // lower-cased → as written
+	p     *profile.Profile
+	r     *Reading
+	grams []uint64 // sorted hashes of the text's units (see grams)
+	tags  []tag    // the tags and topics, one per lower-cased form, sorted by it
 }
 
+// tag is one of a profile's tags or topics: lower-cased and trimmed (low), and
+// as written (orig). When several are the same lower-cased, the last written
+// is kept.
+type tag struct{ low, orig string }
+
 func prepare(p *profile.Profile, lex *Lexicon) *prepared {
-	r := lex.Read(p)
-	chains := make(map[string]string, len(r.Chains))
-	for c, e := range r.Chains {
-		chains[c] = e.Word
-	}
-	q := &prepared{p: p, chains: chains, r: r, tags: map[string]string{}}
+	q := &prepared{p: p, r: lex.Read(p)}
 	var b strings.Builder
 	b.WriteString(p.Summary)
-	for _, t := range append(append([]string(nil), p.Tags...), p.Topics...) {
-		b.WriteString(" ")
-		b.WriteString(t)
-		if k := strings.ToLower(strings.TrimSpace(t)); k != "" {
-			q.tags[k] = t
+	var tags []tag
+	for _, list := range [2][]string{p.Tags, p.Topics} {
+		for _, t := range list {
+			b.WriteString(" ")
+			b.WriteString(t)
+			if k := strings.ToLower(strings.TrimSpace(t)); k != "" {
+				tags = append(tags, tag{k, t})
+			}
 		}
 	}
+	q.tags = uniqueTags(tags)
 	q.grams = grams(b.String())
 	return q
+}
+
+// uniqueTags sorts tags by their lower-cased form and keeps, of those with the
+// same one, the last in the order given.
+func uniqueTags(tags []tag) []tag {
+	if len(tags) == 0 {
+		return nil
+	}
+	slices.SortStableFunc(tags, func(a, b tag) int { return strings.Compare(a.low, b.low) })
+	out := tags[:0]
+	for i, t := range tags {
+		if i+1 < len(tags) && tags[i+1].low == t.low {
+			continue
+		}
+		out = append(out, t)
+	}
+	// A copy of exactly the tags kept: the index holds it for every profile.
+	kept := make([]tag, len(out))
+	copy(kept, out)
+	return kept
 }
 
 // grams splits text into the units similarity is measured in: overlapping pairs
@@ -617,7 +641,7 @@ func hardTechPart(s, o *prepared, lex *Lexicon, explain bool) part {
 		return p
 	}
 	var codes []string
-	for c := range s.chains {
+	for c := range s.r.Chains {
 		if hardTech[c] {
 			if !explain {
 				p.frac = 0.7
@@ -641,12 +665,20 @@ func textPart(s, o *prepared, explain bool) part {
 	p := part{code: ReasonText}
 	var shared []string
 	nShared := 0
-	for k, t := range s.tags {
-		if _, ok := o.tags[k]; ok {
+	// Both lists are sorted by their lower-cased forms, each once.
+	for i, j := 0, 0; i < len(s.tags) && j < len(o.tags); {
+		switch c := strings.Compare(s.tags[i].low, o.tags[j].low); {
+		case c == 0:
 			nShared++
 			if explain {
-				shared = append(shared, t)
+				shared = append(shared, s.tags[i].orig)
 			}
+			i++
+			j++
+		case c < 0:
+			i++
+		default:
+			j++
 		}
 	}
 	cos := cosine(s.grams, o.grams)
