@@ -32,7 +32,8 @@ func (e Evidence) Inferred() bool { return e.Where != FromDeclared }
 
 // Reading is what fuhua understands of a profile: the chains and segments it
 // works in, the chains it only mentions, and, for a startup, the needs its
-// structured fields and its prose state; for others, what they offer.
+// structured fields and its prose state; for others, what they offer. A map
+// with nothing in it is nil; a Reading is read-only once made.
 type Reading struct {
 	// Chains the profile belongs to.
 	Chains map[string]Evidence
@@ -99,7 +100,7 @@ func (l *Lexicon) Read(p *profile.Profile) *Reading {
 		}
 	}
 	if l == nil || l.tm == nil {
-		return r
+		return r.compact()
 	}
 	fields := [][2]string{{FromName, p.Name}, {FromTags, strings.Join(p.Tags, "\n")},
 		{FromTopics, strings.Join(p.Topics, "\n")}, {FromSummary, p.Summary}}
@@ -225,6 +226,18 @@ func (l *Lexicon) Read(p *profile.Profile) *Reading {
 		}
 	}
 	l.readOffersAndNeeds(p, r)
+	return r.compact()
+}
+
+// compact drops the maps Read left empty (a nil map reads as an empty one), so
+// that a reading kept for every profile, as the index keeps them, holds only
+// what it found. Nothing writes to a reading after Read.
+func (r *Reading) compact() *Reading {
+	for _, m := range []*map[string]Evidence{&r.Chains, &r.Mentions, &r.Segments, &r.Services, &r.Funding, &r.Topics} {
+		if len(*m) == 0 {
+			*m = nil
+		}
+	}
 	return r
 }
 

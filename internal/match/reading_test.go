@@ -102,3 +102,37 @@ func TestProseNeedFindsTheRightProvider(t *testing.T) {
 		t.Errorf("the services reason does not say it was read from the summary: %+v", items[0].Reasons)
 	}
 }
+
+// TestReadDropsEmptyMaps: what Read found nothing of is a nil map (it reads as
+// empty), so a reading kept for every profile holds only what it found.
+func TestReadDropsEmptyMaps(t *testing.T) {
+	lex := testLex()
+	r := lex.Read(&profile.Profile{Kind: profile.Mentor, Name: "导师", Chains: []string{"hydrogen"}})
+	if len(r.Chains) != 1 {
+		t.Fatalf("chains %v, want hydrogen", r.Chains)
+	}
+	for name, m := range map[string]map[string]Evidence{"mentions": r.Mentions, "segments": r.Segments,
+		"services": r.Services, "funding": r.Funding, "topics": r.Topics} {
+		if m != nil {
+			t.Errorf("%s = %#v, want nil", name, m)
+		}
+	}
+}
+
+// TestSharedTagsKeepLastWritten: of two tags the same but for case, the reason
+// names the one written last, as when the tags were a map by lower case.
+func TestSharedTagsKeepLastWritten(t *testing.T) {
+	env := Env{Lex: testLex()}
+	s := &profile.Profile{ID: "s", Kind: profile.Startup, Name: "s", Tags: []string{"AI", "b"}, Topics: []string{" ai "}}
+	c := &profile.Profile{ID: "c", Kind: profile.Provider, Name: "c", Tags: []string{"Ai", "B", "x"}}
+	var text *Reason
+	it := Score(s, c, env)
+	for i := range it.Reasons {
+		if it.Reasons[i].Code == ReasonText {
+			text = &it.Reasons[i]
+		}
+	}
+	if text == nil || text.ZH != "有相同的标签： ai 、b" || text.EN != "Shared tags:  ai , b" {
+		t.Fatalf("text reason %+v; want the tags ' ai ' and 'b'", text)
+	}
+}

@@ -134,26 +134,43 @@ type relation struct {
 	text func() (zh, en string)
 }
 
-// relate scores how startup s and o stand on the chain map, with the reason.
-func (l *Lexicon) relate(s, o *prepared) part {
+// segName names a segment, with its chain when withChain.
+func (l *Lexicon) segName(code string, withChain bool) (string, string) {
+	sg := l.tm.segs[code]
+	if !withChain {
+		return sg.ZH, sg.EN
+	}
+	czh, cen := l.ChainNames(sg.Chain)
+	return czh + "·" + sg.ZH, sg.EN + " (" + cen + ")"
+}
+
+// relate scores how startup s and o stand on the chain map, with the reason
+// when explain. The best relation's value is the greatest value considered
+// whichever relation holds it (the key only chooses between equal ones for
+// the sentence), so without explain relate keeps the value alone and makes
+// neither keys nor sentences.
+func (l *Lexicon) relate(s, o *prepared, explain bool) part {
 	p := part{code: ReasonChain}
 	if l.tm == nil {
 		return p
 	}
 	sk, ok := s.p.Kind, o.p.Kind
 	best := relation{}
+	// weigh takes a relation's value; it reports whether the relation itself
+	// is wanted (explaining), so the caller makes its key and text only then.
+	weigh := func(v float64) bool {
+		if explain {
+			return true
+		}
+		if v > best.v {
+			best.v = v
+		}
+		return false
+	}
 	consider := func(r relation) {
 		if r.v > best.v || r.v == best.v && r.v > 0 && r.key < best.key {
 			best = r
 		}
-	}
-	segName := func(code string, withChain bool) (string, string) {
-		sg := l.tm.segs[code]
-		if !withChain {
-			return sg.ZH, sg.EN
-		}
-		czh, cen := l.ChainNames(sg.Chain)
-		return czh + "·" + sg.ZH, sg.EN + " (" + cen + ")"
 	}
 	for code, es := range s.r.Segments {
 		// A 5+2 group's segments only say which sub-chain a profile is in
@@ -161,7 +178,10 @@ func (l *Lexicon) relate(s, o *prepared) part {
 		if l.chains[l.tm.segs[code].Chain].Group {
 			continue
 		}
-		if eo, found := o.r.Segments[code]; found {
+		if eo, found := o.r.Segments[code]; found && weigh(relSameSegment*conf(es, eo)) {
+			// The sentences capture copies, so that the loop's own
+			// variables stay off the heap when not explaining.
+			code, es, eo := code, es, eo
 			consider(relation{relSameSegment * conf(es, eo), "1" + code, func() (string, string) {
 				sg := l.tm.segs[code]
 				czh, cen := l.ChainNames(sg.Chain)
@@ -176,10 +196,14 @@ func (l *Lexicon) relate(s, o *prepared) part {
 			if !found || es.Weight <= wContext || eo.Weight <= wContext {
 				continue
 			}
+			if !weigh(relAdjacent * conf(es, eo)) {
+				continue
+			}
+			code, other, dir, es, eo := code, other, dir, es, eo
 			consider(relation{relAdjacent * conf(es, eo), "2" + code + other, func() (string, string) {
 				cross := l.tm.segs[code].Chain != l.tm.segs[other].Chain
-				az, ae := segName(code, cross)
-				bz, be := segName(other, cross)
+				az, ae := l.segName(code, cross)
+				bz, be := l.segName(other, cross)
 				var zh, en string
 				if dir > 0 {
 					zh = "上下游相接：企业的" + az + "环节供应" + whoZH(ok) + "的" + bz + "环节"
@@ -210,6 +234,10 @@ func (l *Lexicon) relate(s, o *prepared) part {
 		if l.chains[c].Group && apartBelow(s.r, o.r, l) {
 			v = relLinkedChain
 		}
+		if !weigh(v * conf(es, eo)) {
+			continue
+		}
+		c, es, eo := c, es, eo
 		consider(relation{v * conf(es, eo), "3" + c, func() (string, string) {
 			czh, cen := l.ChainNames(c)
 			return because("同属"+czh+"产业链", "Both in the "+cen+" chain", sideEvidence{sk, es}, sideEvidence{ok, eo})
@@ -218,9 +246,10 @@ func (l *Lexicon) relate(s, o *prepared) part {
 	if best.v < relLinkedChain {
 		for c, es := range s.r.Chains {
 			for d, eo := range o.r.Chains {
-				if c == d || !l.linkedFor(s.r, c, o.r, d) {
+				if c == d || !l.linkedFor(s.r, c, o.r, d) || !weigh(relLinkedChain*conf(es, eo)) {
 					continue
 				}
+				c, d, es, eo := c, d, es, eo
 				consider(relation{relLinkedChain * conf(es, eo), "4" + c + d, func() (string, string) {
 					czh, cen := l.ChainNames(c)
 					dzh, den := l.ChainNames(d)
@@ -234,7 +263,8 @@ func (l *Lexicon) relate(s, o *prepared) part {
 	if best.v < relMentionedOnly {
 		mention := func(member, mentioner *Reading, k profile.Kind) {
 			for c := range member.Chains {
-				if e, found := mentioner.Mentions[c]; found {
+				if e, found := mentioner.Mentions[c]; found && weigh(relMentionedOnly) {
+					c, e, k := c, e, k
 					consider(relation{relMentionedOnly, "5" + c, func() (string, string) {
 						czh, cen := l.ChainNames(c)
 						return because(whoZH(k)+"提到"+czh, "The "+whoEN(k)+" mentions "+cen, sideEvidence{k, e})
@@ -252,7 +282,9 @@ func (l *Lexicon) relate(s, o *prepared) part {
 		best.v += relBreadth * float64(min(shared-1, 2))
 	}
 	p.frac = min(best.v, 1)
-	p.zh, p.en = best.text()
+	if explain {
+		p.zh, p.en = best.text()
+	}
 	return p
 }
 

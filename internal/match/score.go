@@ -33,33 +33,57 @@ var hardTech = map[string]bool{
 	"low_altitude": true, "display": true, "pcb": true, "nev": true, "computing": true,
 }
 
-// prepared is a profile with what scoring derives from it computed once.
+// prepared is a profile with what scoring derives from it computed once. The
+// index keeps one for every profile, so it holds no more than scoring reads.
 type prepared struct {
-	p      *profile.Profile
-	chains map[string]string // code → "" if declared, else the keyword found
-	r      *Reading
-	grams  []uint64          // sorted hashes of the text's units (see grams)
-	tags   map[string]string // lower-cased → as written
+	p     *profile.Profile
+	r     *Reading
+	grams []uint64 // sorted hashes of the text's units (see grams)
+	tags  []tag    // the tags and topics, one per lower-cased form, sorted by it
 }
 
+// tag is one of a profile's tags or topics: lower-cased and trimmed (low), and
+// as written (orig). When several are the same lower-cased, the last written
+// is kept.
+type tag struct{ low, orig string }
+
 func prepare(p *profile.Profile, lex *Lexicon) *prepared {
-	r := lex.Read(p)
-	chains := make(map[string]string, len(r.Chains))
-	for c, e := range r.Chains {
-		chains[c] = e.Word
-	}
-	q := &prepared{p: p, chains: chains, r: r, tags: map[string]string{}}
+	q := &prepared{p: p, r: lex.Read(p)}
 	var b strings.Builder
 	b.WriteString(p.Summary)
-	for _, t := range append(append([]string(nil), p.Tags...), p.Topics...) {
-		b.WriteString(" ")
-		b.WriteString(t)
-		if k := strings.ToLower(strings.TrimSpace(t)); k != "" {
-			q.tags[k] = t
+	var tags []tag
+	for _, list := range [2][]string{p.Tags, p.Topics} {
+		for _, t := range list {
+			b.WriteString(" ")
+			b.WriteString(t)
+			if k := strings.ToLower(strings.TrimSpace(t)); k != "" {
+				tags = append(tags, tag{k, t})
+			}
 		}
 	}
+	q.tags = uniqueTags(tags)
 	q.grams = grams(b.String())
 	return q
+}
+
+// uniqueTags sorts tags by their lower-cased form and keeps, of those with the
+// same one, the last in the order given.
+func uniqueTags(tags []tag) []tag {
+	if len(tags) == 0 {
+		return nil
+	}
+	slices.SortStableFunc(tags, func(a, b tag) int { return strings.Compare(a.low, b.low) })
+	out := tags[:0]
+	for i, t := range tags {
+		if i+1 < len(tags) && tags[i+1].low == t.low {
+			continue
+		}
+		out = append(out, t)
+	}
+	// A copy of exactly the tags kept: the index holds it for every profile.
+	kept := make([]tag, len(out))
+	copy(kept, out)
+	return kept
 }
 
 // grams splits text into the units similarity is measured in: overlapping pairs
@@ -135,23 +159,41 @@ func cosine(a, b []uint64) float64 {
 	return float64(n) / math.Sqrt(float64(len(a))*float64(len(b)))
 }
 
+// score scores cand for from with its reasons written.
 func score(from, cand *prepared, env Env) Item {
+	parts := scoreParts(from, cand, env, true)
+	return finish(cand, parts[:])
+}
+
+// scoreOnly is score's Score without writing a reason: what ordering needs.
+func scoreOnly(from, cand *prepared, env Env) int {
+	parts := scoreParts(from, cand, env, false)
+	return total(parts[:])
+}
+
+// nParts is how many criteria scoreParts weighs.
+const nParts = 10
+
+// scoreParts weighs every criterion for the pair. The fractions do not depend
+// on explain; with explain false no part writes its sentences (zh and en stay
+// empty), which is most of what scoring a candidate allocates.
+func scoreParts(from, cand *prepared, env Env, explain bool) [nParts]part {
 	s, o := from, cand
 	if from.p.Kind != profile.Startup {
 		s, o = cand, from
 	}
 	w := weights[o.p.Kind]
-	parts := []part{
-		chainPart(s, o, env.Lex),
-		stagePart(s.p, o.p),
-		ticketPart(s.p, o.p),
-		instrumentPart(s, o),
-		topicsPart(s, o, env.Lex),
-		servicesPart(s, o),
-		placePart(s.p, o.p, env.Lex),
-		hostPart(s, o, env.Lex),
-		hardTechPart(s, o, env.Lex),
-		textPart(s, o),
+	parts := [nParts]part{
+		chainPart(s, o, env.Lex, explain),
+		stagePart(s.p, o.p, explain),
+		ticketPart(s.p, o.p, explain),
+		instrumentPart(s, o, explain),
+		topicsPart(s, o, env.Lex, explain),
+		servicesPart(s, o, explain),
+		placePart(s.p, o.p, env.Lex, explain),
+		hostPart(s, o, env.Lex, explain),
+		hardTechPart(s, o, env.Lex, explain),
+		textPart(s, o, explain),
 	}
 	for i := range parts {
 		parts[i].max = w[parts[i].code]
@@ -191,7 +233,7 @@ func score(from, cand *prepared, env Env) Item {
 			}
 		}
 	}
-	return finish(cand, parts)
+	return parts
 }
 
 // Gating: how much of the other criteria a specialised side keeps with no
@@ -220,7 +262,7 @@ var instrumentEN = map[string]string{"equity": "equity", "debt": "loans", "grant
 // instrumentPart earns when an investor offers the kinds of money the startup
 // seeks, declared or read from its prose. A startup that needs its research
 // turned into a business (成果转化) is served by grants too.
-func instrumentPart(s, o *prepared) part {
+func instrumentPart(s, o *prepared, explain bool) part {
 	p := part{code: ReasonInstrument}
 	if o.p.Kind != profile.Investor || len(o.p.Instruments) == 0 {
 		return p
@@ -240,6 +282,7 @@ func instrumentPart(s, o *prepared) part {
 	}
 	sort.Strings(kinds)
 	total, got := 0.0, 0.0
+	hits := 0
 	var zh, en []string
 	var ev []sideEvidence
 	for _, k := range kinds {
@@ -247,21 +290,27 @@ func instrumentPart(s, o *prepared) part {
 		total += e.Weight
 		if contains(o.p.Instruments, k) {
 			got += e.Weight
-			zh = append(zh, instrumentZH[k])
-			en = append(en, instrumentEN[k])
-			ev = append(ev, sideEvidence{profile.Startup, e})
+			hits++
+			if explain {
+				zh = append(zh, instrumentZH[k])
+				en = append(en, instrumentEN[k])
+				ev = append(ev, sideEvidence{profile.Startup, e})
+			}
 		}
 	}
-	if len(zh) == 0 || total == 0 {
+	if hits == 0 || total == 0 {
 		return p
 	}
 	p.frac = got / total
+	if !explain {
+		return p
+	}
 	p.zh, p.en = because("提供企业需要的"+strings.Join(zh, "、"), "Offers the "+joinEN(en)+" the startup seeks", ev...)
 	return p
 }
 
-func chainPart(s, o *prepared, lex *Lexicon) part {
-	return lex.relate(s, o)
+func chainPart(s, o *prepared, lex *Lexicon, explain bool) part {
+	return lex.relate(s, o, explain)
 }
 
 var stageEN = map[string]string{"idea": "idea", "seed": "seed", "angel": "angel", "pre_a": "pre-A",
@@ -283,7 +332,7 @@ var carrierEN = map[string]string{"maker_space": "A maker space", "incubator": "
 	"accelerator": "An accelerator", "university_park": "A university science park",
 	"industrial_park": "An industrial park", "finance_station": "A finance service station", "virtual": "A virtual incubator"}
 
-func stagePart(s, o *profile.Profile) part {
+func stagePart(s, o *profile.Profile, explain bool) part {
 	p := part{code: ReasonStage}
 	switch o.Kind {
 	case profile.Investor:
@@ -296,6 +345,9 @@ func stagePart(s, o *profile.Profile) part {
 		}
 		if contains(o.Stages, s.Stage) {
 			p.frac = 1
+			if !explain {
+				return p
+			}
 			p.zh = "投资阶段涵盖企业所处的" + profile.Stages.ZH(s.Stage) + "阶段"
 			p.en = "Invests at the startup's stage (" + stageEN[s.Stage] + ")"
 		}
@@ -311,6 +363,9 @@ func stagePart(s, o *profile.Profile) part {
 		}
 		if i := slices.Index(carrierFit[s.Stage], o.Type); s.Stage != "" && i >= 0 {
 			p.frac = []float64{1, 0.8, 0.6, 0.6}[min(i, 3)]
+			if !explain {
+				return p
+			}
 			p.zh = profile.CarrierTypes.ZH(o.Type) + "适合处于" + profile.Stages.ZH(s.Stage) + "阶段的企业"
 			p.en = carrierEN[o.Type] + " suits a startup at the " + stageEN[s.Stage] + " stage"
 		}
@@ -329,12 +384,21 @@ func wanEN(wan float64) string {
 	return "CNY " + strconv.FormatFloat(wan*10, 'f', -1, 64) + "k"
 }
 
-func ticketPart(s, o *profile.Profile) part {
+func ticketPart(s, o *profile.Profile, explain bool) part {
 	p := part{code: ReasonTicket}
 	if o.Kind != profile.Investor || s.Needs == nil || s.Needs.FundingWan <= 0 {
 		return p
 	}
 	lo, hi, need := o.TicketMinWan, o.TicketMaxWan, s.Needs.FundingWan
+	if !explain {
+		switch {
+		case lo > 0 && hi > 0:
+			p.frac = 1
+		case hi > 0 || lo > 0:
+			p.frac = 0.7
+		}
+		return p
+	}
 	var rzh, ren string
 	switch {
 	case lo > 0 && hi > 0:
@@ -356,7 +420,7 @@ func ticketPart(s, o *profile.Profile) part {
 // topicsPart earns what a mentor covers of what the startup asked for: the
 // topics it wrote (matched as words) and those read from its prose (matched as
 // topic codes against the mentor's topics and summary).
-func topicsPart(s, o *prepared, lex *Lexicon) part {
+func topicsPart(s, o *prepared, lex *Lexicon, explain bool) part {
 	p := part{code: ReasonTopics}
 	if o.p.Kind != profile.Mentor {
 		return p
@@ -366,6 +430,7 @@ func topicsPart(s, o *prepared, lex *Lexicon) part {
 		asked = s.p.Needs.Mentoring
 	}
 	var hit []string
+	hits := 0
 	var ev []sideEvidence
 	covered := map[string]bool{}
 	total := 0.0
@@ -379,18 +444,17 @@ func topicsPart(s, o *prepared, lex *Lexicon) part {
 		for _, t := range o.p.Topics {
 			tl := strings.ToLower(strings.TrimSpace(t))
 			if tl != "" && (strings.Contains(tl, n) || strings.Contains(n, tl)) {
-				hit = append(hit, need)
+				hits++
+				if explain {
+					hit = append(hit, need)
+				}
 				got++
 				lex.tm.needs.each(need, func(_ int, ph *phrase) { covered[ph.code] = true })
 				break
 			}
 		}
 	}
-	codes := make([]string, 0, len(s.r.Topics))
-	for c := range s.r.Topics {
-		codes = append(codes, c)
-	}
-	sort.Strings(codes)
+	codes := sortedKeys(s.r.Topics, make([]string, 0, 8))
 	for _, c := range codes {
 		es := s.r.Topics[c]
 		if covered[c] {
@@ -402,15 +466,21 @@ func topicsPart(s, o *prepared, lex *Lexicon) part {
 		total += es.Weight
 		if eo, found := o.r.Topics[c]; found {
 			got += es.Weight
-			zh, _ := lex.TopicNames(c)
-			hit = append(hit, zh)
-			ev = append(ev, sideEvidence{profile.Startup, es}, sideEvidence{profile.Mentor, eo})
+			hits++
+			if explain {
+				zh, _ := lex.TopicNames(c)
+				hit = append(hit, zh)
+				ev = append(ev, sideEvidence{profile.Startup, es}, sideEvidence{profile.Mentor, eo})
+			}
 		}
 	}
-	if len(hit) == 0 || total == 0 {
+	if hits == 0 || total == 0 {
 		return p
 	}
 	p.frac = got / total
+	if !explain {
+		return p
+	}
 	p.zh, p.en = because("导师擅长企业需要的"+strings.Join(hit, "、"),
 		"The mentor covers what the startup asked for: "+strings.Join(hit, ", "), ev...)
 	return p
@@ -422,14 +492,11 @@ var serviceEN = map[string]string{"law": "legal", "accounting": "accounting", "i
 // servicesPart earns the share of a startup's service needs, declared or read
 // from its prose, that the other side offers; a carrier's space counts for a
 // startup that needs space.
-func servicesPart(s, o *prepared) part {
+func servicesPart(s, o *prepared, explain bool) part {
 	p := part{code: ReasonServices}
-	codes := make([]string, 0, len(s.r.Services))
-	for c := range s.r.Services {
-		codes = append(codes, c)
-	}
-	sort.Strings(codes)
+	codes := sortedKeys(s.r.Services, make([]string, 0, 8))
 	total, got := 0.0, 0.0
+	hits := 0
 	var zh, en []string
 	var ev []sideEvidence
 	for _, need := range codes {
@@ -437,24 +504,33 @@ func servicesPart(s, o *prepared) part {
 		total += es.Weight
 		if eo, found := o.r.Services[need]; found {
 			got += es.Weight
-			zh = append(zh, profile.NeedServices.ZH(need))
-			en = append(en, serviceEN[need])
-			ev = append(ev, sideEvidence{profile.Startup, es}, sideEvidence{o.p.Kind, eo})
+			hits++
+			if explain {
+				zh = append(zh, profile.NeedServices.ZH(need))
+				en = append(en, serviceEN[need])
+				ev = append(ev, sideEvidence{profile.Startup, es}, sideEvidence{o.p.Kind, eo})
+			}
 		}
 	}
 	if sp := s.r.Space; sp != nil && o.p.Kind == profile.Carrier {
 		total += sp.Weight
 		if offersSpace[o.p.Type] {
 			got += sp.Weight
-			zh = append(zh, "场地")
-			en = append(en, "space")
-			ev = append(ev, sideEvidence{profile.Startup, *sp})
+			hits++
+			if explain {
+				zh = append(zh, "场地")
+				en = append(en, "space")
+				ev = append(ev, sideEvidence{profile.Startup, *sp})
+			}
 		}
 	}
-	if len(zh) == 0 || total == 0 {
+	if hits == 0 || total == 0 {
 		return p
 	}
 	p.frac = got / total
+	if !explain {
+		return p
+	}
 	p.zh, p.en = because("提供企业需要的"+strings.Join(zh, "、")+"服务",
 		"Offers the "+joinEN(en)+" services the startup needs", ev...)
 	return p
@@ -466,15 +542,18 @@ var offersSpace = map[string]bool{"maker_space": true, "incubator": true, "accel
 
 // hostPart earns when an enclave's host city is strong in the startup's
 // segments or chains, as seed/hosts.json records it.
-func hostPart(s, o *prepared, lex *Lexicon) part {
+func hostPart(s, o *prepared, lex *Lexicon, explain bool) part {
 	p := part{code: ReasonHost}
 	if o.p.Kind != profile.Enclave || o.p.HostCity == "" {
 		return p
 	}
 	for _, c := range s.r.SegmentList() {
 		if lex.HostStrong(o.p.HostCity, c) && s.r.Segments[c].Weight > wContext {
-			sg := lex.Segment(c)
 			p.frac = 1
+			if !explain {
+				return p
+			}
+			sg := lex.Segment(c)
 			p.zh = o.p.HostCity + "在" + sg.ZH + "环节有产业和人才优势，适合在此孵化"
 			p.en = o.p.HostCity + " is strong in " + sg.EN + ", a good place to incubate the project"
 			return p
@@ -482,8 +561,11 @@ func hostPart(s, o *prepared, lex *Lexicon) part {
 	}
 	for _, c := range s.r.Members() {
 		if lex.HostStrong(o.p.HostCity, c) {
-			zh, en := lex.ChainNames(c)
 			p.frac = 0.7
+			if !explain {
+				return p
+			}
+			zh, en := lex.ChainNames(c)
 			p.zh = o.p.HostCity + "在" + zh + "产业有优势，适合在此孵化"
 			p.en = o.p.HostCity + " is strong in " + en + ", a good place to incubate the project"
 			return p
@@ -492,8 +574,26 @@ func hostPart(s, o *prepared, lex *Lexicon) part {
 	return p
 }
 
-func placePart(s, o *profile.Profile, lex *Lexicon) part {
+func placePart(s, o *profile.Profile, lex *Lexicon, explain bool) part {
 	p := part{code: ReasonPlace}
+	if !explain {
+		switch {
+		case o.Kind == profile.Enclave:
+			if s.District != "" && o.HomeDistrict == s.District {
+				p.frac += 0.7
+			}
+			if o.HostCity != "" && s.City != "" && o.HostCity == s.City {
+				p.frac += 0.3
+			}
+		case s.District != "" && o.District == s.District:
+			p.frac = 1
+		case o.Kind == profile.Investor && s.District != "" && contains(o.Regions, s.District):
+			p.frac = 0.8
+		case o.Kind == profile.Mentor && o.Remote:
+			p.frac = 0.6
+		}
+		return p
+	}
 	dzh, den := lex.DistrictNames(s.District)
 	switch {
 	case o.Kind == profile.Enclave:
@@ -526,20 +626,27 @@ func placePart(s, o *profile.Profile, lex *Lexicon) part {
 	return p
 }
 
-func hardTechPart(s, o *prepared, lex *Lexicon) part {
+func hardTechPart(s, o *prepared, lex *Lexicon, explain bool) part {
 	p := part{code: ReasonHardTech}
 	if o.p.Kind != profile.Investor || !o.p.HardTech {
 		return p
 	}
 	if n := s.p.Patents; n > 0 {
 		p.frac = 1
+		if !explain {
+			return p
+		}
 		p.zh = fmt.Sprintf("投资机构偏好硬科技，企业拥有 %d 项一类知识产权", n)
 		p.en = fmt.Sprintf("The investor favours hard tech, and the startup holds %d class-I IP rights (invention patents and the like)", n)
 		return p
 	}
 	var codes []string
-	for c := range s.chains {
+	for c := range s.r.Chains {
 		if hardTech[c] {
+			if !explain {
+				p.frac = 0.7
+				return p
+			}
 			codes = append(codes, c)
 		}
 	}
@@ -554,20 +661,35 @@ func hardTechPart(s, o *prepared, lex *Lexicon) part {
 	return p
 }
 
-func textPart(s, o *prepared) part {
+func textPart(s, o *prepared, explain bool) part {
 	p := part{code: ReasonText}
 	var shared []string
-	for k, t := range s.tags {
-		if _, ok := o.tags[k]; ok {
-			shared = append(shared, t)
+	nShared := 0
+	// Both lists are sorted by their lower-cased forms, each once.
+	for i, j := 0, 0; i < len(s.tags) && j < len(o.tags); {
+		switch c := strings.Compare(s.tags[i].low, o.tags[j].low); {
+		case c == 0:
+			nShared++
+			if explain {
+				shared = append(shared, s.tags[i].orig)
+			}
+			i++
+			j++
+		case c < 0:
+			i++
+		default:
+			j++
 		}
 	}
-	sort.Strings(shared)
 	cos := cosine(s.grams, o.grams)
-	if cos < 0.05 && len(shared) == 0 {
+	if cos < 0.05 && nShared == 0 {
 		return p
 	}
-	p.frac = math.Min(1, 2*cos+0.2*float64(len(shared)))
+	p.frac = math.Min(1, 2*cos+0.2*float64(nShared))
+	if !explain {
+		return p
+	}
+	sort.Strings(shared)
 	if len(shared) > 0 {
 		if len(shared) > 3 {
 			shared = shared[:3]
@@ -580,6 +702,16 @@ func textPart(s, o *prepared) part {
 	p.zh = fmt.Sprintf("双方简介内容相近（相似度 %d%%）", pct)
 	p.en = fmt.Sprintf("Their descriptions are alike (%d%% similar)", pct)
 	return p
+}
+
+// sortedKeys appends m's keys to buf and sorts them. A caller passes a small
+// buffer that stays on its stack for the few needs a profile has.
+func sortedKeys(m map[string]Evidence, buf []string) []string {
+	for k := range m {
+		buf = append(buf, k)
+	}
+	slices.Sort(buf)
+	return buf
 }
 
 // joinEN joins words as English prose: "a", "a and b", "a, b and c".
