@@ -94,18 +94,25 @@ func (ix *Index) Match(ctx context.Context, from *profile.Profile, target profil
 			return nil, err
 		}
 	}
-	items := match.RankFrom(fromP, cands, env, 0)
-	if target == profile.Mentor {
-		free := make(map[string]int, len(cands))
-		for _, c := range cands {
-			free[c.Profile().ID] = env.FreeCapacity(c.Profile())
-		}
-		items = ix.ledger.Arrange(from.ID, items, func(id string) int { return free[id] })
+	if target != profile.Mentor {
+		return match.RankFrom(fromP, cands, env, o.Limit), nil
 	}
-	if len(items) > o.Limit {
-		items = items[:o.Limit]
+	// The ledger arranges by id and score only, so the reasons are written
+	// for the items it keeps, not for the whole pool.
+	scored := match.RankScores(fromP, cands, env)
+	free := make(map[string]int, len(cands))
+	for _, c := range cands {
+		free[c.Profile().ID] = env.FreeCapacity(c.Profile())
 	}
-	return items, nil
+	bare := make([]match.Item, len(scored))
+	for i, sc := range scored {
+		bare[i] = sc.Bare()
+	}
+	bare = ix.ledger.Arrange(from.ID, bare, func(id string) int { return free[id] })
+	if len(bare) > o.Limit {
+		bare = bare[:o.Limit]
+	}
+	return match.Explain(bare, scored), nil
 }
 
 // scoreBuf is a zeroed slice of n pre-scores from scorePool, to be put back
