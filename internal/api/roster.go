@@ -138,7 +138,7 @@ func (s *Server) rosterMatch(f rosterFilter, p *profile.Profile, anyKind bool) b
 	}
 	if f.segment != "" && !slices.Contains(p.Segments, f.segment) {
 		// Segments read from the text count as the search and the chain map count them.
-		if _, ok := s.lex.Read(p).Segments[f.segment]; !ok {
+		if !s.lex.Read(p).Segments.Has(f.segment) {
 			return false
 		}
 	}

@@ -32,23 +32,23 @@ func (e Evidence) Inferred() bool { return e.Where != FromDeclared }
 
 // Reading is what fuhua understands of a profile: the chains and segments it
 // works in, the chains it only mentions, and, for a startup, the needs its
-// structured fields and its prose state; for others, what they offer. A map
-// with nothing in it is nil; a Reading is read-only once made.
+// structured fields and its prose state; for others, what they offer. A
+// Reading is read-only once made.
 type Reading struct {
 	// Chains the profile belongs to.
-	Chains map[string]Evidence
+	Chains Evidences
 	// Mentions are chains the text names without making the profile a member:
 	// one incidental word (an application, a customer) in a profile that
 	// declares other chains.
-	Mentions map[string]Evidence
+	Mentions Evidences
 	// Segments the profile works in (codes "<chain>.<segment>").
-	Segments map[string]Evidence
+	Segments Evidences
 	// Services a startup needs, or a carrier, enclave or provider offers.
-	Services map[string]Evidence
+	Services Evidences
 	// Funding kinds a startup seeks.
-	Funding map[string]Evidence
+	Funding Evidences
 	// Topics a startup seeks mentoring on, or a mentor advises on.
-	Topics map[string]Evidence
+	Topics Evidences
 	// Space is set when a startup needs space.
 	Space *Evidence
 }
@@ -87,7 +87,7 @@ func (h *hitSet) add(word, where string, w float64) {
 // startup's prose clause by clause: a clause that says it is done (已完成) states
 // no need.
 func (l *Lexicon) Read(p *profile.Profile) *Reading {
-	r := &Reading{Chains: map[string]Evidence{}, Mentions: map[string]Evidence{}, Segments: map[string]Evidence{},
+	r := &draft{Chains: map[string]Evidence{}, Mentions: map[string]Evidence{}, Segments: map[string]Evidence{},
 		Services: map[string]Evidence{}, Funding: map[string]Evidence{}, Topics: map[string]Evidence{}}
 	declared := Evidence{Where: FromDeclared, Weight: 1}
 	for _, c := range p.Chains {
@@ -100,7 +100,7 @@ func (l *Lexicon) Read(p *profile.Profile) *Reading {
 		}
 	}
 	if l == nil || l.tm == nil {
-		return r.compact()
+		return r.freeze()
 	}
 	fields := [][2]string{{FromName, p.Name}, {FromTags, strings.Join(p.Tags, "\n")},
 		{FromTopics, strings.Join(p.Topics, "\n")}, {FromSummary, p.Summary}}
@@ -226,22 +226,22 @@ func (l *Lexicon) Read(p *profile.Profile) *Reading {
 		}
 	}
 	l.readOffersAndNeeds(p, r)
-	return r.compact()
+	return r.freeze()
 }
 
-// compact drops the maps Read left empty (a nil map reads as an empty one), so
-// that a reading kept for every profile, as the index keeps them, holds only
-// what it found. Nothing writes to a reading after Read.
-func (r *Reading) compact() *Reading {
-	for _, m := range []*map[string]Evidence{&r.Chains, &r.Mentions, &r.Segments, &r.Services, &r.Funding, &r.Topics} {
-		if len(*m) == 0 {
-			*m = nil
-		}
-	}
-	return r
+// draft is a Reading while Read fills it in.
+type draft struct {
+	Chains, Mentions, Segments, Services, Funding, Topics map[string]Evidence
+	Space                                                 *Evidence
 }
 
-func (l *Lexicon) readOffersAndNeeds(p *profile.Profile, r *Reading) {
+// freeze is the Reading of d: each map as a sorted set.
+func (d *draft) freeze() *Reading {
+	return &Reading{Chains: evidencesOf(d.Chains), Mentions: evidencesOf(d.Mentions), Segments: evidencesOf(d.Segments),
+		Services: evidencesOf(d.Services), Funding: evidencesOf(d.Funding), Topics: evidencesOf(d.Topics), Space: d.Space}
+}
+
+func (l *Lexicon) readOffersAndNeeds(p *profile.Profile, r *draft) {
 	declared := Evidence{Where: FromDeclared, Weight: 1}
 	switch p.Kind {
 	case profile.Startup:
@@ -326,7 +326,7 @@ func (l *Lexicon) readOffersAndNeeds(p *profile.Profile, r *Reading) {
 // readNeedClause reads one clause of a startup's prose for needs. A clause with
 // a marker (需要, 寻求, looking for) states needs; one that says it is done
 // (已完成) states none; need words in a clause with neither count less.
-func (l *Lexicon) readNeedClause(clause, where string, r *Reading) {
+func (l *Lexicon) readNeedClause(clause, where string, r *draft) {
 	type hit struct {
 		code  string
 		class phraseClass
@@ -386,21 +386,7 @@ func clauses(text string) []string {
 }
 
 // Members is the set of chains a reading belongs to, sorted.
-func (r *Reading) Members() []string {
-	out := make([]string, 0, len(r.Chains))
-	for c := range r.Chains {
-		out = append(out, c)
-	}
-	sort.Strings(out)
-	return out
-}
+func (r *Reading) Members() []string { return r.Chains.Codes() }
 
 // SegmentList is the reading's segments, sorted.
-func (r *Reading) SegmentList() []string {
-	out := make([]string, 0, len(r.Segments))
-	for c := range r.Segments {
-		out = append(out, c)
-	}
-	sort.Strings(out)
-	return out
-}
+func (r *Reading) SegmentList() []string { return r.Segments.Codes() }

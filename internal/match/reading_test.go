@@ -12,10 +12,10 @@ func TestReadKeepsIncidentalWordsAsMentions(t *testing.T) {
 	p := &profile.Profile{Kind: profile.Startup, Name: "盐城氢途能源科技有限公司", Chains: []string{"hydrogen", "new_energy"},
 		Summary: "研发燃料电池膜电极与电堆，产品已用于港口物流车和叉车。"}
 	r := lex.Read(p)
-	if _, ok := r.Chains["marine"]; ok {
+	if _, ok := r.Chains.Get("marine"); ok {
 		t.Errorf("港口物流车 made the firm a member of the marine chain: %v", r.Chains)
 	}
-	e, ok := r.Segments["hydrogen.fuel_cell"]
+	e, ok := r.Segments.Get("hydrogen.fuel_cell")
 	if !ok || e.Word == "" || e.Where != FromSummary {
 		t.Fatalf("fuel-cell segment not read from the summary with its word: %+v (segments %v)", e, r.Segments)
 	}
@@ -34,18 +34,18 @@ func TestReadNeedsFromProse(t *testing.T) {
 	} {
 		r := lex.Read(&profile.Profile{Kind: profile.Startup, Name: "x", Summary: tc.summary})
 		if tc.none {
-			if len(r.Funding) != 0 {
+			if r.Funding.Len() != 0 {
 				t.Errorf("%s: read a funding need from a clause that says it is done: %v", tc.summary, r.Funding)
 			}
 			continue
 		}
 		if tc.service != "" {
-			if e, ok := r.Services[tc.service]; !ok || e.Word == "" {
+			if e, ok := r.Services.Get(tc.service); !ok || e.Word == "" {
 				t.Errorf("%s: service %s not read (got %v)", tc.summary, tc.service, r.Services)
 			}
 		}
 		if tc.fund != "" {
-			if _, ok := r.Funding[tc.fund]; !ok {
+			if _, ok := r.Funding.Get(tc.fund); !ok {
 				t.Errorf("%s: funding %s not read (got %v)", tc.summary, tc.fund, r.Funding)
 			}
 		}
@@ -56,10 +56,10 @@ func TestReadEnglishOntoSameSegments(t *testing.T) {
 	lex := testLex()
 	zh := lex.Read(&profile.Profile{Kind: profile.Startup, Name: "氢芯", Summary: "专注质子交换膜燃料电池膜电极的研发。"})
 	en := lex.Read(&profile.Profile{Kind: profile.Startup, Name: "HyCore", Summary: "We develop membrane electrode assemblies (MEA) for PEM fuel cells."})
-	if _, ok := zh.Segments["hydrogen.fuel_cell"]; !ok {
+	if _, ok := zh.Segments.Get("hydrogen.fuel_cell"); !ok {
 		t.Fatalf("Chinese text not placed in hydrogen.fuel_cell: %v", zh.Segments)
 	}
-	if _, ok := en.Segments["hydrogen.fuel_cell"]; !ok {
+	if _, ok := en.Segments.Get("hydrogen.fuel_cell"); !ok {
 		t.Fatalf("English text not placed in hydrogen.fuel_cell: %v (chains %v)", en.Segments, en.Chains)
 	}
 }
@@ -103,17 +103,17 @@ func TestProseNeedFindsTheRightProvider(t *testing.T) {
 	}
 }
 
-// TestReadDropsEmptyMaps: what Read found nothing of is a nil map (it reads as
-// empty), so a reading kept for every profile holds only what it found.
+// TestReadDropsEmptyMaps: what Read found nothing of holds no entries at all,
+// so a reading kept for every profile holds only what it found.
 func TestReadDropsEmptyMaps(t *testing.T) {
 	lex := testLex()
 	r := lex.Read(&profile.Profile{Kind: profile.Mentor, Name: "导师", Chains: []string{"hydrogen"}})
-	if len(r.Chains) != 1 {
+	if r.Chains.Len() != 1 {
 		t.Fatalf("chains %v, want hydrogen", r.Chains)
 	}
-	for name, m := range map[string]map[string]Evidence{"mentions": r.Mentions, "segments": r.Segments,
+	for name, m := range map[string]Evidences{"mentions": r.Mentions, "segments": r.Segments,
 		"services": r.Services, "funding": r.Funding, "topics": r.Topics} {
-		if m != nil {
+		if m.list != nil {
 			t.Errorf("%s = %#v, want nil", name, m)
 		}
 	}

@@ -116,7 +116,8 @@ type sideEvidence struct {
 // specialistIn reports whether a reading names a segment of chain with more than
 // an application word.
 func specialistIn(r *Reading, chain string, lex *Lexicon) bool {
-	for code, e := range r.Segments {
+	for _, en := range r.Segments.Entries() {
+		code, e := en.Code, en.Evidence
 		if e.Weight > wContext && lex.tm.segs[code].Chain == chain {
 			return true
 		}
@@ -172,13 +173,14 @@ func (l *Lexicon) relate(s, o *prepared, explain bool) part {
 			best = r
 		}
 	}
-	for code, es := range s.r.Segments {
+	for _, en := range s.r.Segments.Entries() {
+		code, es := en.Code, en.Evidence
 		// A 5+2 group's segments only say which sub-chain a profile is in
 		// (Read makes it a member of it); they are not a place on a chain.
 		if l.chains[l.tm.segs[code].Chain].Group {
 			continue
 		}
-		if eo, found := o.r.Segments[code]; found && weigh(relSameSegment*conf(es, eo)) {
+		if eo, found := o.r.Segments.Get(code); found && weigh(relSameSegment*conf(es, eo)) {
 			// The sentences capture copies, so that the loop's own
 			// variables stay off the heap when not explaining.
 			code, es, eo := code, es, eo
@@ -190,7 +192,7 @@ func (l *Lexicon) relate(s, o *prepared, explain bool) part {
 			}})
 		}
 		for other, dir := range l.tm.adjacent[code] {
-			eo, found := o.r.Segments[other]
+			eo, found := o.r.Segments.Get(other)
 			// An application word places a firm too loosely to make it a
 			// supplier or a customer.
 			if !found || es.Weight <= wContext || eo.Weight <= wContext {
@@ -217,8 +219,9 @@ func (l *Lexicon) relate(s, o *prepared, explain bool) part {
 		}
 	}
 	shared := 0
-	for c, es := range s.r.Chains {
-		eo, found := o.r.Chains[c]
+	for _, en := range s.r.Chains.Entries() {
+		c, es := en.Code, en.Evidence
+		eo, found := o.r.Chains.Get(c)
 		if !found {
 			continue
 		}
@@ -237,33 +240,40 @@ func (l *Lexicon) relate(s, o *prepared, explain bool) part {
 		if !weigh(v * conf(es, eo)) {
 			continue
 		}
-		c, es, eo := c, es, eo
-		consider(relation{v * conf(es, eo), "3" + c, func() (string, string) {
-			czh, cen := l.ChainNames(c)
-			return because("同属"+czh+"产业链", "Both in the "+cen+" chain", sideEvidence{sk, es}, sideEvidence{ok, eo})
-		}})
+		{ // copies, so the loop's own variables stay off the heap
+			c, es, eo := c, es, eo
+			consider(relation{v * conf(es, eo), "3" + c, func() (string, string) {
+				czh, cen := l.ChainNames(c)
+				return because("同属"+czh+"产业链", "Both in the "+cen+" chain", sideEvidence{sk, es}, sideEvidence{ok, eo})
+			}})
+		}
 	}
 	if best.v < relLinkedChain {
-		for c, es := range s.r.Chains {
-			for d, eo := range o.r.Chains {
+		for _, en := range s.r.Chains.Entries() {
+			c, es := en.Code, en.Evidence
+			for _, en := range o.r.Chains.Entries() {
+				d, eo := en.Code, en.Evidence
 				if c == d || !l.linkedFor(s.r, c, o.r, d) || !weigh(relLinkedChain*conf(es, eo)) {
 					continue
 				}
-				c, d, es, eo := c, d, es, eo
-				consider(relation{relLinkedChain * conf(es, eo), "4" + c + d, func() (string, string) {
-					czh, cen := l.ChainNames(c)
-					dzh, den := l.ChainNames(d)
-					return because("产业链相关：企业所在的"+czh+"与"+whoZH(ok)+"所在的"+dzh+"上下游相连",
-						"Linked chains: the startup's "+cen+" and the "+whoEN(ok)+"'s "+den+" supply each other",
-						sideEvidence{sk, es}, sideEvidence{ok, eo})
-				}})
+				{
+					c, d, es, eo := c, d, es, eo
+					consider(relation{relLinkedChain * conf(es, eo), "4" + c + d, func() (string, string) {
+						czh, cen := l.ChainNames(c)
+						dzh, den := l.ChainNames(d)
+						return because("产业链相关：企业所在的"+czh+"与"+whoZH(ok)+"所在的"+dzh+"上下游相连",
+							"Linked chains: the startup's "+cen+" and the "+whoEN(ok)+"'s "+den+" supply each other",
+							sideEvidence{sk, es}, sideEvidence{ok, eo})
+					}})
+				}
 			}
 		}
 	}
 	if best.v < relMentionedOnly {
 		mention := func(member, mentioner *Reading, k profile.Kind) {
-			for c := range member.Chains {
-				if e, found := mentioner.Mentions[c]; found && weigh(relMentionedOnly) {
+			for _, en := range member.Chains.Entries() {
+				c := en.Code
+				if e, found := mentioner.Mentions.Get(c); found && weigh(relMentionedOnly) {
 					c, e, k := c, e, k
 					consider(relation{relMentionedOnly, "5" + c, func() (string, string) {
 						czh, cen := l.ChainNames(c)
@@ -291,8 +301,9 @@ func (l *Lexicon) relate(s, o *prepared, explain bool) part {
 // Placed lists the segments the reading places the profile in, sorted: those
 // known from more than an application word.
 func (r *Reading) Placed() []string {
-	out := make([]string, 0, len(r.Segments))
-	for c, e := range r.Segments {
+	out := make([]string, 0, r.Segments.Len())
+	for _, en := range r.Segments.Entries() {
+		c, e := en.Code, en.Evidence
 		if e.Weight > wContext {
 			out = append(out, c)
 		}
@@ -306,7 +317,8 @@ func (r *Reading) Placed() []string {
 func apartBelow(a, b *Reading, l *Lexicon) bool {
 	own := func(r *Reading) map[string]bool {
 		out := map[string]bool{}
-		for c := range r.Chains {
+		for _, en := range r.Chains.Entries() {
+			c := en.Code
 			if !l.chains[c].Group {
 				out[c] = true
 			}
@@ -333,12 +345,14 @@ func (l *Lexicon) linkedFor(a *Reading, c string, b *Reading, d string) bool {
 	if l.tm.linked[c][d] {
 		return true
 	}
-	for seg, e := range a.Segments {
+	for _, en := range a.Segments.Entries() {
+		seg, e := en.Code, en.Evidence
 		if e.Weight > wContext && l.tm.segs[seg].Chain == c && l.tm.reaches[seg][d] {
 			return true
 		}
 	}
-	for seg, e := range b.Segments {
+	for _, en := range b.Segments.Entries() {
+		seg, e := en.Code, en.Evidence
 		if e.Weight > wContext && l.tm.segs[seg].Chain == d && l.tm.reaches[seg][c] {
 			return true
 		}

@@ -250,7 +250,7 @@ const (
 // gate is the share of the non-chain criteria a pair keeps given the chain
 // relation rel (the chain part's fraction): 1 when either side names no chain.
 func gate(s, o *prepared, rel float64) float64 {
-	if len(o.r.Chains) == 0 || len(s.r.Chains) == 0 {
+	if o.r.Chains.Len() == 0 || s.r.Chains.Len() == 0 {
 		return 1
 	}
 	return gateFloor + (1-gateFloor)*max(0, min(1, (rel-gateStart)/(gateFull-gateStart)))
@@ -268,10 +268,11 @@ func instrumentPart(s, o *prepared, explain bool) part {
 		return p
 	}
 	want := map[string]Evidence{}
-	for k, e := range s.r.Funding {
+	for _, en := range s.r.Funding.Entries() {
+		k, e := en.Code, en.Evidence
 		want[k] = e
 	}
-	if e, ok := s.r.Services["tech_transfer"]; ok {
+	if e, ok := s.r.Services.Get("tech_transfer"); ok {
 		if _, has := want["grant"]; !has {
 			want["grant"] = Evidence{Word: e.Word, Where: e.Where, Weight: min(e.Weight, wProse)}
 		}
@@ -454,9 +455,8 @@ func topicsPart(s, o *prepared, lex *Lexicon, explain bool) part {
 			}
 		}
 	}
-	codes := sortedKeys(s.r.Topics, make([]string, 0, 8))
-	for _, c := range codes {
-		es := s.r.Topics[c]
+	for _, en := range s.r.Topics.Entries() {
+		c, es := en.Code, en.Evidence
 		if covered[c] {
 			continue
 		}
@@ -464,7 +464,7 @@ func topicsPart(s, o *prepared, lex *Lexicon, explain bool) part {
 			continue // counted above as the words the startup wrote
 		}
 		total += es.Weight
-		if eo, found := o.r.Topics[c]; found {
+		if eo, found := o.r.Topics.Get(c); found {
 			got += es.Weight
 			hits++
 			if explain {
@@ -494,15 +494,14 @@ var serviceEN = map[string]string{"law": "legal", "accounting": "accounting", "i
 // startup that needs space.
 func servicesPart(s, o *prepared, explain bool) part {
 	p := part{code: ReasonServices}
-	codes := sortedKeys(s.r.Services, make([]string, 0, 8))
 	total, got := 0.0, 0.0
 	hits := 0
 	var zh, en []string
 	var ev []sideEvidence
-	for _, need := range codes {
-		es := s.r.Services[need]
+	for _, x := range s.r.Services.Entries() {
+		need, es := x.Code, x.Evidence
 		total += es.Weight
-		if eo, found := o.r.Services[need]; found {
+		if eo, found := o.r.Services.Get(need); found {
 			got += es.Weight
 			hits++
 			if explain {
@@ -548,7 +547,7 @@ func hostPart(s, o *prepared, lex *Lexicon, explain bool) part {
 		return p
 	}
 	for _, c := range s.r.SegmentList() {
-		if lex.HostStrong(o.p.HostCity, c) && s.r.Segments[c].Weight > wContext {
+		if e, _ := s.r.Segments.Get(c); lex.HostStrong(o.p.HostCity, c) && e.Weight > wContext {
 			p.frac = 1
 			if !explain {
 				return p
@@ -641,7 +640,8 @@ func hardTechPart(s, o *prepared, lex *Lexicon, explain bool) part {
 		return p
 	}
 	var codes []string
-	for c := range s.r.Chains {
+	for _, en := range s.r.Chains.Entries() {
+		c := en.Code
 		if hardTech[c] {
 			if !explain {
 				p.frac = 0.7
@@ -706,14 +706,6 @@ func textPart(s, o *prepared, explain bool) part {
 
 // sortedKeys appends m's keys to buf and sorts them. A caller passes a small
 // buffer that stays on its stack for the few needs a profile has.
-func sortedKeys(m map[string]Evidence, buf []string) []string {
-	for k := range m {
-		buf = append(buf, k)
-	}
-	slices.Sort(buf)
-	return buf
-}
-
 // joinEN joins words as English prose: "a", "a and b", "a, b and c".
 func joinEN(words []string) string {
 	switch len(words) {
