@@ -84,6 +84,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		if err := setGCPercent(getenv("FUHUA_GOGC")); err != nil {
 			return err
 		}
+		memLimit, memExplicit, err := memoryLimit(getenv("FUHUA_MEMORY_LIMIT"), getenv("GOMEMLIMIT"))
+		if err != nil {
+			return err
+		}
+		defer watchMemory(ctx, log, memLimit, memExplicit)()
 		drain, err := drainDelay(getenv("FUHUA_DRAIN"))
 		if err != nil {
 			return err

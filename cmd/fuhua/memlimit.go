@@ -1,0 +1,118 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"math"
+	"runtime/debug"
+	"runtime/metrics"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// DefaultMemoryLimit is serve's memory budget when neither FUHUA_MEMORY_LIMIT
+// nor GOMEMLIMIT says otherwise: a soft limit (debug.SetMemoryLimit) on what
+// the Go runtime holds. Under it the collector runs sooner rather than letting
+// the heap grow to GOGC's target (three times the live heap at FUHUA_GOGC=200):
+// at 100k profiles the live heap is about half a gigabyte, so a server holds
+// about 1 GiB of its own memory instead of about 2 (the search index's files,
+// mapped by Bleve, come on top).
+const DefaultMemoryLimit = 1 << 30
+
+// memHeadroom is the share of the limit the live heap may fill before a
+// default limit is raised: above it the collector would run ever more often
+// (Go then gives it up to half the CPU) for little memory back.
+const memHeadroom = 0.75
+
+// memoryLimit reads FUHUA_MEMORY_LIMIT: a size such as 800MiB, 1GiB or 1.5GiB
+// (B, KiB, MiB, GiB; at least 256MiB), or off for none. Unset, it is
+// DefaultMemoryLimit unless GOMEMLIMIT is set (which the Go runtime has then
+// applied). explicit says whether the operator chose the limit.
+func memoryLimit(v, gomemlimit string) (limit int64, explicit bool, err error) {
+	switch strings.TrimSpace(v) {
+	case "":
+		if gomemlimit != "" {
+			return debug.SetMemoryLimit(-1), true, nil
+		}
+		return DefaultMemoryLimit, false, nil
+	case "off", "0":
+		return math.MaxInt64, true, nil
+	}
+	bad := fmt.Errorf("FUHUA_MEMORY_LIMIT must be a size such as 800MiB, 1GiB or 1.5GiB (at least 256MiB), or off; got %q", v)
+	s := strings.TrimSpace(v)
+	unit := int64(1)
+	for _, u := range []struct {
+		suffix string
+		n      int64
+	}{{"GiB", 1 << 30}, {"MiB", 1 << 20}, {"KiB", 1 << 10}, {"B", 1}} {
+		if strings.HasSuffix(s, u.suffix) {
+			s, unit = strings.TrimSpace(strings.TrimSuffix(s, u.suffix)), u.n
+			break
+		}
+	}
+	f, perr := strconv.ParseFloat(s, 64)
+	if perr != nil || math.IsNaN(f) || f*float64(unit) < 256<<20 || f*float64(unit) > 1<<50 {
+		return 0, false, bad
+	}
+	return int64(f * float64(unit)), true, nil
+}
+
+// raisedLimit is the limit a server should run under given its live heap: the
+// same limit while the live heap fits in memHeadroom of it, otherwise (for a
+// default limit only) one it fits in, rounded up to 64 MiB. An operator's own
+// limit is kept; the caller warns.
+func raisedLimit(live, limit int64, explicit bool) int64 {
+	if explicit || float64(live) <= memHeadroom*float64(limit) {
+		return limit
+	}
+	const step = 64 << 20
+	need := int64(float64(live)/memHeadroom) + step - 1
+	return need / step * step
+}
+
+// watchMemory applies limit and, until ctx ends or the returned stop is
+// called (which waits for it), checks the live heap every second: a default
+// limit the data has outgrown (a million profiles need several gigabytes) is
+// raised with a warning rather than left to make the collector run without
+// pause; an operator's limit is kept, with a warning.
+func watchMemory(ctx context.Context, log *slog.Logger, limit int64, explicit bool) (stop func()) {
+	debug.SetMemoryLimit(limit)
+	if limit == math.MaxInt64 {
+		return func() {}
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+		t := time.NewTicker(time.Second)
+		defer t.Stop()
+		warned := false
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
+			metrics.Read(sample)
+			if sample[0].Value.Kind() != metrics.KindUint64 {
+				return
+			}
+			live := int64(sample[0].Value.Uint64())
+			switch next := raisedLimit(live, limit, explicit); {
+			case next != limit:
+				log.Warn("memory limit raised: the live heap outgrew the default budget; set FUHUA_MEMORY_LIMIT to choose one",
+					"live_mib", live>>20, "from_mib", limit>>20, "to_mib", next>>20)
+				limit = next
+				debug.SetMemoryLimit(limit)
+			case explicit && !warned && float64(live) > memHeadroom*float64(limit):
+				log.Warn("the live heap is near FUHUA_MEMORY_LIMIT: the collector will run often; raise the limit",
+					"live_mib", live>>20, "limit_mib", limit>>20)
+				warned = true
+			}
+		}
+	}()
+	return func() { cancel(); <-done }
+}

@@ -1,0 +1,46 @@
+package main
+
+import (
+	"math"
+	"testing"
+)
+
+func TestMemoryLimitSetting(t *testing.T) {
+	for _, c := range []struct {
+		v, gomem string
+		want     int64
+		explicit bool
+		err      bool
+	}{
+		{"", "", DefaultMemoryLimit, false, false},
+		{"off", "", math.MaxInt64, true, false},
+		{"800MiB", "", 800 << 20, true, false},
+		{"1.5GiB", "", 3 << 29, true, false},
+		{" 2GiB ", "", 2 << 30, true, false},
+		{"300000000", "", 300000000, true, false},
+		{"100MiB", "", 0, false, true},
+		{"lots", "", 0, false, true},
+		{"1TB", "", 0, false, true},
+		{"-1GiB", "", 0, false, true},
+		{"NaNGiB", "", 0, false, true},
+	} {
+		got, explicit, err := memoryLimit(c.v, c.gomem)
+		if (err != nil) != c.err || !c.err && (got != c.want || explicit != c.explicit) {
+			t.Errorf("memoryLimit(%q) = %d, %v, %v; want %d, %v, error %v", c.v, got, explicit, err, c.want, c.explicit, c.err)
+		}
+	}
+}
+
+func TestRaisedLimit(t *testing.T) {
+	const gib = 1 << 30
+	if got := raisedLimit(gib/2, gib, false); got != gib {
+		t.Errorf("a live heap of half the default limit raised it to %d", got)
+	}
+	got := raisedLimit(3*gib, gib, false)
+	if float64(3*gib) > memHeadroom*float64(got) || got%(64<<20) != 0 || got > 6*gib {
+		t.Errorf("a live heap of 3 GiB under a 1 GiB default limit gave %d", got)
+	}
+	if got := raisedLimit(3*gib, gib, true); got != gib {
+		t.Errorf("an operator's limit was changed to %d", got)
+	}
+}
