@@ -55,7 +55,7 @@ func (b *bench) startChild(name, dir, uri string, withPprof bool) (*child, error
 	if uri != "" {
 		env = append(env, "MONGODB_URI="+uri)
 	}
-	for _, k := range []string{"FUHUA_GOGC", "GOMAXPROCS", "GOGC", "GOMEMLIMIT", "FUHUA_SLOW_REQUEST", "TMPDIR"} {
+	for _, k := range []string{"FUHUA_GOGC", "FUHUA_MEMORY_LIMIT", "GOMAXPROCS", "GOGC", "GOMEMLIMIT", "FUHUA_SLOW_REQUEST", "TMPDIR"} {
 		if v, ok := os.LookupEnv(k); ok {
 			env = append(env, k+"="+v)
 		}
