@@ -36,6 +36,13 @@ const replay = 64
 func (ix *Index) Run(ctx context.Context, src Source) error {
 	var last int64
 	var err error
+	// Reconciliation reads the whole database; beside the memory copy's load
+	// it would take half the CPU the load needs to make the index ready. Run
+	// after it: writes made meanwhile are queued for the copy, and Follow
+	// starts once reconciliation read the database's last sequence.
+	if !ix.NeedsRebuild() {
+		_ = ix.WaitReady(ctx) // a failed load is reported by Ready and the requests; reconcile anyway
+	}
 	for {
 		if ix.NeedsRebuild() {
 			last, err = ix.rebuild(ctx, src)
