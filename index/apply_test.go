@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"sync"
 	"testing"
+	"time"
 
 	"fuhua/internal/profile"
 )
@@ -95,5 +96,14 @@ func TestOneBatchSkipsAnOlderVersionOfTheSameProfile(t *testing.T) {
 	ix.memory(func(m *memIndex) { got = m.recs[m.slot[b.ID]].p.Version })
 	if got != 3 || ix.seqs[b.ID] != 3 {
 		t.Fatalf("after versions 3, 1, 2 in one batch the copy holds %d (seq %d), want 3", got, ix.seqs[b.ID])
+	}
+}
+
+func TestReconcilePause(t *testing.T) {
+	if got := reconcilePause(5*time.Minute, time.Second); got != 5*time.Minute {
+		t.Errorf("a 1 s reconciliation waits %s, want the period", got)
+	}
+	if got := reconcilePause(5*time.Minute, 7*time.Second); got != 700*time.Second {
+		t.Errorf("a 7 s reconciliation waits %s, want 700 s", got)
 	}
 }

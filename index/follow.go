@@ -21,6 +21,14 @@ type Source interface {
 	EachProfile(ctx context.Context, fn func(*profile.Profile) error) error // every profile (archived included), for rebuild and reconciliation; fn may keep each profile
 }
 
+// VersionSource is a Source that can also list every profile's version (id,
+// sequence, archived) without reading the profiles: reconciliation then reads
+// whole only the profiles the index lacks.
+type VersionSource interface {
+	Source
+	EachVersion(ctx context.Context, fn func(id string, seq int64, archived bool) error) error
+}
+
 // replay is how many changes before the database's last sequence the follower
 // re-reads when it starts. A writer that took a sequence just before a rebuild or
 // reconciliation read LastSeq may write its profile after the scan passed it;
@@ -64,18 +72,32 @@ func (ix *Index) Run(ctx context.Context, src Source) error {
 	ix.cursor.Store(max(0, last-replay))
 
 	go func() {
-		t := time.NewTicker(ix.opts.ReconcileEvery)
-		defer t.Stop()
+		took := time.Duration(0)
 		for {
+			t := time.NewTimer(reconcilePause(ix.opts.ReconcileEvery, took))
 			select {
 			case <-ctx.Done():
+				t.Stop()
 				return
 			case <-t.C:
+				start := time.Now()
 				_, _, _ = ix.reconcile(ctx, src) // failures are retried next period
+				took = time.Since(start)
 			}
 		}
 	}()
 	return ix.Follow(ctx, src)
+}
+
+// reconcileShare is the most of the time reconciliation may take: it reads
+// the whole database (on the embedded one, 100k profiles take seconds of both
+// cores), and it is a safety net — Follow applies every change as it comes.
+const reconcileShare = 100
+
+// reconcilePause is how long Run waits before the next reconciliation: every,
+// or longer when the last one took more than 1/reconcileShare of that.
+func reconcilePause(every, took time.Duration) time.Duration {
+	return max(every, took*reconcileShare)
 }
 
 // Follow applies the changes other processes make, in sequence order, polling
@@ -188,19 +210,47 @@ func (ix *Index) reconcile(ctx context.Context, src Source) (int64, ReconcileSta
 		return 0, st, err
 	}
 	seen := make(map[string]bool, len(have))
-	err = src.EachProfile(ctx, func(p *profile.Profile) error {
-		seen[p.ID] = true
-		s, in := have[p.ID]
-		switch {
-		case p.Archived && !in, !p.Archived && in && s >= p.Seq:
-			return nil
-		case p.Archived:
+	// stale says whether the index must take this version of a profile.
+	stale := func(id string, seq int64, archived bool) bool {
+		seen[id] = true
+		s, in := have[id]
+		return !(archived && !in || !archived && in && s >= seq)
+	}
+	apply := func(p *profile.Profile) error {
+		if p.Archived {
 			st.Deleted++
-		default:
+		} else {
 			st.Indexed++
 		}
 		return ix.Apply(p)
-	})
+	}
+	if vs, ok := src.(VersionSource); ok {
+		// Only the versions are read; the few profiles the index lacks are
+		// then read whole.
+		var want []string
+		err = vs.EachVersion(ctx, func(id string, seq int64, archived bool) error {
+			if stale(id, seq, archived) {
+				want = append(want, id)
+			}
+			return nil
+		})
+		for _, id := range want {
+			if err != nil {
+				break
+			}
+			var p *profile.Profile
+			if p, err = src.GetProfile(ctx, id); err == nil {
+				err = apply(p)
+			}
+		}
+	} else {
+		err = src.EachProfile(ctx, func(p *profile.Profile) error {
+			if !stale(p.ID, p.Seq, p.Archived) {
+				return nil
+			}
+			return apply(p)
+		})
+	}
 	if err != nil {
 		return 0, st, err
 	}
@@ -219,6 +269,24 @@ func (ix *Index) reconcile(ctx context.Context, src Source) (int64, ReconcileSta
 // indexedSeqs reads every id in the index with its stored sequence, a page at a
 // time in id order.
 func (ix *Index) indexedSeqs(ctx context.Context) (map[string]int64, error) {
+	// The memory copy, once loaded, holds what Bleve holds, with the same
+	// sequences; reading it takes milliseconds where reading every stored
+	// document from Bleve takes seconds at 100k.
+	if ix.loaded.Load() {
+		var out map[string]int64
+		ix.memory(func(m *memIndex) {
+			out = make(map[string]int64, len(m.slot))
+			for id, s := range m.slot {
+				out[id] = m.recs[s].p.Seq
+			}
+		})
+		return out, nil
+	}
+	return ix.bleveSeqs(ctx)
+}
+
+// bleveSeqs is indexedSeqs read from Bleve's stored documents.
+func (ix *Index) bleveSeqs(ctx context.Context) (map[string]int64, error) {
 	out := map[string]int64{}
 	var after []string
 	for {

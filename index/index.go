@@ -43,7 +43,8 @@ type Options struct {
 	// but not yet written before giving up on it (10 s); reconciliation then
 	// repairs whatever it missed.
 	Grace time.Duration
-	// ReconcileEvery is the period of reconciliation in Run (5 min).
+	// ReconcileEvery is the period of reconciliation in Run (5 min), or a
+	// hundred times as long as the last one took when that is longer.
 	ReconcileEvery time.Duration
 	// SearchTimeout bounds one search or one match query (2 s).
 	SearchTimeout time.Duration

@@ -756,8 +756,30 @@ func TestApplyShowsOwnWriteAndIgnoresOlder(t *testing.T) {
 }
 
 func TestReconcileRepairsDrift(t *testing.T) {
+	for _, versions := range []bool{false, true} {
+		t.Run(fmt.Sprintf("versions=%v", versions), func(t *testing.T) { testReconcileRepairsDrift(t, versions) })
+	}
+}
+
+// testReconcileRepairsDrift runs TestReconcileRepairsDrift on a source that
+// lists versions (reconciliation then reads whole only what differs) or not.
+func testReconcileRepairsDrift(t *testing.T, versions bool) {
 	ps := loadDataset(t)
-	ix, src, _ := build(t, ps)
+	ix, msrc, _ := build(t, ps)
+	src := msrc
+	var source Source = msrc
+	if versions {
+		source = versionSource{msrc}
+	}
+	// The memory copy's sequences are Bleve's.
+	fromBleve, err := ix.bleveSeqs(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	fromMemory, _ := ix.indexedSeqs(context.Background())
+	if diff := cmp.Diff(fromBleve, fromMemory); diff != "" || len(fromBleve) == 0 {
+		t.Errorf("indexed sequences, Bleve (-) against the memory copy (+):\n%s", diff)
+	}
 	// Changes the index never heard of: an edit, a new profile, an archive, and a
 	// document removed from the database outright.
 	edit := *ps[0]
@@ -769,12 +791,17 @@ func TestReconcileRepairsDrift(t *testing.T) {
 	src.write(&arch)
 	src.drop(ps[2].ID)
 
-	st, err := ix.Reconcile(context.Background(), src)
+	gets := src.getCalls.Load()
+	st, err := ix.Reconcile(context.Background(), source)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if diff := cmp.Diff(st, ReconcileStats{Indexed: 2, Deleted: 2}); diff != "" {
 		t.Errorf("stats (-got +want):\n%s", diff)
+	}
+	// With versions, only the edited, new and archived profiles are read whole.
+	if got := src.getCalls.Load() - gets; versions && got != 3 {
+		t.Errorf("reconciliation read %d profiles whole, want 3", got)
 	}
 	got := hitIDs(search(t, ix, SearchRequest{Q: "钙钛矿"}))
 	if diff := cmp.Diff(got, []string{"fresh", ps[0].ID}); diff != "" && diff != cmp.Diff(got, []string{ps[0].ID, "fresh"}) {
@@ -785,7 +812,7 @@ func TestReconcileRepairsDrift(t *testing.T) {
 		t.Errorf("archived or dropped profile still indexed: %v", all)
 	}
 	// A second pass finds nothing to do.
-	if st, _ := ix.Reconcile(context.Background(), src); st != (ReconcileStats{}) {
+	if st, _ := ix.Reconcile(context.Background(), source); st != (ReconcileStats{}) {
 		t.Errorf("second reconcile repaired %+v", st)
 	}
 }

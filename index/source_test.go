@@ -114,3 +114,27 @@ func (m *memSource) EachProfile(ctx context.Context, fn func(*profile.Profile) e
 	}
 	return nil
 }
+
+// versionSource is a memSource that also lists versions, as the store does.
+type versionSource struct{ *memSource }
+
+func (v versionSource) EachVersion(ctx context.Context, fn func(id string, seq int64, archived bool) error) error {
+	v.mu.Lock()
+	type ver struct {
+		id       string
+		seq      int64
+		archived bool
+	}
+	var vs []ver
+	for id, p := range v.profiles {
+		vs = append(vs, ver{id, p.Seq, p.Archived})
+	}
+	v.mu.Unlock()
+	sort.Slice(vs, func(i, j int) bool { return vs[i].id < vs[j].id })
+	for _, x := range vs {
+		if err := fn(x.id, x.seq, x.archived); err != nil {
+			return err
+		}
+	}
+	return nil
+}

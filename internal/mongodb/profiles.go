@@ -376,6 +376,35 @@ func (s *Store) EachProfile(ctx context.Context, fn func(*profile.Profile) error
 	return s.each(ctx, bson.D{}, fn)
 }
 
+// EachVersion calls fn with the id, sequence and archived flag of every
+// profile, reading only those fields: what reconciliation compares with the
+// index before it reads the few profiles that differ.
+func (s *Store) EachVersion(ctx context.Context, fn func(id string, seq int64, archived bool) error) error {
+	opts := options.Find().SetBatchSize(5000).SetProjection(bson.D{{Key: "_id", Value: 1}, {Key: "seq", Value: 1}, {Key: "archived", Value: 1}})
+	cur, err := s.profiles.Find(ctx, bson.D{}, opts)
+	if err != nil {
+		return translate(err, "profiles")
+	}
+	defer cur.Close(ctx)
+	for cur.Next(ctx) {
+		var v struct {
+			ID       string `bson:"_id"`
+			Seq      int64  `bson:"seq"`
+			Archived bool   `bson:"archived"`
+		}
+		if err := cur.Decode(&v); err != nil {
+			return translate(err, "profile")
+		}
+		if err := fn(v.ID, v.Seq, v.Archived); err != nil {
+			return err
+		}
+	}
+	if err := cur.Err(); err != nil {
+		return translate(err, "profiles")
+	}
+	return nil
+}
+
 // EachOfKind calls fn with every live (not archived) profile of kind k.
 func (s *Store) EachOfKind(ctx context.Context, k profile.Kind, fn func(*profile.Profile) error) error {
 	return s.each(ctx, bson.D{{Key: "kind", Value: string(k)}, {Key: "archived", Value: false}}, fn)
