@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"unicode"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -97,5 +98,26 @@ func BenchmarkPrepareOld(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		refPrepare(ps[i%len(ps)], lex)
+	}
+}
+
+// TestRuneShortcuts checks what isHan, isLetterOrDigit and lower take for
+// granted about Unicode, over every rune, and lower on a few strings.
+func TestRuneShortcuts(t *testing.T) {
+	for r := rune(0); r <= unicode.MaxRune; r++ {
+		if got, want := isHan(r), unicode.Is(unicode.Han, r); got != want {
+			t.Fatalf("isHan(%U) = %v, unicode says %v", r, got, want)
+		}
+		if got, want := isLetterOrDigit(r), unicode.IsLetter(r) || unicode.IsDigit(r); got != want {
+			t.Fatalf("isLetterOrDigit(%U) = %v, unicode says %v", r, got, want)
+		}
+		if r >= 0x3000 && r <= 0x9FFF && unicode.ToLower(r) != r {
+			t.Fatalf("%U has a lower case", r)
+		}
+	}
+	for _, s := range []string{"", "abc", "ABC", "芯片IC", "İ", "\xff芯", "\uFFFD", "Ｆｕｌｌ", "ΣΑ", "半导体 substrates。"} {
+		if got, want := lower(s), strings.ToLower(s); got != want {
+			t.Errorf("lower(%q) = %q, want %q", s, got, want)
+		}
 	}
 }

@@ -121,14 +121,15 @@ func (l *Lexicon) Read(p *profile.Profile) *Reading {
 		// An application runs from its marker to the clause's end, or to 的 in
 		// "面向新能源汽车的碳化硅器件", where what follows is the firm's own.
 		var applied [][2]int
-		l.tm.apps.each(text, func(at int, ph *phrase) {
+		low := lower(text)
+		l.tm.apps.eachLow(low, func(at int, ph *phrase) {
 			end := len(text)
 			if i := strings.Index(text[at+len(ph.word):], "的"); i >= 0 {
 				end = at + len(ph.word) + i
 			}
 			applied = append(applied, [2]int{at, end})
 		})
-		l.tm.words.each(text, func(at int, ph *phrase) {
+		l.tm.words.eachLow(low, func(at int, ph *phrase) {
 			inApp := false
 			for _, a := range applied {
 				inApp = inApp || at >= a[0] && at < a[1]

@@ -2,13 +2,13 @@ package match
 
 import (
 	"fmt"
-	"hash/fnv"
 	"math"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"fuhua/internal/profile"
 )
@@ -92,37 +92,55 @@ func uniqueTags(tags []tag) []tag {
 // scoring a few hundred candidates per request cheap in allocations; a collision
 // only nudges a similarity.
 func grams(text string) []uint64 {
-	set := map[uint64]struct{}{}
-	add := func(s string) {
-		h := fnv.New64a()
-		h.Write([]byte(s))
-		set[h.Sum64()] = struct{}{}
-	}
+	// FNV-1a, 64 bits, as hash/fnv's New64a computes it, written out so that
+	// no unit needs a string or a hash of its own.
+	const offset, prime = 14695981039346656037, 1099511628211
+	var out []uint64
 	var run []rune
-	var word strings.Builder
+	var runBuf [64]rune
+	run = runBuf[:0]
+	var utf [2 * utf8.UTFMax]byte
+	word, wordLen := uint64(offset), 0
 	flushWord := func() {
-		if word.Len() > 1 {
-			add(word.String())
+		if wordLen > 1 {
+			out = append(out, word)
 		}
-		word.Reset()
+		word, wordLen = offset, 0
+	}
+	hashRunes := func(rs []rune) {
+		n := 0
+		for _, r := range rs {
+			n += utf8.EncodeRune(utf[n:], r)
+		}
+		h := uint64(offset)
+		for _, c := range utf[:n] {
+			h ^= uint64(c)
+			h *= prime
+		}
+		out = append(out, h)
 	}
 	flushRun := func() {
 		if len(run) == 1 {
-			add(string(run))
+			hashRunes(run)
 		}
 		for i := 0; i+1 < len(run); i++ {
-			add(string(run[i : i+2]))
+			hashRunes(run[i : i+2])
 		}
 		run = run[:0]
 	}
-	for _, r := range strings.ToLower(text) {
+	for _, r := range lower(text) {
 		switch {
-		case unicode.Is(unicode.Han, r):
+		case isHan(r):
 			flushWord()
 			run = append(run, r)
-		case unicode.IsLetter(r) || unicode.IsDigit(r):
+		case isLetterOrDigit(r):
 			flushRun()
-			word.WriteRune(r)
+			n := utf8.EncodeRune(utf[:], r)
+			for _, c := range utf[:n] {
+				word ^= uint64(c)
+				word *= prime
+			}
+			wordLen += n
 		default:
 			flushRun()
 			flushWord()
@@ -130,12 +148,55 @@ func grams(text string) []uint64 {
 	}
 	flushRun()
 	flushWord()
-	out := make([]uint64, 0, len(set))
-	for h := range set {
-		out = append(out, h)
+	if len(out) == 0 {
+		return []uint64{}
 	}
 	slices.Sort(out)
-	return out
+	out = slices.Compact(out)
+	return slices.Clip(out)
+}
+
+// isHan is unicode.Is(unicode.Han, r), without the table search for ASCII and
+// for the CJK Unified Ideographs block (all Han; TestRuneShortcuts checks it).
+func isHan(r rune) bool {
+	if r < 0x2E80 {
+		return false
+	}
+	if r >= 0x4E00 && r <= 0x9FFF {
+		return true
+	}
+	return unicode.Is(unicode.Han, r)
+}
+
+// isLetterOrDigit is unicode.IsLetter(r) || unicode.IsDigit(r), quick for ASCII.
+func isLetterOrDigit(r rune) bool {
+	if r < utf8.RuneSelf {
+		return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9'
+	}
+	return unicode.IsLetter(r) || unicode.IsDigit(r)
+}
+
+// lower is strings.ToLower(s), but returns s itself without a pass of
+// unicode.ToLower's table search per rune when nothing in s has a lower case:
+// Chinese text has none (the runes from U+3000 to U+9FFF have no case;
+// TestRuneShortcuts checks it).
+func lower(s string) string {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if 'A' <= c && c <= 'Z' {
+				return strings.ToLower(s)
+			}
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && n == 1 || (r < 0x3000 || r > 0x9FFF) && unicode.ToLower(r) != r {
+			return strings.ToLower(s)
+		}
+		i += n
+	}
+	return s
 }
 
 // cosine is the cosine similarity of two sorted sets.
