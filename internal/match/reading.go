@@ -1,7 +1,7 @@
 package match
 
 import (
-	"sort"
+	"slices"
 	"strings"
 
 	"fuhua/internal/profile"
@@ -64,19 +64,41 @@ const (
 	wProse   = 0.6  // a need named in prose without a marker such as 需要
 )
 
+// hitSet is what Read found of one code: the different words (lower-cased)
+// and the strongest evidence, the first of those as strong.
 type hitSet struct {
-	words map[string]bool
+	code  string
+	words []string
 	first Evidence
 }
 
-func (h *hitSet) add(word, where string, w float64) {
-	if h.words == nil {
-		h.words = map[string]bool{}
+// hits is the hit sets of a profile's codes of one sort. A profile has few, so
+// a slice scanned for the code is cheaper than a map of pointers.
+type hits []hitSet
+
+// add records ph's word as evidence of code.
+func (hs *hits) add(code string, ph *phrase, where string, w float64) {
+	var h *hitSet
+	for i := range *hs {
+		if (*hs)[i].code == code {
+			h = &(*hs)[i]
+			break
+		}
+	}
+	if h == nil {
+		*hs = append(*hs, hitSet{code: code})
+		h = &(*hs)[len(*hs)-1]
+	}
+	// ph.word is ph.orig lower-cased (see scanner.add).
+	word, low := ph.orig, ph.word
+	if len(h.words) == 0 {
 		h.first = Evidence{Word: word, Where: where, Weight: w}
 	} else if w > h.first.Weight {
 		h.first = Evidence{Word: word, Where: where, Weight: w}
 	}
-	h.words[strings.ToLower(word)] = true
+	if !slices.Contains(h.words, low) {
+		h.words = append(h.words, low)
+	}
 }
 
 // Read is what fuhua understands of p. Declared chains and segments are taken as
@@ -104,19 +126,11 @@ func (l *Lexicon) Read(p *profile.Profile) *Reading {
 	}
 	fields := [][2]string{{FromName, p.Name}, {FromTags, strings.Join(p.Tags, "\n")},
 		{FromTopics, strings.Join(p.Topics, "\n")}, {FromSummary, p.Summary}}
-	chainHits := map[string]*hitSet{}
-	segHits := map[string]*hitSet{}
-	ctxHits := map[string]*hitSet{}
-	get := func(m map[string]*hitSet, k string) *hitSet {
-		if m[k] == nil {
-			m[k] = &hitSet{}
-		}
-		return m[k]
-	}
+	var chainHits, segHits, ctxHits hits
 	// Words after a marker such as 面向 or 用于 in the same clause name the
 	// firm's customers and applications: they never make it a member of a
 	// chain, and within its own chains they count as application words.
-	appChains := map[string]*hitSet{}
+	var appChains hits
 	scan := func(text, where string, w float64) {
 		// An application runs from its marker to the clause's end, or to 的 in
 		// "面向新能源汽车的碳化硅器件", where what follows is the firm's own.
@@ -137,21 +151,21 @@ func (l *Lexicon) Read(p *profile.Profile) *Reading {
 			if inApp {
 				switch ph.class {
 				case pChain:
-					get(appChains, ph.code).add(ph.orig, where, w)
+					appChains.add(ph.code, ph, where, w)
 				case pSegment, pContext:
-					get(appChains, l.tm.segs[ph.code].Chain).add(ph.orig, where, w)
-					get(ctxHits, ph.code).add(ph.orig, where, w)
+					appChains.add(l.tm.segs[ph.code].Chain, ph, where, w)
+					ctxHits.add(ph.code, ph, where, w)
 				}
 				return
 			}
 			switch ph.class {
 			case pChain:
-				get(chainHits, ph.code).add(ph.orig, where, w)
+				chainHits.add(ph.code, ph, where, w)
 			case pSegment:
-				get(segHits, ph.code).add(ph.orig, where, w)
-				get(chainHits, l.tm.segs[ph.code].Chain).add(ph.orig, where, w)
+				segHits.add(ph.code, ph, where, w)
+				chainHits.add(l.tm.segs[ph.code].Chain, ph, where, w)
 			case pContext:
-				get(ctxHits, ph.code).add(ph.orig, where, w)
+				ctxHits.add(ph.code, ph, where, w)
 			}
 		})
 	}
@@ -165,13 +179,9 @@ func (l *Lexicon) Read(p *profile.Profile) *Reading {
 		}
 	}
 	noneDeclared := len(r.Chains) == 0
-	codes := make([]string, 0, len(chainHits))
-	for c := range chainHits {
-		codes = append(codes, c)
-	}
-	sort.Strings(codes)
-	for _, c := range codes {
-		h := chainHits[c]
+	slices.SortFunc(chainHits, func(a, b hitSet) int { return strings.Compare(a.code, b.code) })
+	for i := range chainHits {
+		c, h := chainHits[i].code, &chainHits[i]
 		if _, ok := r.Chains[c]; ok {
 			continue
 		}
@@ -187,14 +197,16 @@ func (l *Lexicon) Read(p *profile.Profile) *Reading {
 			r.Mentions[c] = h.first
 		}
 	}
-	for c, h := range appChains {
+	for _, h := range appChains {
+		c := h.code
 		if _, ok := r.Chains[c]; !ok {
 			if _, ok := r.Mentions[c]; !ok {
 				r.Mentions[c] = h.first
 			}
 		}
 	}
-	for code, h := range segHits {
+	for _, h := range segHits {
+		code := h.code
 		if _, ok := r.Segments[code]; ok {
 			continue
 		}
@@ -202,7 +214,8 @@ func (l *Lexicon) Read(p *profile.Profile) *Reading {
 			r.Segments[code] = h.first
 		}
 	}
-	for code, h := range ctxHits {
+	for _, h := range ctxHits {
+		code := h.code
 		if _, ok := r.Segments[code]; ok {
 			continue
 		}

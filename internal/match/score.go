@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -50,8 +51,15 @@ type tag struct{ low, orig string }
 func prepare(p *profile.Profile, lex *Lexicon) *prepared {
 	q := &prepared{p: p, r: lex.Read(p)}
 	var b strings.Builder
+	n := len(p.Summary)
+	for _, list := range [2][]string{p.Tags, p.Topics} {
+		for _, t := range list {
+			n += 1 + len(t)
+		}
+	}
+	b.Grow(n)
 	b.WriteString(p.Summary)
-	var tags []tag
+	tags := make([]tag, 0, len(p.Tags)+len(p.Topics))
 	for _, list := range [2][]string{p.Tags, p.Topics} {
 		for _, t := range list {
 			b.WriteString(" ")
@@ -95,7 +103,8 @@ func grams(text string) []uint64 {
 	// FNV-1a, 64 bits, as hash/fnv's New64a computes it, written out so that
 	// no unit needs a string or a hash of its own.
 	const offset, prime = 14695981039346656037, 1099511628211
-	var out []uint64
+	scratch := gramScratch.Get().(*[]uint64)
+	out := (*scratch)[:0]
 	var run []rune
 	var runBuf [64]rune
 	run = runBuf[:0]
@@ -148,13 +157,18 @@ func grams(text string) []uint64 {
 	}
 	flushRun()
 	flushWord()
-	if len(out) == 0 {
-		return []uint64{}
-	}
 	slices.Sort(out)
 	out = slices.Compact(out)
-	return slices.Clip(out)
+	// Exactly as long as the set: the index keeps it for every profile.
+	set := make([]uint64, len(out))
+	copy(set, out)
+	*scratch = out
+	gramScratch.Put(scratch)
+	return set
 }
+
+// gramScratch holds the buffers grams collects hashes in before it sorts them.
+var gramScratch = sync.Pool{New: func() any { return new([]uint64) }}
 
 // isHan is unicode.Is(unicode.Han, r), without the table search for ASCII and
 // for the CJK Unified Ideographs block (all Han; TestRuneShortcuts checks it).
