@@ -68,7 +68,9 @@ const (
 // and the strongest evidence, the first of those as strong.
 type hitSet struct {
 	code  string
-	words []string
+	n     int      // how many different words
+	word1 string   // the first word
+	more  []string // the others
 	first Evidence
 }
 
@@ -91,13 +93,17 @@ func (hs *hits) add(code string, ph *phrase, where string, w float64) {
 	}
 	// ph.word is ph.orig lower-cased (see scanner.add).
 	word, low := ph.orig, ph.word
-	if len(h.words) == 0 {
+	switch {
+	case h.n == 0:
 		h.first = Evidence{Word: word, Where: where, Weight: w}
-	} else if w > h.first.Weight {
+		h.word1, h.n = low, 1
+		return
+	case w > h.first.Weight:
 		h.first = Evidence{Word: word, Where: where, Weight: w}
 	}
-	if !slices.Contains(h.words, low) {
-		h.words = append(h.words, low)
+	if low != h.word1 && !slices.Contains(h.more, low) {
+		h.more = append(h.more, low)
+		h.n++
 	}
 }
 
@@ -185,7 +191,7 @@ func (l *Lexicon) Read(p *profile.Profile) *Reading {
 		if _, ok := r.Chains[c]; ok {
 			continue
 		}
-		strong := h.first.Where != FromSummary || len(h.words) >= 2
+		strong := h.first.Where != FromSummary || h.n >= 2
 		switch {
 		case strong:
 			r.Chains[c] = h.first
