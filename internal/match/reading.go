@@ -130,8 +130,8 @@ func (l *Lexicon) Read(p *profile.Profile) *Reading {
 	if l == nil || l.tm == nil {
 		return r.freeze()
 	}
-	fields := [][2]string{{FromName, p.Name}, {FromTags, strings.Join(p.Tags, "\n")},
-		{FromTopics, strings.Join(p.Topics, "\n")}, {FromSummary, p.Summary}}
+	tags, topics, summary := strings.Join(p.Tags, "\n"), strings.Join(p.Topics, "\n"), clauses(p.Summary)
+	fields := [][2]string{{FromName, p.Name}, {FromTags, tags}, {FromTopics, topics}, {FromSummary, p.Summary}}
 	var chainHits, segHits, ctxHits hits
 	// Words after a marker such as 面向 or 用于 in the same clause name the
 	// firm's customers and applications: they never make it a member of a
@@ -180,7 +180,7 @@ func (l *Lexicon) Read(p *profile.Profile) *Reading {
 			scan(f[1], f[0], wTagged)
 			continue
 		}
-		for _, c := range clauses(f[1]) {
+		for _, c := range summary {
 			scan(c, f[0], wSummary)
 		}
 	}
@@ -245,7 +245,7 @@ func (l *Lexicon) Read(p *profile.Profile) *Reading {
 			}
 		}
 	}
-	l.readOffersAndNeeds(p, r)
+	l.readOffersAndNeeds(p, r, tags, topics, summary)
 	return r.freeze()
 }
 
@@ -261,7 +261,9 @@ func (d *draft) freeze() *Reading {
 		Services: evidencesOf(d.Services), Funding: evidencesOf(d.Funding), Topics: evidencesOf(d.Topics), Space: d.Space}
 }
 
-func (l *Lexicon) readOffersAndNeeds(p *profile.Profile, r *draft) {
+// readOffersAndNeeds is Read's part for needs and offers; tags and topics are
+// p's joined by lines, summary its summary's clauses, as Read made them.
+func (l *Lexicon) readOffersAndNeeds(p *profile.Profile, r *draft, tags, topics string, summary []string) {
 	declared := Evidence{Where: FromDeclared, Weight: 1}
 	switch p.Kind {
 	case profile.Startup:
@@ -288,10 +290,11 @@ func (l *Lexicon) readOffersAndNeeds(p *profile.Profile, r *draft) {
 			}
 		}
 		declared := [3]int{len(r.Services), len(r.Funding), len(r.Topics)}
-		for _, f := range [][2]string{{FromTags, strings.Join(p.Tags, "\n")}, {FromSummary, p.Summary}} {
-			for _, clause := range clauses(f[1]) {
-				l.readNeedClause(clause, f[0], r)
-			}
+		for _, clause := range clauses(tags) {
+			l.readNeedClause(clause, FromTags, r)
+		}
+		for _, clause := range summary {
+			l.readNeedClause(clause, FromSummary, r)
 		}
 		// What the startup declared outweighs what fuhua reads: beside declared
 		// needs of a sort, needs of that sort read from prose count half.
@@ -307,7 +310,7 @@ func (l *Lexicon) readOffersAndNeeds(p *profile.Profile, r *draft) {
 			}
 		}
 	case profile.Mentor:
-		for _, f := range [][2]string{{FromTopics, strings.Join(p.Topics, "\n")}, {FromTags, strings.Join(p.Tags, "\n")}, {FromSummary, p.Summary}} {
+		for _, f := range [][2]string{{FromTopics, topics}, {FromTags, tags}, {FromSummary, p.Summary}} {
 			w := wTagged
 			if f[0] == FromSummary {
 				w = wSummary
@@ -327,7 +330,7 @@ func (l *Lexicon) readOffersAndNeeds(p *profile.Profile, r *draft) {
 		if p.Kind == profile.Provider && p.Type != "" {
 			r.Services[p.Type] = declared
 		}
-		for _, f := range [][2]string{{FromName, p.Name}, {FromTags, strings.Join(p.Tags, "\n")}, {FromSummary, p.Summary}} {
+		for _, f := range [][2]string{{FromName, p.Name}, {FromTags, tags}, {FromSummary, p.Summary}} {
 			w := wTagged
 			if f[0] == FromSummary {
 				w = wSummary

@@ -57,11 +57,12 @@ const (
 // a bit for a hash of each pair byPair holds. A set bit may be a false alarm (the
 // maps then answer), a clear one never misses.
 type scanner struct {
-	byPair map[[2]rune][]phrase // phrases of two runes or more, longest first
-	single map[rune][]phrase    // phrases of one rune
-	exact  map[string][]phrase  // every phrase by its lower-cased word
-	starts *[1 << 16 / 64]uint64
-	pairs  *[pairBits / 64]uint64
+	byPair  map[[2]rune][]phrase // phrases of two runes or more, longest first
+	single  map[rune][]phrase    // phrases of one rune
+	exact   map[string][]phrase  // every phrase by its lower-cased word
+	starts  *[1 << 16 / 64]uint64
+	singles *[1 << 16 / 64]uint64 // bit r for a phrase of the one rune r below 1<<16
+	pairs   *[pairBits / 64]uint64
 }
 
 // pairBits is the size of a scanner's pair filter, in bits.
@@ -72,7 +73,7 @@ func pairBit(r, r2 rune) uint32 { return (uint32(r)*0x9E3779B1 ^ uint32(r2)*0x85
 
 func newScanner() scanner {
 	return scanner{byPair: map[[2]rune][]phrase{}, single: map[rune][]phrase{}, exact: map[string][]phrase{},
-		starts: new([1 << 16 / 64]uint64), pairs: new([pairBits / 64]uint64)}
+		starts: new([1 << 16 / 64]uint64), singles: new([1 << 16 / 64]uint64), pairs: new([pairBits / 64]uint64)}
 }
 
 func (s *scanner) add(word, code string, class phraseClass) {
@@ -92,6 +93,9 @@ func (s *scanner) add(word, code string, class phraseClass) {
 		s.starts[r>>6] |= 1 << (r & 63)
 	}
 	if n == len(lw) {
+		if r < 1<<16 {
+			s.singles[r>>6] |= 1 << (r & 63)
+		}
 		s.single[r] = append(s.single[r], p)
 		return
 	}
@@ -140,8 +144,12 @@ func (s *scanner) eachLow(low string, fn func(at int, p *phrase)) {
 		if b := pairBit(r, r2); r >= 1<<16 || s.pairs[b>>6]&(1<<(b&63)) != 0 {
 			pair = s.byPair[[2]rune{r, r2}]
 		}
+		var single []phrase
+		if r >= 1<<16 || s.singles[r>>6]&(1<<(r&63)) != 0 {
+			single = s.single[r]
+		}
 		var won string
-		for _, list := range [2][]phrase{pair, s.single[r]} {
+		for _, list := range [2][]phrase{pair, single} {
 			for k := range list {
 				p := &list[k]
 				if won != "" && p.word != won {
