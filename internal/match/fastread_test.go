@@ -114,8 +114,13 @@ func TestRuneShortcuts(t *testing.T) {
 		if r >= 0x3000 && r <= 0x9FFF && unicode.ToLower(r) != r {
 			t.Fatalf("%U has a lower case", r)
 		}
+		if r < 0x10000 {
+			if s := "x" + string(r) + "\xe4"; lower(s) != strings.ToLower(s) {
+				t.Fatalf("lower(%q) = %q, strings.ToLower %q", s, lower(s), strings.ToLower(s))
+			}
+		}
 	}
-	for _, s := range []string{"", "abc", "ABC", "芯片IC", "İ", "\xff芯", "\uFFFD", "Ｆｕｌｌ", "ΣΑ", "半导体 substrates。"} {
+	for _, s := range []string{"", "abc", "ABC", "芯片IC", "İ", "\xff芯", "\uFFFD", "Ｆｕｌｌ", "ΣΑ", "半导体 substrates。", "\xe4\xb8", "\xe4\xb8\xad", "\xe3\x80\x80A", "\xe9\xbf\xbf", "\xea\x99\x80"} {
 		if got, want := lower(s), strings.ToLower(s); got != want {
 			t.Errorf("lower(%q) = %q, want %q", s, got, want)
 		}

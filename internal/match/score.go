@@ -204,6 +204,12 @@ func lower(s string) string {
 			i++
 			continue
 		}
+		// U+3000 to U+9FFF are E3 to E9 and two continuation bytes, always
+		// valid UTF-8.
+		if c >= 0xE3 && c <= 0xE9 && i+2 < len(s) && s[i+1]&0xC0 == 0x80 && s[i+2]&0xC0 == 0x80 {
+			i += 3
+			continue
+		}
 		r, n := utf8.DecodeRuneInString(s[i:])
 		if r == utf8.RuneError && n == 1 || (r < 0x3000 || r > 0x9FFF) && unicode.ToLower(r) != r {
 			return strings.ToLower(s)
