@@ -2,6 +2,8 @@ package match
 
 import (
 	"fmt"
+	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 	"unicode"
@@ -123,6 +125,28 @@ func TestRuneShortcuts(t *testing.T) {
 	for _, s := range []string{"", "abc", "ABC", "芯片IC", "İ", "\xff芯", "\uFFFD", "Ｆｕｌｌ", "ΣΑ", "半导体 substrates。", "\xe4\xb8", "\xe4\xb8\xad", "\xe3\x80\x80A", "\xe9\xbf\xbf", "\xea\x99\x80"} {
 		if got, want := lower(s), strings.ToLower(s); got != want {
 			t.Errorf("lower(%q) = %q, want %q", s, got, want)
+		}
+	}
+}
+
+// TestSortHashes checks sortHashes against slices.Sort on random hashes of
+// many sizes, with repeats, above and below its bucket table's size.
+func TestSortHashes(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	var buf gramBuf
+	for _, n := range []int{0, 1, 31, 32, 33, 100, 4095, 4097, 10000} {
+		hs := make([]uint64, n)
+		for i := range hs {
+			if i > 0 && rng.IntN(4) == 0 {
+				hs[i] = hs[rng.IntN(i)]
+			} else {
+				hs[i] = rng.Uint64()
+			}
+		}
+		want := slices.Clone(hs)
+		slices.Sort(want)
+		if got := sortHashes(hs, &buf); !slices.Equal(got, want) {
+			t.Errorf("sortHashes of %d hashes is not sorted", n)
 		}
 	}
 }

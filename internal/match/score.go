@@ -103,8 +103,8 @@ func grams(text string) []uint64 {
 	// FNV-1a, 64 bits, as hash/fnv's New64a computes it, written out so that
 	// no unit needs a string or a hash of its own.
 	const offset, prime = 14695981039346656037, 1099511628211
-	scratch := gramScratch.Get().(*[]uint64)
-	out := (*scratch)[:0]
+	scratch := gramScratch.Get().(*gramBuf)
+	out := scratch.a[:0]
 	var run []rune
 	var runBuf [64]rune
 	run = runBuf[:0]
@@ -157,18 +157,63 @@ func grams(text string) []uint64 {
 	}
 	flushRun()
 	flushWord()
-	slices.Sort(out)
+	collected := out
+	out = sortHashes(out, scratch)
 	out = slices.Compact(out)
 	// Exactly as long as the set: the index keeps it for every profile.
 	set := make([]uint64, len(out))
 	copy(set, out)
-	*scratch = out
+	scratch.a = collected[:0]
 	gramScratch.Put(scratch)
 	return set
 }
 
 // gramScratch holds the buffers grams collects hashes in before it sorts them.
-var gramScratch = sync.Pool{New: func() any { return new([]uint64) }}
+var gramScratch = sync.Pool{New: func() any { return new(gramBuf) }}
+
+// gramBuf is grams' scratch: the hashes as collected, and their sorted copy.
+type gramBuf struct{ a, b []uint64 }
+
+// sortHashes sorts hs, hashes spread evenly over 64 bits, in about linear
+// time: into as many buckets by their top bits as there are hashes, then each
+// bucket (one or two hashes, mostly) by insertion. The result is in buf.
+func sortHashes(hs []uint64, buf *gramBuf) []uint64 {
+	if len(hs) < 32 {
+		slices.Sort(hs)
+		return hs
+	}
+	bits := 1
+	for 1<<bits < len(hs) {
+		bits++
+	}
+	shift := 64 - bits
+	var countBuf [1<<12 + 1]int32
+	var count []int32
+	if bits <= 12 {
+		count = countBuf[:1<<bits+1]
+	} else {
+		count = make([]int32, 1<<bits+1)
+	}
+	for _, h := range hs {
+		count[h>>shift+1]++
+	}
+	for i := 1; i < len(count); i++ {
+		count[i] += count[i-1]
+	}
+	out := slices.Grow(buf.b[:0], len(hs))[:len(hs)]
+	buf.b = out
+	for _, h := range hs {
+		b := h >> shift
+		out[count[b]] = h
+		count[b]++
+	}
+	for i := 1; i < len(out); i++ {
+		for j := i; j > 0 && out[j] < out[j-1]; j-- {
+			out[j], out[j-1] = out[j-1], out[j]
+		}
+	}
+	return out
+}
 
 // isHan is unicode.Is(unicode.Han, r), without the table search for ASCII and
 // for the CJK Unified Ideographs block (all Han; TestRuneShortcuts checks it).
