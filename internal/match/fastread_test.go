@@ -149,4 +149,14 @@ func TestSortHashes(t *testing.T) {
 			t.Errorf("sortHashes of %d hashes is not sorted", n)
 		}
 	}
+	// Hashes crowded into one bucket, in reverse: the budget's way out.
+	hs := make([]uint64, 1000)
+	for i := range hs {
+		hs[i] = uint64(len(hs) - i)
+	}
+	want := slices.Clone(hs)
+	slices.Sort(want)
+	if got := sortHashes(hs, &buf); !slices.Equal(got, want) {
+		t.Error("sortHashes of crowded hashes is not sorted")
+	}
 }

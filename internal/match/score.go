@@ -207,9 +207,16 @@ func sortHashes(hs []uint64, buf *gramBuf) []uint64 {
 		out[count[b]] = h
 		count[b]++
 	}
+	// Text made to crowd its hashes into few buckets would make insertion
+	// quadratic: past a linear budget of moves, an ordinary sort finishes.
+	moves, budget := 0, 8*len(out)
 	for i := 1; i < len(out); i++ {
 		for j := i; j > 0 && out[j] < out[j-1]; j-- {
 			out[j], out[j-1] = out[j-1], out[j]
+			if moves++; moves > budget {
+				slices.Sort(out)
+				return out
+			}
 		}
 	}
 	return out
