@@ -1,7 +1,7 @@
 package match
 
 import (
-	"sort"
+	"slices"
 	"strings"
 
 	"fuhua/internal/profile"
@@ -64,19 +64,47 @@ const (
 	wProse   = 0.6  // a need named in prose without a marker such as 需要
 )
 
+// hitSet is what Read found of one code: the different words (lower-cased)
+// and the strongest evidence, the first of those as strong.
 type hitSet struct {
-	words map[string]bool
+	code  string
+	n     int      // how many different words
+	word1 string   // the first word
+	more  []string // the others
 	first Evidence
 }
 
-func (h *hitSet) add(word, where string, w float64) {
-	if h.words == nil {
-		h.words = map[string]bool{}
+// hits is the hit sets of a profile's codes of one sort. A profile has few, so
+// a slice scanned for the code is cheaper than a map of pointers.
+type hits []hitSet
+
+// add records ph's word as evidence of code.
+func (hs *hits) add(code string, ph *phrase, where string, w float64) {
+	var h *hitSet
+	for i := range *hs {
+		if (*hs)[i].code == code {
+			h = &(*hs)[i]
+			break
+		}
+	}
+	if h == nil {
+		*hs = append(*hs, hitSet{code: code})
+		h = &(*hs)[len(*hs)-1]
+	}
+	// ph.word is ph.orig lower-cased (see scanner.add).
+	word, low := ph.orig, ph.word
+	switch {
+	case h.n == 0:
 		h.first = Evidence{Word: word, Where: where, Weight: w}
-	} else if w > h.first.Weight {
+		h.word1, h.n = low, 1
+		return
+	case w > h.first.Weight:
 		h.first = Evidence{Word: word, Where: where, Weight: w}
 	}
-	h.words[strings.ToLower(word)] = true
+	if low != h.word1 && !slices.Contains(h.more, low) {
+		h.more = append(h.more, low)
+		h.n++
+	}
 }
 
 // Read is what fuhua understands of p. Declared chains and segments are taken as
@@ -102,33 +130,26 @@ func (l *Lexicon) Read(p *profile.Profile) *Reading {
 	if l == nil || l.tm == nil {
 		return r.freeze()
 	}
-	fields := [][2]string{{FromName, p.Name}, {FromTags, strings.Join(p.Tags, "\n")},
-		{FromTopics, strings.Join(p.Topics, "\n")}, {FromSummary, p.Summary}}
-	chainHits := map[string]*hitSet{}
-	segHits := map[string]*hitSet{}
-	ctxHits := map[string]*hitSet{}
-	get := func(m map[string]*hitSet, k string) *hitSet {
-		if m[k] == nil {
-			m[k] = &hitSet{}
-		}
-		return m[k]
-	}
+	tags, topics, summary := strings.Join(p.Tags, "\n"), strings.Join(p.Topics, "\n"), clauses(p.Summary)
+	fields := [][2]string{{FromName, p.Name}, {FromTags, tags}, {FromTopics, topics}, {FromSummary, p.Summary}}
+	var chainHits, segHits, ctxHits hits
 	// Words after a marker such as 面向 or 用于 in the same clause name the
 	// firm's customers and applications: they never make it a member of a
 	// chain, and within its own chains they count as application words.
-	appChains := map[string]*hitSet{}
+	var appChains hits
 	scan := func(text, where string, w float64) {
 		// An application runs from its marker to the clause's end, or to 的 in
 		// "面向新能源汽车的碳化硅器件", where what follows is the firm's own.
 		var applied [][2]int
-		l.tm.apps.each(text, func(at int, ph *phrase) {
+		low := lower(text)
+		l.tm.apps.eachLow(low, func(at int, ph *phrase) {
 			end := len(text)
 			if i := strings.Index(text[at+len(ph.word):], "的"); i >= 0 {
 				end = at + len(ph.word) + i
 			}
 			applied = append(applied, [2]int{at, end})
 		})
-		l.tm.words.each(text, func(at int, ph *phrase) {
+		l.tm.words.eachLow(low, func(at int, ph *phrase) {
 			inApp := false
 			for _, a := range applied {
 				inApp = inApp || at >= a[0] && at < a[1]
@@ -136,21 +157,21 @@ func (l *Lexicon) Read(p *profile.Profile) *Reading {
 			if inApp {
 				switch ph.class {
 				case pChain:
-					get(appChains, ph.code).add(ph.orig, where, w)
+					appChains.add(ph.code, ph, where, w)
 				case pSegment, pContext:
-					get(appChains, l.tm.segs[ph.code].Chain).add(ph.orig, where, w)
-					get(ctxHits, ph.code).add(ph.orig, where, w)
+					appChains.add(l.tm.segs[ph.code].Chain, ph, where, w)
+					ctxHits.add(ph.code, ph, where, w)
 				}
 				return
 			}
 			switch ph.class {
 			case pChain:
-				get(chainHits, ph.code).add(ph.orig, where, w)
+				chainHits.add(ph.code, ph, where, w)
 			case pSegment:
-				get(segHits, ph.code).add(ph.orig, where, w)
-				get(chainHits, l.tm.segs[ph.code].Chain).add(ph.orig, where, w)
+				segHits.add(ph.code, ph, where, w)
+				chainHits.add(l.tm.segs[ph.code].Chain, ph, where, w)
 			case pContext:
-				get(ctxHits, ph.code).add(ph.orig, where, w)
+				ctxHits.add(ph.code, ph, where, w)
 			}
 		})
 	}
@@ -159,22 +180,18 @@ func (l *Lexicon) Read(p *profile.Profile) *Reading {
 			scan(f[1], f[0], wTagged)
 			continue
 		}
-		for _, c := range clauses(f[1]) {
+		for _, c := range summary {
 			scan(c, f[0], wSummary)
 		}
 	}
 	noneDeclared := len(r.Chains) == 0
-	codes := make([]string, 0, len(chainHits))
-	for c := range chainHits {
-		codes = append(codes, c)
-	}
-	sort.Strings(codes)
-	for _, c := range codes {
-		h := chainHits[c]
+	slices.SortFunc(chainHits, func(a, b hitSet) int { return strings.Compare(a.code, b.code) })
+	for i := range chainHits {
+		c, h := chainHits[i].code, &chainHits[i]
 		if _, ok := r.Chains[c]; ok {
 			continue
 		}
-		strong := h.first.Where != FromSummary || len(h.words) >= 2
+		strong := h.first.Where != FromSummary || h.n >= 2
 		switch {
 		case strong:
 			r.Chains[c] = h.first
@@ -186,14 +203,16 @@ func (l *Lexicon) Read(p *profile.Profile) *Reading {
 			r.Mentions[c] = h.first
 		}
 	}
-	for c, h := range appChains {
+	for _, h := range appChains {
+		c := h.code
 		if _, ok := r.Chains[c]; !ok {
 			if _, ok := r.Mentions[c]; !ok {
 				r.Mentions[c] = h.first
 			}
 		}
 	}
-	for code, h := range segHits {
+	for _, h := range segHits {
+		code := h.code
 		if _, ok := r.Segments[code]; ok {
 			continue
 		}
@@ -201,7 +220,8 @@ func (l *Lexicon) Read(p *profile.Profile) *Reading {
 			r.Segments[code] = h.first
 		}
 	}
-	for code, h := range ctxHits {
+	for _, h := range ctxHits {
+		code := h.code
 		if _, ok := r.Segments[code]; ok {
 			continue
 		}
@@ -225,7 +245,7 @@ func (l *Lexicon) Read(p *profile.Profile) *Reading {
 			}
 		}
 	}
-	l.readOffersAndNeeds(p, r)
+	l.readOffersAndNeeds(p, r, tags, topics, summary)
 	return r.freeze()
 }
 
@@ -241,7 +261,9 @@ func (d *draft) freeze() *Reading {
 		Services: evidencesOf(d.Services), Funding: evidencesOf(d.Funding), Topics: evidencesOf(d.Topics), Space: d.Space}
 }
 
-func (l *Lexicon) readOffersAndNeeds(p *profile.Profile, r *draft) {
+// readOffersAndNeeds is Read's part for needs and offers; tags and topics are
+// p's joined by lines, summary its summary's clauses, as Read made them.
+func (l *Lexicon) readOffersAndNeeds(p *profile.Profile, r *draft, tags, topics string, summary []string) {
 	declared := Evidence{Where: FromDeclared, Weight: 1}
 	switch p.Kind {
 	case profile.Startup:
@@ -268,10 +290,11 @@ func (l *Lexicon) readOffersAndNeeds(p *profile.Profile, r *draft) {
 			}
 		}
 		declared := [3]int{len(r.Services), len(r.Funding), len(r.Topics)}
-		for _, f := range [][2]string{{FromTags, strings.Join(p.Tags, "\n")}, {FromSummary, p.Summary}} {
-			for _, clause := range clauses(f[1]) {
-				l.readNeedClause(clause, f[0], r)
-			}
+		for _, clause := range clauses(tags) {
+			l.readNeedClause(clause, FromTags, r)
+		}
+		for _, clause := range summary {
+			l.readNeedClause(clause, FromSummary, r)
 		}
 		// What the startup declared outweighs what fuhua reads: beside declared
 		// needs of a sort, needs of that sort read from prose count half.
@@ -287,7 +310,7 @@ func (l *Lexicon) readOffersAndNeeds(p *profile.Profile, r *draft) {
 			}
 		}
 	case profile.Mentor:
-		for _, f := range [][2]string{{FromTopics, strings.Join(p.Topics, "\n")}, {FromTags, strings.Join(p.Tags, "\n")}, {FromSummary, p.Summary}} {
+		for _, f := range [][2]string{{FromTopics, topics}, {FromTags, tags}, {FromSummary, p.Summary}} {
 			w := wTagged
 			if f[0] == FromSummary {
 				w = wSummary
@@ -307,7 +330,7 @@ func (l *Lexicon) readOffersAndNeeds(p *profile.Profile, r *draft) {
 		if p.Kind == profile.Provider && p.Type != "" {
 			r.Services[p.Type] = declared
 		}
-		for _, f := range [][2]string{{FromName, p.Name}, {FromTags, strings.Join(p.Tags, "\n")}, {FromSummary, p.Summary}} {
+		for _, f := range [][2]string{{FromName, p.Name}, {FromTags, tags}, {FromSummary, p.Summary}} {
 			w := wTagged
 			if f[0] == FromSummary {
 				w = wSummary

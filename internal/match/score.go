@@ -2,13 +2,14 @@ package match
 
 import (
 	"fmt"
-	"hash/fnv"
 	"math"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
+	"unicode/utf8"
 
 	"fuhua/internal/profile"
 )
@@ -50,8 +51,15 @@ type tag struct{ low, orig string }
 func prepare(p *profile.Profile, lex *Lexicon) *prepared {
 	q := &prepared{p: p, r: lex.Read(p)}
 	var b strings.Builder
+	n := len(p.Summary)
+	for _, list := range [2][]string{p.Tags, p.Topics} {
+		for _, t := range list {
+			n += 1 + len(t)
+		}
+	}
+	b.Grow(n)
 	b.WriteString(p.Summary)
-	var tags []tag
+	tags := make([]tag, 0, len(p.Tags)+len(p.Topics))
 	for _, list := range [2][]string{p.Tags, p.Topics} {
 		for _, t := range list {
 			b.WriteString(" ")
@@ -92,37 +100,56 @@ func uniqueTags(tags []tag) []tag {
 // scoring a few hundred candidates per request cheap in allocations; a collision
 // only nudges a similarity.
 func grams(text string) []uint64 {
-	set := map[uint64]struct{}{}
-	add := func(s string) {
-		h := fnv.New64a()
-		h.Write([]byte(s))
-		set[h.Sum64()] = struct{}{}
-	}
+	// FNV-1a, 64 bits, as hash/fnv's New64a computes it, written out so that
+	// no unit needs a string or a hash of its own.
+	const offset, prime = 14695981039346656037, 1099511628211
+	scratch := gramScratch.Get().(*gramBuf)
+	out := scratch.a[:0]
 	var run []rune
-	var word strings.Builder
+	var runBuf [64]rune
+	run = runBuf[:0]
+	var utf [2 * utf8.UTFMax]byte
+	word, wordLen := uint64(offset), 0
 	flushWord := func() {
-		if word.Len() > 1 {
-			add(word.String())
+		if wordLen > 1 {
+			out = append(out, word)
 		}
-		word.Reset()
+		word, wordLen = offset, 0
+	}
+	hashRunes := func(rs []rune) {
+		n := 0
+		for _, r := range rs {
+			n += utf8.EncodeRune(utf[n:], r)
+		}
+		h := uint64(offset)
+		for _, c := range utf[:n] {
+			h ^= uint64(c)
+			h *= prime
+		}
+		out = append(out, h)
 	}
 	flushRun := func() {
 		if len(run) == 1 {
-			add(string(run))
+			hashRunes(run)
 		}
 		for i := 0; i+1 < len(run); i++ {
-			add(string(run[i : i+2]))
+			hashRunes(run[i : i+2])
 		}
 		run = run[:0]
 	}
-	for _, r := range strings.ToLower(text) {
+	for _, r := range lower(text) {
 		switch {
-		case unicode.Is(unicode.Han, r):
+		case isHan(r):
 			flushWord()
 			run = append(run, r)
-		case unicode.IsLetter(r) || unicode.IsDigit(r):
+		case isLetterOrDigit(r):
 			flushRun()
-			word.WriteRune(r)
+			n := utf8.EncodeRune(utf[:], r)
+			for _, c := range utf[:n] {
+				word ^= uint64(c)
+				word *= prime
+			}
+			wordLen += n
 		default:
 			flushRun()
 			flushWord()
@@ -130,12 +157,118 @@ func grams(text string) []uint64 {
 	}
 	flushRun()
 	flushWord()
-	out := make([]uint64, 0, len(set))
-	for h := range set {
-		out = append(out, h)
+	collected := out
+	out = sortHashes(out, scratch)
+	out = slices.Compact(out)
+	// Exactly as long as the set: the index keeps it for every profile.
+	set := make([]uint64, len(out))
+	copy(set, out)
+	scratch.a = collected[:0]
+	gramScratch.Put(scratch)
+	return set
+}
+
+// gramScratch holds the buffers grams collects hashes in before it sorts them.
+var gramScratch = sync.Pool{New: func() any { return new(gramBuf) }}
+
+// gramBuf is grams' scratch: the hashes as collected, and their sorted copy.
+type gramBuf struct{ a, b []uint64 }
+
+// sortHashes sorts hs, hashes spread evenly over 64 bits, in about linear
+// time: into as many buckets by their top bits as there are hashes, then each
+// bucket (one or two hashes, mostly) by insertion. The result is in buf.
+func sortHashes(hs []uint64, buf *gramBuf) []uint64 {
+	if len(hs) < 32 {
+		slices.Sort(hs)
+		return hs
 	}
-	slices.Sort(out)
+	bits := 1
+	for 1<<bits < len(hs) {
+		bits++
+	}
+	shift := 64 - bits
+	var countBuf [1<<12 + 1]int32
+	var count []int32
+	if bits <= 12 {
+		count = countBuf[:1<<bits+1]
+	} else {
+		count = make([]int32, 1<<bits+1)
+	}
+	for _, h := range hs {
+		count[h>>shift+1]++
+	}
+	for i := 1; i < len(count); i++ {
+		count[i] += count[i-1]
+	}
+	out := slices.Grow(buf.b[:0], len(hs))[:len(hs)]
+	buf.b = out
+	for _, h := range hs {
+		b := h >> shift
+		out[count[b]] = h
+		count[b]++
+	}
+	// Text made to crowd its hashes into few buckets would make insertion
+	// quadratic: past a linear budget of moves, an ordinary sort finishes.
+	moves, budget := 0, 8*len(out)
+	for i := 1; i < len(out); i++ {
+		for j := i; j > 0 && out[j] < out[j-1]; j-- {
+			out[j], out[j-1] = out[j-1], out[j]
+			if moves++; moves > budget {
+				slices.Sort(out)
+				return out
+			}
+		}
+	}
 	return out
+}
+
+// isHan is unicode.Is(unicode.Han, r), without the table search for ASCII and
+// for the CJK Unified Ideographs block (all Han; TestRuneShortcuts checks it).
+func isHan(r rune) bool {
+	if r < 0x2E80 {
+		return false
+	}
+	if r >= 0x4E00 && r <= 0x9FFF {
+		return true
+	}
+	return unicode.Is(unicode.Han, r)
+}
+
+// isLetterOrDigit is unicode.IsLetter(r) || unicode.IsDigit(r), quick for ASCII.
+func isLetterOrDigit(r rune) bool {
+	if r < utf8.RuneSelf {
+		return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9'
+	}
+	return unicode.IsLetter(r) || unicode.IsDigit(r)
+}
+
+// lower is strings.ToLower(s), but returns s itself without a pass of
+// unicode.ToLower's table search per rune when nothing in s has a lower case:
+// Chinese text has none (the runes from U+3000 to U+9FFF have no case;
+// TestRuneShortcuts checks it).
+func lower(s string) string {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if 'A' <= c && c <= 'Z' {
+				return strings.ToLower(s)
+			}
+			i++
+			continue
+		}
+		// U+3000 to U+9FFF are E3 to E9 and two continuation bytes, always
+		// valid UTF-8.
+		if c >= 0xE3 && c <= 0xE9 && i+2 < len(s) && s[i+1]&0xC0 == 0x80 && s[i+2]&0xC0 == 0x80 {
+			i += 3
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && n == 1 || (r < 0x3000 || r > 0x9FFF) && unicode.ToLower(r) != r {
+			return strings.ToLower(s)
+		}
+		i += n
+	}
+	return s
 }
 
 // cosine is the cosine similarity of two sorted sets.

@@ -50,14 +50,30 @@ const (
 // pass over the text. Phrases are filed by their first two runes, so at each
 // position only the few phrases that can start there are tried (a first rune
 // such as 电 starts hundreds of them).
+//
+// Most positions start no phrase, and two map lookups there cost most of a
+// scan, so two bit sets answer first: starts has bit r for every rune r below
+// 1<<16 that begins a phrase (positions at other runes use the maps), pairs has
+// a bit for a hash of each pair byPair holds. A set bit may be a false alarm (the
+// maps then answer), a clear one never misses.
 type scanner struct {
-	byPair map[[2]rune][]phrase // phrases of two runes or more, longest first
-	single map[rune][]phrase    // phrases of one rune
-	exact  map[string][]phrase  // every phrase by its lower-cased word
+	byPair  map[[2]rune][]phrase // phrases of two runes or more, longest first
+	single  map[rune][]phrase    // phrases of one rune
+	exact   map[string][]phrase  // every phrase by its lower-cased word
+	starts  *[1 << 16 / 64]uint64
+	singles *[1 << 16 / 64]uint64 // bit r for a phrase of the one rune r below 1<<16
+	pairs   *[pairBits / 64]uint64
 }
 
+// pairBits is the size of a scanner's pair filter, in bits.
+const pairBits = 1 << 16
+
+// pairBit is where the pair filter keeps the pair r, r2.
+func pairBit(r, r2 rune) uint32 { return (uint32(r)*0x9E3779B1 ^ uint32(r2)*0x85EBCA77) >> 16 }
+
 func newScanner() scanner {
-	return scanner{byPair: map[[2]rune][]phrase{}, single: map[rune][]phrase{}, exact: map[string][]phrase{}}
+	return scanner{byPair: map[[2]rune][]phrase{}, single: map[rune][]phrase{}, exact: map[string][]phrase{},
+		starts: new([1 << 16 / 64]uint64), singles: new([1 << 16 / 64]uint64), pairs: new([pairBits / 64]uint64)}
 }
 
 func (s *scanner) add(word, code string, class phraseClass) {
@@ -73,12 +89,20 @@ func (s *scanner) add(word, code string, class phraseClass) {
 	p := phrase{word: lw, orig: strings.TrimSpace(word), code: code, class: class, latin: isLatinWord(lw)}
 	s.exact[lw] = append(s.exact[lw], p)
 	r, n := utf8.DecodeRuneInString(lw)
+	if r < 1<<16 {
+		s.starts[r>>6] |= 1 << (r & 63)
+	}
 	if n == len(lw) {
+		if r < 1<<16 {
+			s.singles[r>>6] |= 1 << (r & 63)
+		}
 		s.single[r] = append(s.single[r], p)
 		return
 	}
 	r2, _ := utf8.DecodeRuneInString(lw[n:])
 	s.byPair[[2]rune{r, r2}] = append(s.byPair[[2]rune{r, r2}], p)
+	b := pairBit(r, r2)
+	s.pairs[b>>6] |= 1 << (b & 63)
 }
 
 func (s *scanner) seal() {
@@ -95,7 +119,15 @@ func (s *scanner) each(text string, fn func(at int, p *phrase)) {
 	if s == nil || text == "" {
 		return
 	}
-	low := strings.ToLower(text)
+	s.eachLow(lower(text), fn)
+}
+
+// eachLow is each over text already lower-cased (see lower), for a caller
+// that scans the same text with several scanners.
+func (s *scanner) eachLow(low string, fn func(at int, p *phrase)) {
+	if s == nil || low == "" {
+		return
+	}
 	prev := rune(0)
 	skipTo := 0
 	for i, r := range low {
@@ -103,9 +135,21 @@ func (s *scanner) each(text string, fn func(at int, p *phrase)) {
 			prev = r
 			continue
 		}
+		if r < 1<<16 && s.starts[r>>6]&(1<<(r&63)) == 0 {
+			prev = r
+			continue
+		}
 		r2, _ := utf8.DecodeRuneInString(low[i+utf8.RuneLen(r):])
+		var pair []phrase
+		if b := pairBit(r, r2); r >= 1<<16 || s.pairs[b>>6]&(1<<(b&63)) != 0 {
+			pair = s.byPair[[2]rune{r, r2}]
+		}
+		var single []phrase
+		if r >= 1<<16 || s.singles[r>>6]&(1<<(r&63)) != 0 {
+			single = s.single[r]
+		}
 		var won string
-		for _, list := range [2][]phrase{s.byPair[[2]rune{r, r2}], s.single[r]} {
+		for _, list := range [2][]phrase{pair, single} {
 			for k := range list {
 				p := &list[k]
 				if won != "" && p.word != won {
