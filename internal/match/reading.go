@@ -143,8 +143,10 @@ func (l *Lexicon) Read(p *profile.Profile) *Reading {
 		var applied [][2]int
 		low := lower(text)
 		l.tm.apps.eachLow(low, func(at int, ph *phrase) {
-			end := len(text)
-			if i := strings.Index(text[at+len(ph.word):], "的"); i >= 0 {
+			// Positions are in the lower-cased text, which may be longer than
+			// text (İ lower-cases to two runes).
+			end := len(low)
+			if i := strings.Index(low[at+len(ph.word):], "的"); i >= 0 {
 				end = at + len(ph.word) + i
 			}
 			applied = append(applied, [2]int{at, end})

@@ -136,3 +136,21 @@ func TestSharedTagsKeepLastWritten(t *testing.T) {
 		t.Fatalf("text reason %+v; want the tags ' ai ' and 'b'", text)
 	}
 }
+
+// TestReadTextThatLowerCasesLonger: a text whose lower case is longer than
+// itself (Ⱥ, two bytes, lower-cases to ⱥ, three) with an application marker after it
+// is read without running past its end, as the same text without İ is.
+func TestReadTextThatLowerCasesLonger(t *testing.T) {
+	lex := testLex()
+	for _, summary := range []string{
+		strings.Repeat("Ⱥ", 40) + "面向新能源汽车",
+		"ȺȺȺ用于氢燃料电池",
+		strings.Repeat("Ⱥ", 9) + "面向" + strings.Repeat("Ⱥ", 9) + "的碳化硅器件",
+	} {
+		p := &profile.Profile{Kind: profile.Startup, Name: "Ⱥstanbul", Tags: []string{"ȺȺ面向"}, Summary: summary}
+		r := lex.Read(p)
+		if r.Chains.Has("nev") && r.Chains.Len() == 1 && strings.HasSuffix(summary, "新能源汽车") {
+			t.Errorf("%q: an application after 面向 made the firm a member of its chain", summary)
+		}
+	}
+}
