@@ -359,25 +359,28 @@ func (ix *Index) softTerms(from *profile.Profile, r *match.Reading, target profi
 // pre-scored startups one by one, check each and drop most. Exclude still
 // decides (tickets are checked only there); this only removes what it would.
 func (m *memIndex) investorConstraints(inv *profile.Profile, set bitset) {
-	allowed := func(field string, values []string, orNone bool) {
-		ok := make(bitset, len(set))
-		for _, v := range values {
-			ok.or(m.kw[field][strOrNone(v)])
-		}
-		if orNone {
-			ok.or(m.kw[field][none])
-		}
-		set.and(ok)
-	}
 	if len(inv.Stages) > 0 {
-		allowed(fStage, inv.Stages, true) // a startup without a stage passes
+		m.keepAny(set, fStage, inv.Stages, true) // a startup without a stage passes
 	}
 	if len(inv.Regions) > 0 {
-		allowed(fDistrict, inv.Regions, false) // one without a district does not
+		m.keepAny(set, fDistrict, inv.Regions, false) // one without a district does not
 	}
 	if len(inv.Instruments) > 0 {
-		allowed(fFundingKinds, inv.Instruments, true) // one seeking no kind in particular passes
+		m.keepAny(set, fFundingKinds, inv.Instruments, true) // one seeking no kind in particular passes
 	}
+}
+
+// keepAny keeps in set only the records filed under field with one of values,
+// or with none there when orNone.
+func (m *memIndex) keepAny(set bitset, field string, values []string, orNone bool) {
+	ok := make(bitset, len(set))
+	for _, v := range values {
+		ok.or(m.kw[field][strOrNone(v)])
+	}
+	if orNone {
+		ok.or(m.kw[field][none])
+	}
+	set.and(ok)
 }
 
 // startupConstraints removes from set the investors whose stages, regions or
@@ -386,27 +389,18 @@ func (m *memIndex) investorConstraints(inv *profile.Profile, set bitset) {
 // investorConstraints does for deal flow. Exclude still decides (tickets are
 // checked only there).
 func (m *memIndex) startupConstraints(s *profile.Profile, set bitset) {
-	allowed := func(field string, values []string) {
-		ok := slices.Clone(m.kw[field][none]) // an investor naming none takes every value
-		if len(ok) < len(set) {
-			ok = append(ok, make(bitset, len(set)-len(ok))...)
-		}
-		for _, v := range values {
-			ok.or(m.kw[field][v])
-		}
-		set.and(ok)
-	}
+	// An investor naming no stages, regions or instruments takes every value.
 	if s.Stage != "" {
-		allowed(fStages, []string{s.Stage})
+		m.keepAny(set, fStages, []string{s.Stage}, true)
 	}
 	// An investor naming regions takes only a startup in one of them; one
 	// without a district is in none.
+	var regions []string
 	if s.District != "" {
-		allowed(fRegions, []string{s.District})
-	} else {
-		allowed(fRegions, nil)
+		regions = []string{s.District}
 	}
+	m.keepAny(set, fRegions, regions, true)
 	if s.Needs != nil && len(s.Needs.FundingKinds) > 0 {
-		allowed(fInstruments, s.Needs.FundingKinds)
+		m.keepAny(set, fInstruments, s.Needs.FundingKinds, true)
 	}
 }
