@@ -234,12 +234,15 @@ func (ix *Index) reconcile(ctx context.Context, src Source) (int64, ReconcileSta
 			}
 			return nil
 		})
-		for _, id := range want {
-			if err != nil {
-				break
-			}
+		for i := 0; err == nil && i < len(want); i++ {
 			var p *profile.Profile
-			if p, err = src.GetProfile(ctx, id); err == nil {
+			switch p, err = src.GetProfile(ctx, want[i]); {
+			case errors.Is(err, profile.ErrNotFound):
+				// Gone since it was listed: as if never listed, so the
+				// index drops it below.
+				delete(seen, want[i])
+				err = nil
+			case err == nil:
 				err = apply(p)
 			}
 		}

@@ -115,8 +115,13 @@ func (m *memSource) EachProfile(ctx context.Context, fn func(*profile.Profile) e
 	return nil
 }
 
-// versionSource is a memSource that also lists versions, as the store does.
-type versionSource struct{ *memSource }
+// versionSource is a memSource that also lists versions, as the store does,
+// and the versions of ghosts: ids listed but gone when read (a profile dropped
+// between the two reads).
+type versionSource struct {
+	*memSource
+	ghosts []string
+}
 
 func (v versionSource) EachVersion(ctx context.Context, fn func(id string, seq int64, archived bool) error) error {
 	v.mu.Lock()
@@ -130,6 +135,9 @@ func (v versionSource) EachVersion(ctx context.Context, fn func(id string, seq i
 		vs = append(vs, ver{id, p.Seq, p.Archived})
 	}
 	v.mu.Unlock()
+	for _, g := range v.ghosts {
+		vs = append(vs, ver{g, 1 << 40, false}) // newer than what the index holds
+	}
 	sort.Slice(vs, func(i, j int) bool { return vs[i].id < vs[j].id })
 	for _, x := range vs {
 		if err := fn(x.id, x.seq, x.archived); err != nil {
