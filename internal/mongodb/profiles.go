@@ -380,29 +380,13 @@ func (s *Store) EachProfile(ctx context.Context, fn func(*profile.Profile) error
 // profile, reading only those fields: what reconciliation compares with the
 // index before it reads the few profiles that differ.
 func (s *Store) EachVersion(ctx context.Context, fn func(id string, seq int64, archived bool) error) error {
+	type version struct {
+		ID       string `bson:"_id"`
+		Seq      int64  `bson:"seq"`
+		Archived bool   `bson:"archived"`
+	}
 	opts := options.Find().SetBatchSize(5000).SetProjection(bson.D{{Key: "_id", Value: 1}, {Key: "seq", Value: 1}, {Key: "archived", Value: 1}})
-	cur, err := s.profiles.Find(ctx, bson.D{}, opts)
-	if err != nil {
-		return translate(err, "profiles")
-	}
-	defer cur.Close(ctx)
-	for cur.Next(ctx) {
-		var v struct {
-			ID       string `bson:"_id"`
-			Seq      int64  `bson:"seq"`
-			Archived bool   `bson:"archived"`
-		}
-		if err := cur.Decode(&v); err != nil {
-			return translate(err, "profile")
-		}
-		if err := fn(v.ID, v.Seq, v.Archived); err != nil {
-			return err
-		}
-	}
-	if err := cur.Err(); err != nil {
-		return translate(err, "profiles")
-	}
-	return nil
+	return eachDecoded(ctx, s.profiles, bson.D{}, opts, func(v *version) error { return fn(v.ID, v.Seq, v.Archived) })
 }
 
 // EachOfKind calls fn with every live (not archived) profile of kind k.
@@ -411,17 +395,23 @@ func (s *Store) EachOfKind(ctx context.Context, k profile.Kind, fn func(*profile
 }
 
 func (s *Store) each(ctx context.Context, q bson.D, fn func(*profile.Profile) error) error {
-	cur, err := s.profiles.Find(ctx, q, options.Find().SetBatchSize(1000))
+	return eachDecoded(ctx, s.profiles, q, options.Find().SetBatchSize(1000), fn)
+}
+
+// eachDecoded calls fn with every document of coll that q selects, decoded
+// into a fresh T.
+func eachDecoded[T any](ctx context.Context, coll *mongo.Collection, q bson.D, opts *options.FindOptionsBuilder, fn func(*T) error) error {
+	cur, err := coll.Find(ctx, q, opts)
 	if err != nil {
 		return translate(err, "profiles")
 	}
 	defer cur.Close(ctx)
 	for cur.Next(ctx) {
-		var p profile.Profile
-		if err := cur.Decode(&p); err != nil {
+		var v T
+		if err := cur.Decode(&v); err != nil {
 			return translate(err, "profile")
 		}
-		if err := fn(&p); err != nil {
+		if err := fn(&v); err != nil {
 			return err
 		}
 	}
