@@ -73,14 +73,14 @@ func raisedLimit(live, limit int64, explicit bool) int64 {
 }
 
 // watchMemory applies limit and, until ctx ends or the returned stop is
-// called (which waits for it), checks the live heap every second: a default
+// called (which waits for it and puts the limit before back), checks the live heap every second: a default
 // limit the data has outgrown (a million profiles need several gigabytes) is
 // raised with a warning rather than left to make the collector run without
 // pause; an operator's limit is kept, with a warning.
 func watchMemory(ctx context.Context, log *slog.Logger, limit int64, explicit bool) (stop func()) {
-	debug.SetMemoryLimit(limit)
+	before := debug.SetMemoryLimit(limit) // restored by stop: serve may run inside a test process
 	if limit == math.MaxInt64 {
-		return func() {}
+		return func() { debug.SetMemoryLimit(before) }
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	done := make(chan struct{})
@@ -114,5 +114,5 @@ func watchMemory(ctx context.Context, log *slog.Logger, limit int64, explicit bo
 			}
 		}
 	}()
-	return func() { cancel(); <-done }
+	return func() { cancel(); <-done; debug.SetMemoryLimit(before) }
 }
