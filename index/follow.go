@@ -108,6 +108,8 @@ func reconcilePause(every, took time.Duration) time.Duration {
 // yet belongs to a writer still in flight: Follow waits for it, without moving
 // past it, for up to Options.Grace, then counts it in Skipped and moves on.
 func (ix *Index) Follow(ctx context.Context, src Source) error {
+	ix.following.Add(1)
+	defer ix.following.Add(-1)
 	t := time.NewTicker(ix.opts.PollInterval)
 	defer t.Stop()
 	var w waiter
@@ -135,6 +137,10 @@ func (ix *Index) poll(ctx context.Context, src Source, w *waiter) error {
 		return err
 	}
 	for s := ix.cursor.Load() + 1; s <= last; s++ {
+		if ix.takeLocal(s) {
+			ix.cursor.Store(s) // applied here already, by the write itself
+			continue
+		}
 		ref, ok, err := src.ChangeAt(ctx, s)
 		if err != nil {
 			return err
@@ -154,6 +160,7 @@ func (ix *Index) poll(ctx context.Context, src Source, w *waiter) error {
 		if err := ix.applyChange(ctx, src, ref, s); err != nil {
 			return err
 		}
+		ix.takeLocal(s) // noted by the apply just made
 		ix.cursor.Store(s)
 	}
 	return nil

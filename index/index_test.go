@@ -889,6 +889,47 @@ func TestFollowerGivesUpAfterGrace(t *testing.T) {
 	}
 }
 
+// TestFollowerPassesOwnWrites: a change this process applied itself (the
+// write's own Apply) is passed without reading its change document back; one
+// another process wrote is read and applied. Without a follower running,
+// nothing is noted (the notes would only pile up).
+func TestFollowerPassesOwnWrites(t *testing.T) {
+	src := newMemSource()
+	ix, err := Open(filepath.Join(t.TempDir(), "index"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	if err := ix.Apply(src.write(&profile.Profile{ID: "z", Kind: profile.Startup, Name: "丙公司"})); err != nil {
+		t.Fatal(err)
+	}
+	if len(ix.local) != 0 {
+		t.Fatalf("noted %d writes with no follower running", len(ix.local))
+	}
+	ix.following.Add(1) // as Follow does
+	if err := ix.Apply(src.write(&profile.Profile{ID: "a", Kind: profile.Startup, Name: "甲公司"})); err != nil {
+		t.Fatal(err)
+	}
+	src.write(&profile.Profile{ID: "b", Kind: profile.Startup, Name: "乙公司"}) // another replica's
+	var w waiter
+	if err := ix.poll(context.Background(), src, &w); err != nil {
+		t.Fatal(err)
+	}
+	if ix.Cursor() != 3 {
+		t.Fatalf("cursor %d, want 3", ix.Cursor())
+	}
+	if n := src.changeCalls.Load(); n != 2 {
+		t.Errorf("read %d change documents, want 2 (seq 1, written with no follower, and seq 3, another's)", n)
+	}
+	got := hitIDs(search(t, ix, SearchRequest{Limit: 10}))
+	if diff := cmp.Diff(got, []string{"a", "b", "z"}); diff != "" {
+		t.Errorf("indexed (-got +want):\n%s", diff)
+	}
+	if len(ix.local) != 0 {
+		t.Errorf("%d notes left after the follower passed them: %v", len(ix.local), ix.local)
+	}
+}
+
 // TestFollowerRace: many writers race for sequence numbers and finish in any
 // order while the follower runs. Every final version must reach the index; a
 // follower that skipped a sequence whose writer was slow would miss it (no
