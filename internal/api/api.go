@@ -31,6 +31,13 @@ type Store interface {
 	EachProfile(ctx context.Context, fn func(*profile.Profile) error) error
 	EachOfKind(ctx context.Context, k profile.Kind, fn func(*profile.Profile) error) error
 	ProfileIDByCreditCode(ctx context.Context, code string) (string, error)
+	// An import reads every profile of its kind, archived ones too, and writes
+	// its new rows in bulk: CreateProfilesUnfiled leaves the ID of a profile
+	// whose credit code is taken empty, and returns how many it stored; the
+	// names are filed for the duplicate check once, after the last chunk.
+	EachStored(ctx context.Context, k profile.Kind, fn func(*profile.Profile) error) error
+	CreateProfilesUnfiled(ctx context.Context, ps []*profile.Profile) (int, error)
+	FileProfileNames(ctx context.Context, ps []*profile.Profile)
 	CreateUser(ctx context.Context, u *profile.User) error
 	UserByID(ctx context.Context, id string) (*profile.User, error)
 	UserByEmail(ctx context.Context, email string) (*profile.User, error)
@@ -46,6 +53,8 @@ type Store interface {
 // handler answers, so the writer finds their own change at once.
 type Indexer interface {
 	Apply(p *profile.Profile) error
+	// ApplyAll applies many writes (an import's new rows) in bounded batches.
+	ApplyAll(ps []*profile.Profile) error
 	Ready() bool
 	Search(ctx context.Context, r index.SearchRequest) (*index.SearchResult, error)
 	Match(ctx context.Context, from *profile.Profile, target profile.Kind, o index.MatchOptions) ([]match.Item, error)

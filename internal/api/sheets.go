@@ -155,6 +155,10 @@ type importResult struct {
 	// Warnings are rows written that may duplicate another profile (a nearly
 	// identical name in the same district), by row number.
 	Warnings []rowWarning `json:"warnings"`
+
+	// book holds the live profiles of the kind as the check read them, for
+	// the duplicate warnings of the rows written.
+	book *profile.NameBook
 }
 
 // rowWarning is a warning about one written row.
@@ -339,12 +343,19 @@ func (s *Server) checkImport(c *gin.Context, u *profile.User, k profile.Kind, co
 	if k == profile.Startup {
 		res.Key = "credit_code"
 	}
-	// What exists, read once: a lookup per row would scan the collection per row.
-	live := map[string]*profile.Profile{}
+	// What exists, read once: a lookup per row would scan the collection per
+	// row (or, for a startup's credit code, cost a round trip per row). A
+	// startup is found by its credit code, archived or not (a row naming an
+	// archived one is refused); the other kinds by name and district among the
+	// live ones.
 	byKey := map[string][]*profile.Profile{}
-	err := s.Store.EachOfKind(ctx, k, func(p *profile.Profile) error {
-		live[p.ID] = p
-		if k != profile.Startup {
+	res.book = profile.NewNameBook()
+	err := s.Store.EachStored(ctx, k, func(p *profile.Profile) error {
+		res.book.Add(p)
+		switch {
+		case k == profile.Startup && p.CreditCode != "":
+			byKey[p.CreditCode] = append(byKey[p.CreditCode], p)
+		case k != profile.Startup && !p.Archived:
 			byKey[naturalKey(p)] = append(byKey[naturalKey(p)], p)
 		}
 		return nil
@@ -409,7 +420,7 @@ func (s *Server) checkImport(c *gin.Context, u *profile.User, k profile.Kind, co
 	metrics.ImportsRunning.Inc()
 	defer metrics.ImportsRunning.Dec()
 	plans := make([]importPlan, len(jobs))
-	s.eachJob(len(jobs), func(i int) { plans[i] = s.planRow(c, u, k, jobs[i], live, byKey) })
+	s.eachJob(len(jobs), func(i int) { plans[i] = s.planRow(c, u, k, jobs[i], byKey) })
 	good := plans[:0:0]
 	for _, p := range plans {
 		switch p.status {
@@ -468,14 +479,53 @@ func (s *Server) eachJob(n int, fn func(i int)) {
 	wg.Wait()
 }
 
-// writeImport writes the checked rows. A row whose write fails now (the profile
-// changed since the check, the database went away) moves from its count to the
-// errors; the rows written before it stay written, and importing the file again
-// is idempotent.
+// importChunk is how many new rows one bulk write stores (and the index then
+// takes in one batch).
+const importChunk = 500
+
+// writeImport writes the checked rows: the new ones in bulk, importChunk at a
+// time, the updated ones one by one (each a versioned replace). A row whose
+// write fails now (the profile changed since the check, the credit code was
+// taken meanwhile, the database went away) moves from its count to the errors;
+// the rows written before it stay written, and importing the file again is
+// idempotent.
 func (s *Server) writeImport(c *gin.Context, u *profile.User, res *importResult, plans []importPlan) {
 	res.Written = true
 	failed := make([][]sheet.RowError, len(plans))
-	s.eachJob(len(plans), func(i int) { failed[i] = s.writeRow(c, u, &plans[i]) })
+	var created, updated []int
+	for i := range plans {
+		switch plans[i].status {
+		case "created":
+			created = append(created, i)
+		case "updated":
+			updated = append(updated, i)
+		}
+	}
+	s.eachJob(len(updated), func(j int) { failed[updated[j]] = s.writeRow(c, &plans[updated[j]]) })
+	// The index takes each chunk while the database stores the next one:
+	// Bleve's work is in this process, the database's mostly behind one
+	// writer, so the two overlap on two cores.
+	var stored []*profile.Profile
+	chunks := make(chan []*profile.Profile, 2)
+	indexed := make(chan struct{})
+	go func() {
+		defer close(indexed)
+		for ps := range chunks {
+			s.indexRows(c, ps)
+		}
+	}()
+	for len(created) > 0 {
+		n := min(len(created), importChunk)
+		ps := s.createRows(c, u, plans, created[:n], failed)
+		stored = append(stored, ps...)
+		chunks <- ps
+		created = created[n:]
+	}
+	close(chunks)
+	s.Store.FileProfileNames(c.Request.Context(), stored)
+	<-indexed
+	s.warnRows(res, plans, failed)
+
 	errs := append([]sheet.RowError{}, res.Errors...)
 	for i, es := range failed {
 		label := outcomeLabel(plans[i].status)
@@ -498,6 +548,79 @@ func (s *Server) writeImport(c *gin.Context, u *profile.User, res *importResult,
 		errs = append(errs, es...)
 	}
 	settle(res, errs)
+}
+
+// createRows stores the new rows at idx in one bulk write and returns those
+// stored. A row whose credit code another profile
+// took since the check is refused as a single create would be; when the bulk
+// write fails, every row of it is reported as not written (importing the file
+// again finds those that were).
+func (s *Server) createRows(c *gin.Context, u *profile.User, plans []importPlan, idx []int, failed [][]sheet.RowError) []*profile.Profile {
+	ctx := c.Request.Context()
+	ps := make([]*profile.Profile, len(idx))
+	for j, i := range idx {
+		plans[i].next.OwnerID = u.ID
+		ps[j] = &plans[i].next
+	}
+	if _, err := s.Store.CreateProfilesUnfiled(ctx, ps); err != nil {
+		for _, i := range idx {
+			failed[i] = s.rowFailed(c, plans[i].job.row, err)
+		}
+		return nil
+	}
+	stored := ps[:0:0]
+	for j, i := range idx {
+		if ps[j].ID == "" {
+			failed[i] = s.rowFailed(c, plans[i].job.row, s.takenCredit(ctx, ps[j].CreditCode))
+			continue
+		}
+		stored = append(stored, ps[j])
+	}
+	return stored
+}
+
+// indexRows applies stored rows to the index in one batch; what fails there
+// the follower retries.
+func (s *Server) indexRows(c *gin.Context, ps []*profile.Profile) {
+	if s.Index == nil || len(ps) == 0 {
+		return
+	}
+	if err := s.Index.ApplyAll(ps); err != nil {
+		s.Log.Warn("index apply failed; the follower will retry", "id", requestID(c), "profiles", len(ps), "err", err.Error())
+	}
+}
+
+// takenCredit is the error of a new row whose credit code is held: a conflict
+// naming the holder, as POST gives.
+func (s *Server) takenCredit(ctx context.Context, code string) error {
+	e := profile.Conflict("duplicate_credit_code",
+		"another profile already has this unified social credit code; open it (ref) instead of creating a second one",
+		"已有资料使用了该统一社会信用代码，请直接打开那份资料，不要重复创建")
+	e.Field = "credit_code"
+	e.Ref, _ = s.Store.ProfileIDByCreditCode(ctx, code)
+	return e
+}
+
+// warnRows gives each created row the duplicate warnings a single create
+// would: the live profiles of its kind and district with nearly the same name,
+// counting the file's other new rows.
+func (s *Server) warnRows(res *importResult, plans []importPlan, failed [][]sheet.RowError) {
+	if res.book == nil || !profile.DupChecked(res.Kind) {
+		return
+	}
+	for i := range plans {
+		if plans[i].status == "created" && len(failed[i]) == 0 {
+			res.book.Add(&plans[i].next)
+		}
+	}
+	for i := range plans {
+		if plans[i].status != "created" || len(failed[i]) > 0 {
+			continue
+		}
+		for _, o := range res.book.Similar(&plans[i].next) {
+			plans[i].warns = append(plans[i].warns, profile.SimilarWarning(&plans[i].next, o))
+		}
+	}
 }
 
 // carrierIndex loads the live carriers when a startup file names them, so a
@@ -542,9 +665,7 @@ func resolveCarrier(r *sheet.Row, ids map[string]bool, names map[string][]string
 // planRow checks one row: it finds the profile the row names, merges the row
 // onto it, validates and checks permission as the API's own create and edit do,
 // and says which write it needs (none when nothing changed). It writes nothing.
-func (s *Server) planRow(c *gin.Context, u *profile.User, k profile.Kind, job importJob,
-	live map[string]*profile.Profile, byKey map[string][]*profile.Profile) importPlan {
-	ctx := c.Request.Context()
+func (s *Server) planRow(c *gin.Context, u *profile.User, k profile.Kind, job importJob, byKey map[string][]*profile.Profile) importPlan {
 	r := job.row
 	plan := importPlan{job: job}
 	fail := func(field, code, en, zh string) importPlan {
@@ -559,17 +680,10 @@ func (s *Server) planRow(c *gin.Context, u *profile.User, k profile.Kind, job im
 
 	var existing *profile.Profile
 	if k == profile.Startup {
-		id, err := s.Store.ProfileIDByCreditCode(ctx, job.key)
-		switch {
-		case errors.Is(err, profile.ErrNotFound):
-		case err != nil:
-			return unavailable(err)
-		default:
-			if existing = live[id]; existing == nil {
-				p, err := s.Store.GetProfile(ctx, id)
-				if err != nil && !errors.Is(err, profile.ErrNotFound) {
-					return unavailable(err)
-				}
+		// A credit code is held by one live profile at most; an archived one
+		// (a merge's dropped side) may keep it too.
+		for _, p := range byKey[job.key] {
+			if existing == nil || existing.Archived {
 				existing = p
 			}
 		}
@@ -629,34 +743,25 @@ func (s *Server) planRow(c *gin.Context, u *profile.User, k profile.Kind, job im
 	return plan
 }
 
-// writeRow makes the write a checked row needs; it returns the row's errors if
-// the write failed.
-func (s *Server) writeRow(c *gin.Context, u *profile.User, p *importPlan) []sheet.RowError {
-	ctx := c.Request.Context()
-	r := p.job.row
-	fail := func(err error) []sheet.RowError {
-		if e, ok := profile.AsError(err); ok {
-			return []sheet.RowError{r.Error(e.Field, e.Code, e.EN, e.ZH)}
-		}
-		s.Log.Error("import row failed", "id", requestID(c), "row", r.Row, "err", err.Error())
-		return []sheet.RowError{r.Error("", "unavailable", "the row could not be written just now; import the file again to retry it",
-			"该行暂时无法写入，请重新导入文件重试")}
+// writeRow makes the update a checked row needs; it returns the row's errors
+// if the write failed.
+func (s *Server) writeRow(c *gin.Context, p *importPlan) []sheet.RowError {
+	if err := s.Store.UpdateProfile(c.Request.Context(), &p.next, p.existing.Version, p.existing.CreditCode); err != nil {
+		return s.rowFailed(c, p.job.row, err)
 	}
-	switch p.status {
-	case "created":
-		p.next.OwnerID = u.ID
-		if err := s.Store.CreateProfile(ctx, &p.next); err != nil {
-			return fail(err)
-		}
-		s.applyIndex(c, &p.next)
-		p.warns = s.duplicateWarnings(c, &p.next)
-	case "updated":
-		if err := s.Store.UpdateProfile(ctx, &p.next, p.existing.Version, p.existing.CreditCode); err != nil {
-			return fail(err)
-		}
-		s.applyIndex(c, &p.next)
-	}
+	s.applyIndex(c, &p.next)
 	return nil
+}
+
+// rowFailed is a row's error for a failed write: the API's own error when it
+// is one (a conflict, a stale version), otherwise "try again" (logged).
+func (s *Server) rowFailed(c *gin.Context, r *sheet.Row, err error) []sheet.RowError {
+	if e, ok := profile.AsError(err); ok {
+		return []sheet.RowError{r.Error(e.Field, e.Code, e.EN, e.ZH)}
+	}
+	s.Log.Error("import row failed", "id", requestID(c), "row", r.Row, "err", err.Error())
+	return []sheet.RowError{r.Error("", "unavailable", "the row could not be written just now; import the file again to retry it",
+		"该行暂时无法写入，请重新导入文件重试")}
 }
 
 // outcomeLabel is a row's outcome as the import metric counts it.

@@ -29,21 +29,7 @@ import (
 
 func (s *Store) nameKeys() *mongo.Collection { return s.db.Collection("name_keys") }
 
-func nameKeyIDs(p *profile.Profile) []string {
-	if !profile.DupChecked(p.Kind) {
-		return nil
-	}
-	key := profile.NameKey(p.Name)
-	if key == "" {
-		return nil
-	}
-	prefix := string(p.Kind) + "|" + profile.DupScope(p) + "|"
-	vs := profile.NameVariants(key)
-	for i := range vs {
-		vs[i] = prefix + vs[i]
-	}
-	return vs
-}
+func nameKeyIDs(p *profile.Profile) []string { return profile.NameFiling(p) }
 
 // fileName files p under its name variants. Best effort: a failure costs a
 // warning later, never the write it follows.
@@ -119,6 +105,13 @@ func (s *Store) fileNames(ctx context.Context, ps []*profile.Profile) {
 			bson.D{{Key: "$addToSet", Value: bson.D{{Key: "ids", Value: bson.D{{Key: "$each", Value: byKey[k]}}}}}}, options.UpdateOne().SetUpsert(true))
 	}
 }
+
+// FileProfileNames files stored profiles for the duplicate check in bulk, as
+// fileNames does: for a writer that stored many with CreateProfilesUnfiled in
+// chunks (an import) and files them once, so that a variant shared across the
+// chunks is one insert rather than an insert and an update per chunk. Best
+// effort: a failure costs warnings later, never a write.
+func (s *Store) FileProfileNames(ctx context.Context, ps []*profile.Profile) { s.fileNames(ctx, ps) }
 
 // namesFiled marks in counters that every stored profile is filed.
 const namesFiled = "name_keys_filed_v1"

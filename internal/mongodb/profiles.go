@@ -394,6 +394,12 @@ func (s *Store) EachOfKind(ctx context.Context, k profile.Kind, fn func(*profile
 	return s.each(ctx, bson.D{{Key: "kind", Value: string(k)}, {Key: "archived", Value: false}}, fn)
 }
 
+// EachStored calls fn with every profile of kind k, archived ones too: an
+// import tells a row that names an archived profile from a new one by it.
+func (s *Store) EachStored(ctx context.Context, k profile.Kind, fn func(*profile.Profile) error) error {
+	return s.each(ctx, bson.D{{Key: "kind", Value: string(k)}}, fn)
+}
+
 func (s *Store) each(ctx context.Context, q bson.D, fn func(*profile.Profile) error) error {
 	return eachDecoded(ctx, s.profiles, q, options.Find().SetBatchSize(1000), fn)
 }

@@ -1,6 +1,7 @@
 package profile
 
 import (
+	"sort"
 	"strings"
 	"unicode"
 )
@@ -172,4 +173,73 @@ func SimilarWarning(p, other *Profile) Warning {
 		ZH:        "同一区县已有名称几乎相同的" + other.Kind.ZH() + "资料“" + other.Name + "”，可能是同一家：请核对，确属重复的可请区县管理员合并",
 		EN:        "another " + string(other.Kind) + " profile in the same district has nearly the same name (" + other.Name + "); it may be the same firm: check it, and ask the district manager to merge them if so",
 		ProfileID: other.ID, Name: other.Name}
+}
+
+// NameFiling is where the duplicate check files p: "<kind>|<district>|<variant>"
+// for each of NameVariants of its NameKey. Two profiles that may be nearly the
+// same share at least one of these; none for a kind that is not checked or a
+// name that has no key.
+func NameFiling(p *Profile) []string {
+	if !DupChecked(p.Kind) {
+		return nil
+	}
+	key := NameKey(p.Name)
+	if key == "" {
+		return nil
+	}
+	prefix := string(p.Kind) + "|" + DupScope(p) + "|"
+	vs := NameVariants(key)
+	for i := range vs {
+		vs[i] = prefix + vs[i]
+	}
+	return vs
+}
+
+// NameBook is the duplicate check over profiles held in memory: what the
+// stored name keys are to the database, for a caller that has read the
+// profiles already (an import holds every profile of the kind it writes, and
+// checks its new rows against them and against each other without a lookup
+// per row).
+type NameBook struct {
+	filed map[string][]*Profile
+}
+
+// NewNameBook returns an empty book.
+func NewNameBook() *NameBook { return &NameBook{filed: map[string][]*Profile{}} }
+
+// Add files p under NameFiling(p). An archived profile is not filed: it is
+// never pointed at.
+func (b *NameBook) Add(p *Profile) {
+	if p.Archived {
+		return
+	}
+	for _, k := range NameFiling(p) {
+		b.filed[k] = append(b.filed[k], p)
+	}
+}
+
+// Similar returns the filed profiles nearly the same as p by the rule above —
+// same kind, same district, NearlySame names — p itself (by ID) left out, in
+// ID order, each once.
+func (b *NameBook) Similar(p *Profile) []*Profile {
+	var out []*Profile
+	for _, k := range NameFiling(p) {
+		for _, o := range b.filed[k] {
+			if o.ID == p.ID || o.Kind != p.Kind || DupScope(o) != DupScope(p) || !NearlySame(o.Name, p.Name) {
+				continue
+			}
+			dup := false
+			for _, q := range out {
+				if q.ID == o.ID {
+					dup = true
+					break
+				}
+			}
+			if !dup {
+				out = append(out, o)
+			}
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out
 }

@@ -1,6 +1,10 @@
 package profile
 
-import "testing"
+import (
+	"sort"
+	"strings"
+	"testing"
+)
 
 func TestNameKey(t *testing.T) {
 	for in, want := range map[string]string{
@@ -65,5 +69,44 @@ func TestVariantsFindEveryNearName(t *testing.T) {
 				t.Errorf("%s and %s are nearly the same but share no variant", a, b)
 			}
 		}
+	}
+}
+
+// A NameBook finds exactly what the rule says, checked against every pair:
+// names nearly the same or not, in two districts, of two kinds, one archived.
+func TestNameBookFindsWhatTheRuleFinds(t *testing.T) {
+	names := []string{"氢途能源科技有限公司", "氢涂能源科技有限公司", "氢途能源技有限公司", "氢途新能源科技有限公司", "氢途源能科技有限公司",
+		"氢途动力科技有限公司", "盐城氢途能源科技有限公司", "东方科技", "西方科技", "东方科", "ABCD", "abce"}
+	var all []*Profile
+	book := NewNameBook()
+	for i, n := range names {
+		for j, d := range []string{"yannan", "tinghu"} {
+			for _, k := range []Kind{Startup, Provider, Mentor} {
+				p := &Profile{ID: string(rune('a'+i)) + d + string(k), Kind: k, Name: n, District: d, Archived: i == 2 && j == 0}
+				all = append(all, p)
+				book.Add(p)
+			}
+		}
+	}
+	pairs := 0
+	for _, p := range all {
+		var want []string
+		for _, o := range all {
+			if o != p && !o.Archived && o.Kind == p.Kind && DupChecked(p.Kind) && o.District == p.District && NearlySame(o.Name, p.Name) {
+				want = append(want, o.ID)
+			}
+		}
+		sort.Strings(want)
+		var got []string
+		for _, o := range book.Similar(p) {
+			got = append(got, o.ID)
+		}
+		if strings.Join(got, ",") != strings.Join(want, ",") {
+			t.Errorf("%s %s %s: similar %v, want %v", p.Kind, p.District, p.Name, got, want)
+		}
+		pairs += len(want)
+	}
+	if pairs < 40 {
+		t.Fatalf("only %d near pairs: the test data no longer tests much", pairs)
 	}
 }
