@@ -143,36 +143,24 @@ func (pl *viewPlan) pick(obj []byte, withContact bool) ([]byte, error) {
 	// at[i] is where the member of key pl.keys[i] ("key":value) starts and ends in
 	// obj; end 0 when obj has no such member.
 	var at [maxViewKeys]struct{ start, end int }
-	i := 0
-	if len(obj) == 0 || obj[0] != '{' {
+	if len(obj) < 2 || obj[0] != '{' {
 		return nil, errViewScan(obj, 0)
 	}
-	i++
-	if i < len(obj) && obj[i] == '}' {
-		i++
-	} else {
-		for {
-			start := i
-			end, ok := skipString(obj, i)
-			if !ok || end >= len(obj) || obj[end] != ':' {
-				return nil, errViewScan(obj, i)
-			}
-			key := obj[start+1 : end-1] // a struct field's name: never escaped
-			i, ok = skipValue(obj, end+1)
-			if !ok || i >= len(obj) {
-				return nil, errViewScan(obj, end+1)
-			}
-			if s, keep := pl.slot[string(key)]; keep && (withContact || s != pl.contact) {
-				at[s].start, at[s].end = start, i
-			}
-			if obj[i] == '}' {
-				i++
-				break
-			}
-			if obj[i] != ',' {
-				return nil, errViewScan(obj, i)
-			}
-			i++
+	for i := 1; obj[1] != '}'; i++ { // i is at a member, just past '{' or ','; {} has none
+		start := i
+		end, ok := skipString(obj, i)
+		if !ok || end >= len(obj) || obj[end] != ':' {
+			return nil, errViewScan(obj, i)
+		}
+		key := obj[start+1 : end-1] // a struct field's name: never escaped
+		if i, ok = skipValue(obj, end+1); !ok || i >= len(obj) || (obj[i] != ',' && obj[i] != '}') {
+			return nil, errViewScan(obj, end+1)
+		}
+		if s, keep := pl.slot[string(key)]; keep && (withContact || s != pl.contact) {
+			at[s].start, at[s].end = start, i
+		}
+		if obj[i] == '}' {
+			break
 		}
 	}
 
@@ -221,7 +209,7 @@ func skipString(obj []byte, i int) (int, bool) {
 
 // skipValue returns the index just past the compact JSON value that starts at
 // obj[i]: a string, an object or array (strings inside skipped whole), or a
-// literal or number, which runs to the next ',' or '}'.
+// number or literal (true, false, null), which it does not check further.
 func skipValue(obj []byte, i int) (int, bool) {
 	if i >= len(obj) {
 		return i, false
@@ -250,13 +238,17 @@ func skipValue(obj []byte, i int) (int, bool) {
 			i++
 		}
 		return i, false
-	case ',', '}', ':', ']':
-		return i, false
 	}
-	for i < len(obj) && obj[i] != ',' && obj[i] != '}' {
+	start := i
+	for i < len(obj) && isLiteralByte(obj[i]) {
 		i++
 	}
-	return i, true
+	return i, i > start
+}
+
+// isLiteralByte reports whether c may be in a number, true, false or null.
+func isLiteralByte(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'z' || c == '-' || c == '+' || c == '.' || c == 'E'
 }
 
 func errViewScan(obj []byte, at int) error {
