@@ -10,10 +10,13 @@ import (
 	"sort"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
 	"unsafe"
+
+	zapv17 "github.com/blevesearch/zapx/v17"
 
 	"fuhua/internal/profile"
 )
@@ -239,4 +242,46 @@ func BenchmarkFollowerPoll(b *testing.B) {
 			s.ix.poll(context.Background(), src, &w)
 		}
 	})
+}
+
+// BenchmarkApplyOne applies single writes (each a profile edited, as a PATCH
+// applies it) to a 10k index from 4 goroutines, as serve's writers do: each
+// write is a Bleve batch of one document, so what a batch costs by itself
+// is what this measures. "bump=100" puts back zapx's default sizing of a new
+// segment's buffer (Open sets it to 0), beside it in the same process.
+func BenchmarkApplyOne(b *testing.B) {
+	for _, bump := range []int{0, 100} {
+		b.Run(fmt.Sprintf("bump=%d", bump), func(b *testing.B) {
+			ix, err := Open(filepath.Join(b.TempDir(), "index"), Options{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer ix.Close()
+			src := benchSource(10_000)
+			if err := ix.Rebuild(context.Background(), src); err != nil {
+				b.Fatal(err)
+			}
+			if err := ix.WaitReady(context.Background()); err != nil {
+				b.Fatal(err)
+			}
+			zapv17.NewSegmentBufferNumResultsBump = bump
+			defer func() { zapv17.NewSegmentBufferNumResultsBump = 0 }()
+			ps := genProfiles(10_000, 42)[:2000] // the indexed profiles, edited
+			var seq atomic.Int64
+			seq.Store(1 << 40)
+			b.ReportAllocs()
+			b.ResetTimer()
+			b.SetParallelism(2) // 4 goroutines on 2 cores
+			b.RunParallel(func(pb *testing.PB) {
+				for i := 0; pb.Next(); i++ {
+					p := *ps[int(seq.Load())%len(ps)]
+					p.Seq = seq.Add(1)
+					if err := ix.Apply(&p); err != nil {
+						b.Error(err)
+						return
+					}
+				}
+			})
+		})
+	}
 }

@@ -20,6 +20,7 @@ import (
 	bsearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/searcher"
 	index "github.com/blevesearch/bleve_index_api"
+	zapv17 "github.com/blevesearch/zapx/v17"
 
 	"fuhua/internal/match"
 	"fuhua/internal/profile"
@@ -181,6 +182,13 @@ func Open(dir string, opts Options) (*Index, error) {
 	// A process-wide Bleve setting: set here because the index is what builds
 	// queries; every value this package uses is the same.
 	searcher.DisjunctionMaxClauseCount = maxClauses
+	// zapx sizes the buffer of a new segment for the batch's documents plus
+	// 100 more, at the average size per document of the last segment it
+	// built: for the one-document batch of a single write (whose segment is
+	// mostly fixed overhead) a buffer about a hundred times the segment,
+	// allocated, cleared and collected on every write. Without the 100 it is
+	// sized for the batch alone and grows if it must.
+	zapv17.NewSegmentBufferNumResultsBump = 0
 	ix := &Index{
 		dir:    filepath.Clean(dir),
 		opts:   opts,
