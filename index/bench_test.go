@@ -273,9 +273,10 @@ func BenchmarkApplyOne(b *testing.B) {
 			b.ResetTimer()
 			b.SetParallelism(2) // 4 goroutines on 2 cores
 			b.RunParallel(func(pb *testing.PB) {
-				for i := 0; pb.Next(); i++ {
-					p := *ps[int(seq.Load())%len(ps)]
-					p.Seq = seq.Add(1)
+				for pb.Next() {
+					n := seq.Add(1)
+					p := *ps[int(n)%len(ps)]
+					p.Seq = n
 					if err := ix.Apply(&p); err != nil {
 						b.Error(err)
 						return

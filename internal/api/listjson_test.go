@@ -8,6 +8,13 @@ import (
 	"fuhua/internal/profile"
 )
 
+// listResponse is a page of profiles as encoding/json would write it: the
+// reference listJSON is held to.
+type listResponse struct {
+	Items      []json.RawMessage `json:"items"`
+	NextCursor string            `json:"next_cursor"`
+}
+
 // listJSON writes what json.Marshal writes for the same listResponse: no
 // items, one, several, and cursors that need escaping.
 func TestListJSONAsMarshal(t *testing.T) {

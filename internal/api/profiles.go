@@ -376,15 +376,10 @@ func (s *Server) archiveProfile(k profile.Kind) func(c *gin.Context) error {
 	}
 }
 
-// listResponse is a page of profiles.
-type listResponse struct {
-	Items      []json.RawMessage `json:"items"`
-	NextCursor string            `json:"next_cursor"`
-}
-
-// listJSON is a listResponse of views as json.Marshal writes it, without its
-// second pass over each view: View's bytes are compact and escaped already,
-// so encoding/json's pass to compact and check them again is saved.
+// listJSON is a page of profiles, {"items": views, "next_cursor": next}, as
+// json.Marshal writes it but without its second pass over each view: View's
+// bytes are compact and escaped already, so encoding/json's pass to compact
+// and check them again is saved.
 func listJSON(views []json.RawMessage, next string) []byte {
 	n := 32 + len(next)
 	for _, v := range views {
