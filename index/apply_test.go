@@ -107,3 +107,67 @@ func TestReconcilePause(t *testing.T) {
 		t.Errorf("a 7 s reconciliation waits %s, want 700 s", got)
 	}
 }
+
+// TestChainMapCountsEachProfileOnce edits a startup several times (each edit
+// files it under a new slot of the memory copy; the old one stays in the
+// keyword sets until compaction), applies one write twice (the writer and the
+// follower both do), moves one out of the segment and archives another: the
+// chain map counts each live profile once, where it is now.
+func TestChainMapCountsEachProfileOnce(t *testing.T) {
+	ix, src, _ := build(t, nil)
+	count := func(seg string) int {
+		t.Helper()
+		v, err := ix.ChainMap("hydrogen", "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range v.Segments {
+			if s.Code == seg {
+				return s.Counts[profile.Startup]
+			}
+		}
+		t.Fatalf("no segment %s", seg)
+		return 0
+	}
+	a := &profile.Profile{ID: "h1", Kind: profile.Startup, Name: "盐城一号科技", Chains: []string{"hydrogen"},
+		Segments: []string{"hydrogen.production"}, Stage: "seed", District: "yannan"}
+	b := &profile.Profile{ID: "h2", Kind: profile.Startup, Name: "盐城二号科技", Chains: []string{"hydrogen"},
+		Segments: []string{"hydrogen.fuel_cell"}, Stage: "seed", District: "yannan"}
+	for _, p := range []*profile.Profile{a, b} {
+		if err := ix.Apply(src.write(p)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := 0; i < 3; i++ {
+		a2 := *a
+		a2.Summary = fmt.Sprintf("第%d次修改", i)
+		w := src.write(&a2)
+		for range 2 { // the writer's apply and the follower's
+			if err := ix.Apply(w); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if n := count("hydrogen.production"); n != 1 {
+		t.Errorf("production counts %d startups after three edits of one; want 1", n)
+	}
+	moved := *b
+	moved.Segments = []string{"hydrogen.production"}
+	if err := ix.Apply(src.write(&moved)); err != nil {
+		t.Fatal(err)
+	}
+	if p, f := count("hydrogen.production"), count("hydrogen.fuel_cell"); p != 2 || f != 0 {
+		t.Errorf("after h2 moved to production: production %d, fuel cell %d; want 2 and 0", p, f)
+	}
+	gone := *a
+	gone.Archived = true
+	if err := ix.Apply(src.write(&gone)); err != nil {
+		t.Fatal(err)
+	}
+	if n := count("hydrogen.production"); n != 1 {
+		t.Errorf("production counts %d after h1 was archived; want 1", n)
+	}
+	if v, err := ix.ChainMap("hydrogen", "yannan"); err != nil || v.WholeChain[profile.Startup] != 0 {
+		t.Errorf("whole-chain startups in Yannan: %v %v; want none (both name a segment)", v.WholeChain, err)
+	}
+}

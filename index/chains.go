@@ -63,7 +63,10 @@ func (ix *Index) ChainMap(chain, district string) (*ChainView, error) {
 	}
 	v := &ChainView{Code: chain, ZH: zh, EN: en, District: district, Segments: []SegmentView{}, WholeChain: map[profile.Kind]int{}}
 	ix.memory(func(m *memIndex) {
+		// The keyword sets keep the slots of replaced and removed records
+		// until compaction; only live ones count.
 		inChain := slices.Clone(m.kw[fChainAll][chain])
+		inChain.and(m.live)
 		if district != "" {
 			local := slices.Clone(m.kw[fDistrict][district])
 			local.or(m.kw[fHomeDistrict][district])
