@@ -390,6 +390,12 @@ func (b *bench) drive(ctx context.Context) error {
 	if err := b.probeSearchable(ctx); err != nil {
 		return err
 	}
+	if !b.o.Quick {
+		settle(30*time.Second, b.a.cmd.Process.Pid, b.b.cmd.Process.Pid, os.Getpid())
+	}
+	if err := b.importSheet(ctx); err != nil {
+		return err
+	}
 	if b.a.pprof != "" {
 		b.fetchProfile("heap.pprof", "/debug/pprof/heap")
 	}

@@ -62,7 +62,7 @@ func TestQuickRunWritesEverySection(t *testing.T) {
 		want = append(want, "| "+op+" |")
 	}
 	want = append(want, "| 20 req/s |", "| 40 req/s |", "write → searchable, in-process", "write → searchable, other replica",
-		"cold start to ready", "peak RSS", "| bulk load into the database | ", "| reindex from the database | ")
+		"cold start to ready", "peak RSS", "spreadsheet import over HTTP", "| bulk load into the database | ", "| reindex from the database | ")
 	for _, w := range want {
 		if !strings.Contains(got, w) {
 			t.Errorf("the section lacks %q", w)
