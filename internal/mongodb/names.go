@@ -62,6 +62,18 @@ func (s *Store) fileName(ctx context.Context, p *profile.Profile) {
 	}
 }
 
+// sameFiling reports whether an edit of stored into p leaves its filing as it
+// is: both live, under the same variants (the name and its scope unchanged).
+// Such an edit files nothing. What is stored was filed when its name was
+// written (a create, an import, a rename, the backfill) or, for generated
+// demo data, deliberately not (CreateProfilesUnfiled); either way a change of
+// tags or contact is no reason to file it now. Without this an edit that
+// missed the memo (the first after a start, or on another replica) cost
+// about eight upserts.
+func sameFiling(stored, p *profile.Profile) bool {
+	return stored != nil && !stored.Archived && !p.Archived && slices.Equal(nameKeyIDs(stored), nameKeyIDs(p))
+}
+
 // fileNames files many profiles at once (a bulk load, the backfill): every
 // variant of the batch in one unordered InsertMany of documents holding all
 // the batch's ids under it, and one $addToSet only for each variant already

@@ -117,3 +117,50 @@ func TestSeedFilesOnlyTheNamedBodies(t *testing.T) {
 		t.Fatalf("the backfill ran over the seed: %v", got)
 	}
 }
+
+// An edit that leaves the name and district alone files nothing, even on a
+// store that has never seen the profile (the first edit after a start, or on
+// another replica) and even for a profile stored unfiled (generated demo
+// data, which stays out of the check); a rename files the new name.
+func TestEditFilesOnlyARename(t *testing.T) {
+	s := dbtest.Store(t)
+	ctx := context.Background()
+	p := carrierNamed("大丰港口物流孵化器")
+	if n, err := s.CreateProfilesUnfiled(ctx, []*profile.Profile{p}); err != nil || n != 1 {
+		t.Fatalf("create: %d, %v", n, err)
+	}
+	fresh := mongodb.NewStore(s.Database().Client(), s.Database().Name())
+	keys := func() int64 {
+		t.Helper()
+		n, err := s.Database().Collection("name_keys").CountDocuments(ctx, bson.D{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	edit := *p
+	edit.Tags = []string{"港口物流"}
+	if err := fresh.UpdateProfile(ctx, &edit, p.Version, p.CreditCode); err != nil {
+		t.Fatal(err)
+	}
+	if n := keys(); n != 0 {
+		t.Errorf("an edit of the tags filed the unchanged name under %d keys", n)
+	}
+	rename := edit
+	rename.Name = "大丰港口物流孵化基地"
+	if err := fresh.UpdateProfile(ctx, &rename, edit.Version, edit.CreditCode); err != nil {
+		t.Fatal(err)
+	}
+	if got := similarNames(t, s, carrierNamed("大丰港口物流孵化基地（二期）")); !slices.Equal(got, []string{"大丰港口物流孵化基地"}) {
+		t.Errorf("a rename is not filed: %v", got)
+	}
+	again := rename
+	again.Tags = []string{"港口物流", "冷链"}
+	before := keys()
+	if err := mongodb.NewStore(s.Database().Client(), s.Database().Name()).UpdateProfile(ctx, &again, rename.Version, rename.CreditCode); err != nil {
+		t.Fatal(err)
+	}
+	if got := similarNames(t, s, carrierNamed("大丰港口物流孵化基地（二期）")); !slices.Equal(got, []string{"大丰港口物流孵化基地"}) || keys() != before {
+		t.Errorf("after a second edit: similar %v, %d keys (were %d)", got, keys(), before)
+	}
+}

@@ -244,11 +244,13 @@ func (s *Store) UpdateProfile(ctx context.Context, p *profile.Profile, expect in
 	if !ValidID(p.ID) {
 		return profile.NotFound("profile")
 	}
+	var stored *profile.Profile // as it is before this write (read after the claim)
 	done, err := s.ClaimTransition(ctx, "profiles", p.ID, expect+1, func(ctx context.Context) (int64, error) {
 		cur, err := s.GetProfile(ctx, p.ID)
 		if err != nil {
 			return 0, err
 		}
+		stored = cur
 		return cur.Version, nil
 	})
 	if err != nil {
@@ -265,7 +267,7 @@ func (s *Store) UpdateProfile(ctx context.Context, p *profile.Profile, expect in
 			return s.duplicateCredit(ctx, err, p.CreditCode)
 		}
 	}
-	if !p.Archived {
+	if !p.Archived && !sameFiling(stored, p) {
 		s.fileName(ctx, p) // before the write, as in CreateProfile
 	}
 	seq, err := s.claimSeq(ctx)
