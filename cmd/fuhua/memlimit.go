@@ -72,6 +72,12 @@ func raisedLimit(live, limit int64, explicit bool) int64 {
 	return need / step * step
 }
 
+// tellRaise reports whether raising the limit to next is worth a warning when
+// the last one warned of told (0: none yet): the first raise, then each time
+// the limit has doubled since. A million profiles loading raise it every few
+// seconds, in steps of 64 MiB; a warning for each was two dozen in two minutes.
+func tellRaise(told, next int64) bool { return told == 0 || next >= 2*told }
+
 // watchMemory applies limit and, until ctx ends or the returned stop is
 // called (which waits for it and puts the limit before back), checks the live heap every second: a default
 // limit the data has outgrown (a million profiles need several gigabytes) is
@@ -90,6 +96,7 @@ func watchMemory(ctx context.Context, log *slog.Logger, limit int64, explicit bo
 		t := time.NewTicker(time.Second)
 		defer t.Stop()
 		warned := false
+		var told int64 // the limit the last raise warned of
 		for {
 			select {
 			case <-ctx.Done():
@@ -103,8 +110,11 @@ func watchMemory(ctx context.Context, log *slog.Logger, limit int64, explicit bo
 			live := int64(sample[0].Value.Uint64())
 			switch next := raisedLimit(live, limit, explicit); {
 			case next != limit:
-				log.Warn("memory limit raised: the live heap outgrew the default budget; set FUHUA_MEMORY_LIMIT to choose one",
-					"live_mib", live>>20, "from_mib", limit>>20, "to_mib", next>>20)
+				if tellRaise(told, next) {
+					log.Warn("memory limit raised: the live heap outgrew the default budget; set FUHUA_MEMORY_LIMIT to choose one",
+						"live_mib", live>>20, "from_mib", limit>>20, "to_mib", next>>20)
+					told = next
+				}
 				limit = next
 				debug.SetMemoryLimit(limit)
 			case explicit && !warned && float64(live) > memHeadroom*float64(limit):

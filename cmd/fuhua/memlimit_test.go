@@ -44,3 +44,27 @@ func TestRaisedLimit(t *testing.T) {
 		t.Errorf("an operator's limit was changed to %d", got)
 	}
 }
+
+// The raises of a heap that grows from 1 to 5 GiB in 64 MiB steps, as a
+// million profiles loading make them, give a warning at the first raise and
+// at each doubling after it: three, not sixty.
+func TestRaiseWarnsAtDoublings(t *testing.T) {
+	const mib = 1 << 20
+	var told int64
+	var warned []int64
+	limit := int64(1024 * mib)
+	for live := int64(800 * mib); live <= 5*1024*mib; live += 64 * mib {
+		next := raisedLimit(live, limit, false)
+		if next == limit {
+			continue
+		}
+		if tellRaise(told, next) {
+			warned = append(warned, next/mib)
+			told = next
+		}
+		limit = next
+	}
+	if len(warned) != 3 || warned[1] < 2*warned[0] || warned[2] < 2*warned[1] {
+		t.Errorf("warned at %v MiB; want the first raise and each doubling after it", warned)
+	}
+}
