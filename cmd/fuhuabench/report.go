@@ -247,7 +247,9 @@ func (r *report) markdown() string {
 		}
 		w("- write → searchable, %s: p50 / p99 %s / %s over %d writes, %d not found within 10 s (target p99 %s)\n", k, ms(l.P50), ms(l.P99), l.N, l.Errors, t)
 	}
-	if im := r.Import; im.Rows > 0 {
+	if im := r.Import; im.Err != "" {
+		w("- spreadsheet import over HTTP (replica a, a CSV of %d new startups): **failed** after %s: %s\n", im.Rows, secs(im.D), im.Err)
+	} else if im.Rows > 0 {
 		w("- spreadsheet import over HTTP (replica a, as an administrator, a CSV of %d new startups into the loaded database): **%s** (%.0f rows/s), %d created, %d warned of as possible duplicates (target ≤ 3 s for 5,000)\n",
 			im.Rows, secs(im.D), float64(im.Rows)/im.D.Seconds(), im.Created, im.Warned)
 	}
@@ -375,7 +377,11 @@ func (r *report) targets() [][3]string {
 	add("ready with an existing index ≤ 5 s", fmt.Sprintf("/readyz %s, first match %s", ms(r.ColdStart[0]), ms(r.ColdStart[1])), r.ColdStart[1] > 0 && r.ColdStart[1] <= 5*time.Second)
 	add("peak RSS ≤ 1 GiB", fmt.Sprintf("replica a %s; cold-started server %s", mib(r.RSS), mib(r.RSSCold)), r.RSS > 0 && r.RSS <= 1<<30 && r.RSSCold <= 1<<30)
 	if im := r.Import; im.Rows >= importRows {
-		add("5,000-row spreadsheet import ≤ 3 s", secs(im.D), im.Created == im.Rows && im.D <= 3*time.Second)
+		fig := secs(im.D)
+		if im.Err != "" {
+			fig = "failed after " + fig
+		}
+		add("5,000-row spreadsheet import ≤ 3 s", fig, im.Err == "" && im.Created == im.Rows && im.D <= 3*time.Second)
 	} else {
 		out = append(out, [3]string{"5,000-row spreadsheet import ≤ 3 s", "not measured in this run", "—"})
 	}
