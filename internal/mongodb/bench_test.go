@@ -148,3 +148,31 @@ func BenchmarkFirstEdit(b *testing.B) {
 	b.ReportMetric(float64(percentile(took, 0.5).Microseconds())/1000, "p50-ms")
 	b.ReportMetric(float64(percentile(took, 0.99).Microseconds())/1000, "p99-ms")
 }
+
+// BenchmarkReleaseKey times releasing a key (a credit code, an introduction's
+// pair) among n others, as many as a database of that size holds credit codes.
+func BenchmarkReleaseKey(b *testing.B) {
+	for _, n := range []int{1_000, 40_000} {
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			s := dbtest.Store(b)
+			ctx := context.Background()
+			docs := make([]any, n)
+			for i := range docs {
+				docs[i] = bson.D{{Key: "_id", Value: fmt.Sprintf("credit:%08d", i)}, {Key: "ref", Value: mongodb.NewID()}}
+			}
+			for i := 0; i < n; i += 1000 {
+				if _, err := s.Database().Collection("keys").InsertMany(ctx, docs[i:min(i+1000, n)]); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ResetTimer()
+			for i := range b.N {
+				key := fmt.Sprintf("pair:%d", i)
+				if err := s.ClaimKey(key, "holder"); err != nil {
+					b.Fatal(err)
+				}
+				s.ReleaseKey(key, "holder")
+			}
+		})
+	}
+}

@@ -164,3 +164,20 @@ func TestEditFilesOnlyARename(t *testing.T) {
 		t.Errorf("after a second edit: similar %v, %d keys (were %d)", got, keys(), before)
 	}
 }
+
+// A key is released only by the holder it points at.
+func TestReleaseKeyOnlyByItsHolder(t *testing.T) {
+	s := dbtest.Store(t)
+	if err := s.ClaimKey("pair:x", "a"); err != nil {
+		t.Fatal(err)
+	}
+	s.ReleaseKey("pair:x", "b")
+	if err := s.ClaimKey("pair:x", "c"); err == nil {
+		t.Fatal("a release by another holder freed the key")
+	}
+	s.ReleaseKey("pair:x", "a")
+	if err := s.ClaimKey("pair:x", "c"); err != nil {
+		t.Fatalf("the holder's release did not free the key: %v", err)
+	}
+	s.ReleaseKey("pair:nobody", "a") // nothing to release: no error, no panic
+}
