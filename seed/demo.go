@@ -345,3 +345,21 @@ func (g *demoGen) tags(r *rand.Rand, chains []string) []string {
 	}
 	return out
 }
+
+// distinctAlphabet is DistinctFirmName's digits.
+var distinctAlphabet = []rune("科创智联数云芯氢能源光电新材华盛达通泰和")
+
+// DistinctFirmName is the i-th of 8,000 made-up firm names (盐城科科创创智智…),
+// each base-20 digit of i written twice, so that any two differ in two
+// characters or more: as far apart as real firms' names mostly are, for
+// spreadsheets of new rows that are not near duplicates of one another
+// (the import benchmarks).
+func DistinctFirmName(i int) string {
+	var r []rune
+	for range 3 {
+		d := distinctAlphabet[i%len(distinctAlphabet)]
+		r = append(r, d, d)
+		i /= len(distinctAlphabet)
+	}
+	return "盐城" + string(r) + "科技有限公司"
+}

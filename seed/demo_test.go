@@ -265,3 +265,32 @@ func TestDemoTorchRecords(t *testing.T) {
 		t.Errorf("%d of %d startups have a Torch record", with, startups)
 	}
 }
+
+// DistinctFirmName's names are all different and any two differ in two
+// characters or more (none is a near duplicate of another).
+func TestDistinctFirmNamesAreApart(t *testing.T) {
+	seen := map[string]bool{}
+	var names []string
+	for i := range 400 {
+		n := DistinctFirmName(i)
+		if seen[n] {
+			t.Fatalf("name %d repeats %s", i, n)
+		}
+		seen[n] = true
+		names = append(names, n)
+	}
+	for i, a := range names {
+		for _, b := range names[i+1:] {
+			ra, rb := []rune(a), []rune(b)
+			diff := 0
+			for k := range ra {
+				if ra[k] != rb[k] {
+					diff++
+				}
+			}
+			if len(ra) != len(rb) || diff < 2 {
+				t.Fatalf("%s and %s differ in %d characters", a, b, diff)
+			}
+		}
+	}
+}

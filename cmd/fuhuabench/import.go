@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"fuhua/internal/profile"
+	"fuhua/seed"
 )
 
 // importRows is the size of the spreadsheet the import figure uploads: the
@@ -36,16 +37,7 @@ type importFigure struct {
 // use, so every row is new to the loaded database and the duplicate check
 // still reads its startups.
 func importCSV(n int, run int64) []byte {
-	alphabet := []rune("科创智联数云芯氢能源光电新材华盛达通泰和")
-	name := func(i int) string {
-		var r []rune
-		for range 3 {
-			d := alphabet[i%len(alphabet)]
-			r = append(r, d, d)
-			i /= len(alphabet)
-		}
-		return "盐城" + string(r) + "科技有限公司"
-	}
+	name := seed.DistinctFirmName
 	var sb strings.Builder
 	sb.WriteString("企业名称,统一社会信用代码,所在区县,所属产业链,发展阶段,成立日期,职工总数,科技人员数,研发费用占销售收入比例,营业收入（万元）,联系人,联系电话\n")
 	districts := []string{"盐南高新区", "亭湖区", "东台市", "大丰区"}

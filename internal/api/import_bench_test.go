@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"fuhua/internal/profile"
+	"fuhua/seed"
 )
 
 // BenchmarkImport5000 imports 5,000 new startups from a CSV through the real
@@ -19,17 +20,7 @@ import (
 // 盐城测试0002…), so every row is a near duplicate of others and the duplicate
 // check reads and warns about each of them: its worst case.
 func BenchmarkImport5000(b *testing.B) {
-	// Each base-20 digit written twice: two names differ in two characters or more.
-	alphabet := []rune("科创智联数云芯氢能源光电新材华盛达通泰和")
-	distinct := func(i int) string {
-		var r []rune
-		for range 3 {
-			d := alphabet[i%len(alphabet)]
-			r = append(r, d, d)
-			i /= len(alphabet)
-		}
-		return "盐城" + string(r) + "科技有限公司"
-	}
+	distinct := seed.DistinctFirmName
 	near := func(i int) string { return fmt.Sprintf("盐城测试%04d科技有限公司", i) }
 	for _, c := range []struct {
 		name string
