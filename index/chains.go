@@ -63,10 +63,9 @@ func (ix *Index) ChainMap(chain, district string) (*ChainView, error) {
 	}
 	v := &ChainView{Code: chain, ZH: zh, EN: en, District: district, Segments: []SegmentView{}, WholeChain: map[profile.Kind]int{}}
 	ix.memory(func(m *memIndex) {
-		// The keyword sets keep the slots of replaced and removed records
-		// until compaction; only live ones count.
-		inChain := slices.Clone(m.kw[fChainAll][chain])
-		inChain.and(m.live)
+		// Live records only: the keyword sets keep the slots of replaced and
+		// removed ones until compaction.
+		inChain := m.filtered([][2]string{{fChainAll, chain}})
 		if district != "" {
 			local := slices.Clone(m.kw[fDistrict][district])
 			local.or(m.kw[fHomeDistrict][district])
