@@ -7,11 +7,7 @@ import (
 	"fmt"
 	"mime/multipart"
 	"net/http"
-	"os"
-	"path/filepath"
-	"runtime/pprof"
 	"strings"
-	"sync"
 	"time"
 
 	"fuhua/internal/profile"
@@ -75,7 +71,7 @@ func (b *bench) importSheet(ctx context.Context) error {
 	}
 	req.Header.Set("Authorization", "Bearer "+b.adminTok)
 	req.Header.Set("Content-Type", mw.FormDataContentType())
-	if b.o.Pprof != "" { // the server's CPU and, when it runs here, the embedded database's
+	if b.a.pprof != "" { // the server's CPU and, when it runs here, the embedded database's
 		stop := b.profileBoth("import", 20*time.Second)
 		defer stop()
 	}
@@ -117,29 +113,4 @@ func firstRaw(ms []json.RawMessage, n int) string {
 		parts = append(parts, string(m))
 	}
 	return "[" + strings.Join(parts, ", ") + "]"
-}
-
-// profileBoth takes a CPU profile of replica a for d (cpu-NAME.pprof) and,
-// when the embedded database runs in this process, of this process
-// (cpu-bench-NAME.pprof) until the returned stop is called.
-func (b *bench) profileBoth(name string, d time.Duration) (stop func()) {
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		b.fetchProfile("cpu-"+name+".pprof", fmt.Sprintf("/debug/pprof/profile?seconds=%d", int(d.Seconds())))
-	}()
-	var self *os.File
-	if b.db != nil {
-		if f, err := os.Create(filepath.Join(b.o.Pprof, "cpu-bench-"+name+".pprof")); err == nil && pprof.StartCPUProfile(f) == nil {
-			self = f
-		}
-	}
-	return func() {
-		if self != nil {
-			pprof.StopCPUProfile()
-			self.Close()
-		}
-		wg.Wait()
-	}
 }

@@ -350,27 +350,12 @@ func (b *bench) drive(ctx context.Context) error {
 		}
 		for _, clients := range []int{1, 8} {
 			for rep := range max(1, b.o.Repeat) {
-				var wg sync.WaitGroup
-				var self *os.File
+				stop := func() {}
 				if clients == 8 && rep == 0 && profiled[name] && b.a.pprof != "" {
-					wg.Add(1)
-					go func() {
-						defer wg.Done()
-						b.fetchProfile(fmt.Sprintf("cpu-%s.pprof", fileName(name)), fmt.Sprintf("/debug/pprof/profile?seconds=%d", max(1, int(b.o.Closed.Seconds()))))
-					}()
-					// The embedded database runs in this process: its profile is this one's.
-					if b.db != nil {
-						if f, err := os.Create(filepath.Join(b.o.Pprof, "cpu-bench-"+fileName(name)+".pprof")); err == nil && pprof.StartCPUProfile(f) == nil {
-							self = f
-						}
-					}
+					stop = b.profileBoth(fileName(name), b.o.Closed)
 				}
 				all, _ := attack(name, targeter(ops[name]), 0, clients, b.o.Closed)
-				wg.Wait()
-				if self != nil {
-					pprof.StopCPUProfile()
-					self.Close()
-				}
+				stop()
 				if rep > 0 {
 					b.rep.Closed[name] = b.rep.Closed[name][:len(b.rep.Closed[name])-1]
 				}
@@ -565,4 +550,30 @@ func (b *bench) coldStart(ctx context.Context) error {
 	b.rep.RSSCold = rssPeak(c.cmd.Process.Pid)
 	b.logf("cold start: /readyz %s, first match %s, peak RSS %.0f MiB", ready.Round(time.Millisecond), serving.Round(time.Millisecond), float64(b.rep.RSSCold)/(1<<20))
 	return nil
+}
+
+// profileBoth takes a CPU profile of replica a for d (cpu-NAME.pprof) and,
+// when the embedded database runs in this process, of this process
+// (cpu-bench-NAME.pprof), until the returned stop is called; stop waits for
+// both.
+func (b *bench) profileBoth(name string, d time.Duration) (stop func()) {
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		b.fetchProfile("cpu-"+name+".pprof", fmt.Sprintf("/debug/pprof/profile?seconds=%d", max(1, int(d.Seconds()))))
+	}()
+	var self *os.File
+	if b.db != nil {
+		if f, err := os.Create(filepath.Join(b.o.Pprof, "cpu-bench-"+name+".pprof")); err == nil && pprof.StartCPUProfile(f) == nil {
+			self = f
+		}
+	}
+	return func() {
+		if self != nil {
+			pprof.StopCPUProfile()
+			self.Close()
+		}
+		wg.Wait()
+	}
 }
