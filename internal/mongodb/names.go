@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"slices"
-	"strings"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
@@ -32,33 +31,21 @@ func (s *Store) nameKeys() *mongo.Collection { return s.db.Collection("name_keys
 func nameKeyIDs(p *profile.Profile) []string { return profile.NameFiling(p) }
 
 // fileName files p under its name variants. Best effort: a failure costs a
-// warning later, never the write it follows.
-//
-// A profile this process has filed under the same variants already (an edit
-// that leaves its name and district alone) is not filed again: that was about
-// eight updates, the most of a PATCH's database time.
+// warning later, never the write it follows. An edit that leaves the name
+// alone does not call it (sameFiling).
 func (s *Store) fileName(ctx context.Context, p *profile.Profile) {
 	ids := nameKeyIDs(p)
 	if len(ids) == 0 {
 		return
 	}
-	sig := strings.Join(ids, "\x00")
-	if last, _ := s.filed.get(p.ID); last == sig {
-		return
-	}
 	ctx = context.WithoutCancel(ctx)
-	ok := true
 	for _, id := range ids {
 		f := bson.D{{Key: "_id", Value: id}}
 		u := bson.D{{Key: "$addToSet", Value: bson.D{{Key: "ids", Value: p.ID}}}}
 		_, err := s.nameKeys().UpdateOne(ctx, f, u, options.UpdateOne().SetUpsert(true))
 		if mongo.IsDuplicateKeyError(err) { // a concurrent upsert created it first
-			_, err = s.nameKeys().UpdateOne(ctx, f, u)
+			_, _ = s.nameKeys().UpdateOne(ctx, f, u)
 		}
-		ok = ok && err == nil
-	}
-	if ok {
-		s.filed.put(p.ID, sig)
 	}
 }
 
@@ -67,9 +54,8 @@ func (s *Store) fileName(ctx context.Context, p *profile.Profile) {
 // Such an edit files nothing. What is stored was filed when its name was
 // written (a create, an import, a rename, the backfill) or, for generated
 // demo data, deliberately not (CreateProfilesUnfiled); either way a change of
-// tags or contact is no reason to file it now. Without this an edit that
-// missed the memo (the first after a start, or on another replica) cost
-// about eight upserts.
+// tags or contact is no reason to file it now. Without this every such edit
+// cost about eight upserts, the most of a PATCH's database time.
 func sameFiling(stored, p *profile.Profile) bool {
 	return stored != nil && !stored.Archived && !p.Archived && slices.Equal(nameKeyIDs(stored), nameKeyIDs(p))
 }

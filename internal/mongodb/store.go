@@ -42,9 +42,6 @@ type Store struct {
 	lastClaim atomic.Int64
 	// lastSeen is the highest change sequence LastSeq has found claimed.
 	lastSeen atomic.Int64
-	// filed is, per profile id, the name variants fileName last filed it
-	// under (joined), so an unchanged name is not filed again.
-	filed memo[string]
 	// quotaHint is, per "account:day", the daily slot claimQuota last took.
 	quotaHint memo[int]
 	// requestSweep is when (Unix ms) idempotency records were last swept.
