@@ -97,3 +97,28 @@ func (ix *Index) SeqOf(id string) (seq int64, ok bool) {
 	})
 	return seq, ok
 }
+
+// LiveOfKind returns the public view (no contact, no owner) of every live
+// profile of kind k the in-memory copy holds, in no particular order; false
+// while the copy is not loaded. It holds every change up to the follower's
+// Cursor read before the call, and those this process wrote. The profiles are
+// the index's own: the caller must not change them.
+//
+// It is for a caller that would otherwise read the whole kind from the
+// database (an import finds its rows' profiles among them): 100k pointers
+// from memory instead of 100k documents decoded by the database.
+func (ix *Index) LiveOfKind(k profile.Kind) (ps []*profile.Profile, ok bool) {
+	if !ix.Ready() || !ix.loaded.Load() {
+		return nil, false
+	}
+	ix.memory(func(m *memIndex) {
+		set := m.filtered([][2]string{{fKind, string(k)}})
+		ps = make([]*profile.Profile, 0, set.count())
+		set.each(func(s uint32) {
+			if r := m.recs[s]; r != nil {
+				ps = append(ps, r.p)
+			}
+		})
+	})
+	return ps, true
+}

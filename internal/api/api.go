@@ -36,6 +36,9 @@ type Store interface {
 	// whose credit code is taken empty, and returns how many it stored; the
 	// names are filed for the duplicate check once, after the last chunk.
 	EachStored(ctx context.Context, k profile.Kind, fn func(*profile.Profile) error) error
+	// LastSeq is the database's last change: an import that finds its rows'
+	// profiles in the index waits for the index to reach it.
+	LastSeq(ctx context.Context) (int64, error)
 	CreateProfilesUnfiled(ctx context.Context, ps []*profile.Profile) (int, error)
 	FileProfileNames(ctx context.Context, ps []*profile.Profile)
 	CreateUser(ctx context.Context, u *profile.User) error
@@ -60,6 +63,11 @@ type Indexer interface {
 	Match(ctx context.Context, from *profile.Profile, target profile.Kind, o index.MatchOptions) ([]match.Item, error)
 	ListEntries(ctx context.Context, f profile.ListFilter) (es []index.Entry, next string, ok bool)
 	SeqOf(id string) (int64, bool)
+	// An import finds its rows' profiles among the live ones of its kind in
+	// the index's memory copy once the follower's Cursor has reached the
+	// database's last change, instead of reading the kind from the database.
+	Cursor() int64
+	LiveOfKind(k profile.Kind) ([]*profile.Profile, bool)
 }
 
 // Introductions stores introductions (see internal/intro) and tells whether a
