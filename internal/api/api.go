@@ -34,7 +34,7 @@ type Store interface {
 	// An import reads every profile of its kind, archived ones too, and writes
 	// its new rows in bulk: CreateProfilesUnfiled leaves the ID of a profile
 	// whose credit code is taken empty, and returns how many it stored; the
-	// names are filed for the duplicate check once, after the last chunk.
+	// names are filed for the duplicate check a chunk at a time.
 	EachStored(ctx context.Context, k profile.Kind, fn func(*profile.Profile) error) error
 	// LastSeq is the database's last change: an import that finds its rows'
 	// profiles in the index waits for the index to reach it.

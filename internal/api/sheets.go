@@ -160,6 +160,30 @@ type importResult struct {
 	// book holds the live profiles of the kind as the check read them, for
 	// the duplicate warnings of the rows written.
 	book *profile.NameBook
+	// took is where the import's time went, for its log line.
+	took importTimes
+}
+
+// importTimes is where an import's time went: reading what exists (from the
+// index's copy or the database: fromIndex), checking the rows, storing them,
+// and the index and the name filing finishing after the last chunk is stored.
+type importTimes struct {
+	fromIndex                  bool
+	stock, check, store, after time.Duration
+}
+
+// logImport writes an import's one log line: what it did and where its time went.
+func (s *Server) logImport(c *gin.Context, k profile.Kind, res *importResult, start time.Time) {
+	t := res.took
+	from := "database"
+	if t.fromIndex {
+		from = "index"
+	}
+	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+	s.Log.Info("import", "id", requestID(c), "kind", string(k), "mode", res.Mode, "rows", res.Rows, "created", res.Created,
+		"updated", res.Updated, "unchanged", res.Unchanged, "failed", res.Failed, "existing_from", from,
+		"ms", ms(time.Since(start)), "stock_ms", ms(t.stock), "check_ms", ms(t.check), "store_ms", ms(t.store),
+		"after_store_ms", ms(t.after))
 }
 
 // rowWarning is a warning about one written row.
@@ -220,6 +244,7 @@ func (s *Server) importProfiles(k profile.Kind) func(c *gin.Context) error {
 		if mode == "" {
 			mode = modeValid
 		}
+		start := time.Now()
 		_, cols, rows, err := readImport(c, k)
 		if err != nil {
 			return err
@@ -229,6 +254,7 @@ func (s *Server) importProfiles(k profile.Kind) func(c *gin.Context) error {
 			return err
 		}
 		res.Mode = mode
+		defer s.logImport(c, k, res, start)
 		switch {
 		case mode == modeCheck:
 		case mode == modeAll && res.Failed > 0:
@@ -344,12 +370,16 @@ func (s *Server) checkImport(c *gin.Context, u *profile.User, k profile.Kind, co
 	if k == profile.Startup {
 		res.Key = "credit_code"
 	}
+	start := time.Now()
 	live := s.indexCaughtUp(ctx)
 	known, book, err := s.importStock(ctx, k, live)
 	if err != nil {
 		return nil, nil, err
 	}
 	res.book = book
+	res.took.fromIndex = known.public
+	res.took.stock = time.Since(start)
+	defer func() { res.took.check = time.Since(start) - res.took.stock }()
 	carriers, carrierNames, err := s.carrierIndex(ctx, k, cols, live)
 	if err != nil {
 		return nil, nil, err
@@ -477,6 +507,7 @@ const importChunk = 500
 // the rows written before it stay written, and importing the file again is
 // idempotent.
 func (s *Server) writeImport(c *gin.Context, u *profile.User, res *importResult, plans []importPlan) {
+	start := time.Now()
 	res.Written = true
 	failed := make([][]sheet.RowError, len(plans))
 	var created, updated []int
@@ -492,25 +523,36 @@ func (s *Server) writeImport(c *gin.Context, u *profile.User, res *importResult,
 	// The index takes each chunk while the database stores the next one:
 	// Bleve's work is in this process, the database's mostly behind one
 	// writer, so the two overlap on two cores.
-	var stored []*profile.Profile
-	chunks := make(chan []*profile.Profile, 2)
-	indexed := make(chan struct{})
+	// The index takes each chunk, and the duplicate check files its names,
+	// while the database stores the next one: Bleve's work is in this process,
+	// and the database's round trips of one write overlap another's.
+	chunks, filed := make(chan []*profile.Profile, 2), make(chan []*profile.Profile, 2)
+	var wg sync.WaitGroup
+	wg.Add(2)
 	go func() {
-		defer close(indexed)
+		defer wg.Done()
 		for ps := range chunks {
 			s.indexRows(c, ps)
+		}
+	}()
+	go func() {
+		defer wg.Done()
+		for ps := range filed {
+			s.Store.FileProfileNames(c.Request.Context(), ps)
 		}
 	}()
 	for len(created) > 0 {
 		n := min(len(created), importChunk)
 		ps := s.createRows(c, u, plans, created[:n], failed)
-		stored = append(stored, ps...)
 		chunks <- ps
+		filed <- ps
 		created = created[n:]
 	}
 	close(chunks)
-	s.Store.FileProfileNames(c.Request.Context(), stored)
-	<-indexed
+	close(filed)
+	res.took.store = time.Since(start)
+	wg.Wait()
+	res.took.after = time.Since(start) - res.took.store
 	s.warnRows(res, plans, failed)
 
 	errs := append([]sheet.RowError{}, res.Errors...)
