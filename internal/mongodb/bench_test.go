@@ -176,3 +176,39 @@ func BenchmarkReleaseKey(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkCreateFiled times creating a profile the duplicate check files (a
+// startup with a credit code, as a manager enters one), in a database of 10k
+// whose names are filed, so that some of a new name's variants are filed
+// already and most are not.
+func BenchmarkCreateFiled(b *testing.B) {
+	s := dbtest.Store(b)
+	ctx := context.Background()
+	fill(b, s, 10_000)
+	demo := seed.Demo(2000)
+	var filed []*profile.Profile
+	for i := range demo {
+		if profile.DupChecked(demo[i].Kind) {
+			demo[i].CreditCode = ""
+			filed = append(filed, &demo[i])
+		}
+	}
+	if n, err := s.CreateProfiles(ctx, filed); err != nil || n != len(filed) {
+		b.Fatalf("create: %d, %v", n, err)
+	}
+	var took []time.Duration
+	b.ResetTimer()
+	for i := range b.N {
+		first17 := fmt.Sprintf("91320999B%08d", i)
+		check, _ := profile.CreditCodeCheck(first17)
+		p := &profile.Profile{Kind: profile.Startup, Name: seed.DistinctFirmName(i), District: "yannan", CreditCode: first17 + string(check)}
+		start := time.Now()
+		if err := s.CreateProfile(ctx, p); err != nil {
+			b.Fatal(err)
+		}
+		took = append(took, time.Since(start))
+	}
+	b.StopTimer()
+	b.ReportMetric(float64(percentile(took, 0.5).Microseconds())/1000, "p50-ms")
+	b.ReportMetric(float64(percentile(took, 0.99).Microseconds())/1000, "p99-ms")
+}

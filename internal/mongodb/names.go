@@ -30,23 +30,17 @@ func (s *Store) nameKeys() *mongo.Collection { return s.db.Collection("name_keys
 
 func nameKeyIDs(p *profile.Profile) []string { return profile.NameFiling(p) }
 
-// fileName files p under its name variants. Best effort: a failure costs a
-// warning later, never the write it follows. An edit that leaves the name
-// alone does not call it (sameFiling).
+// fileName files p under its name variants, as fileNames files a batch: one
+// insert of the variants, and an $addToSet only for those filed already (a
+// new firm's name shares few). Best effort: a failure costs a warning later,
+// never the write it follows. An edit that leaves the name alone does not call
+// it (sameFiling).
+//
+// Why not an upsert per variant: that is about eight round trips, each a
+// query and a rewrite on the embedded database, for every create and rename
+// of a checked kind.
 func (s *Store) fileName(ctx context.Context, p *profile.Profile) {
-	ids := nameKeyIDs(p)
-	if len(ids) == 0 {
-		return
-	}
-	ctx = context.WithoutCancel(ctx)
-	for _, id := range ids {
-		f := bson.D{{Key: "_id", Value: id}}
-		u := bson.D{{Key: "$addToSet", Value: bson.D{{Key: "ids", Value: p.ID}}}}
-		_, err := s.nameKeys().UpdateOne(ctx, f, u, options.UpdateOne().SetUpsert(true))
-		if mongo.IsDuplicateKeyError(err) { // a concurrent upsert created it first
-			_, _ = s.nameKeys().UpdateOne(ctx, f, u)
-		}
-	}
+	s.fileNames(ctx, []*profile.Profile{p})
 }
 
 // sameFiling reports whether an edit of stored into p leaves its filing as it
@@ -105,10 +99,9 @@ func (s *Store) fileNames(ctx context.Context, ps []*profile.Profile) {
 }
 
 // FileProfileNames files stored profiles for the duplicate check in bulk, as
-// fileNames does: for a writer that stored many with CreateProfilesUnfiled in
-// chunks (an import) and files them once, so that a variant shared across the
-// chunks is one insert rather than an insert and an update per chunk. Best
-// effort: a failure costs warnings later, never a write.
+// fileNames does: for a writer that stored many with CreateProfilesUnfiled (an
+// import files each chunk while the next is stored). Best effort: a failure
+// costs warnings later, never a write.
 func (s *Store) FileProfileNames(ctx context.Context, ps []*profile.Profile) { s.fileNames(ctx, ps) }
 
 // namesFiled marks in counters that every stored profile is filed.
