@@ -372,14 +372,6 @@ func (s *Server) checkImport(c *gin.Context, u *profile.User, k profile.Kind, co
 	}
 	start := time.Now()
 	live := s.indexCaughtUp(ctx)
-	known, book, err := s.importStock(ctx, k, live)
-	if err != nil {
-		return nil, nil, err
-	}
-	res.book = book
-	res.took.fromIndex = known.public
-	res.took.stock = time.Since(start)
-	defer func() { res.took.check = time.Since(start) - res.took.stock }()
 	carriers, carrierNames, err := s.carrierIndex(ctx, k, cols, live)
 	if err != nil {
 		return nil, nil, err
@@ -401,6 +393,7 @@ func (s *Server) checkImport(c *gin.Context, u *profile.User, k profile.Kind, co
 	}
 	seen := map[string]int{}
 	var jobs []importJob
+	var alones []*profile.Profile // each row as a new profile: what the duplicate check looks for
 	for i := range rows {
 		r := &rows[i]
 		if len(r.Errors) > 0 {
@@ -432,7 +425,16 @@ func (s *Server) checkImport(c *gin.Context, u *profile.User, k profile.Kind, co
 		}
 		seen[key] = r.Row
 		jobs = append(jobs, importJob{row: r, key: key})
+		alones = append(alones, &alone)
 	}
+	known, book, err := s.importStock(ctx, k, live, alones)
+	if err != nil {
+		return nil, nil, err
+	}
+	res.book = book
+	res.took.fromIndex = known.public
+	res.took.stock = time.Since(start)
+	defer func() { res.took.check = time.Since(start) - res.took.stock }()
 
 	metrics.ImportsRunning.Inc()
 	defer metrics.ImportsRunning.Dec()
@@ -724,12 +726,12 @@ type stock struct {
 }
 
 // importStock reads what exists of kind k for an import, and the duplicate
-// check's book of its live names: from the index's memory copy when it has
+// check's book of the live names the rows may nearly repeat: from the index's memory copy when it has
 // caught up with the database (live), which costs no database read whatever
 // the number of profiles, else by one read of the kind from the database
 // (at 100k startups on the embedded database, about 20 s of an import's 50).
-func (s *Server) importStock(ctx context.Context, k profile.Kind, live bool) (*stock, *profile.NameBook, error) {
-	book := profile.NewNameBook()
+func (s *Server) importStock(ctx context.Context, k profile.Kind, live bool, rows []*profile.Profile) (*stock, *profile.NameBook, error) {
+	book := profile.NewNameBookFor(rows)
 	st := &stock{byKey: map[string][]*profile.Profile{}}
 	if live {
 		if ps, ok := s.Index.LiveOfKind(k); ok {

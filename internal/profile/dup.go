@@ -202,19 +202,38 @@ func NameFiling(p *Profile) []string {
 // per row).
 type NameBook struct {
 	filed map[string][]*Profile
+	only  map[string]bool // nil: every variant; else those it files under
 }
 
 // NewNameBook returns an empty book.
 func NewNameBook() *NameBook { return &NameBook{filed: map[string][]*Profile{}} }
 
-// Add files p under NameFiling(p). An archived profile is not filed: it is
-// never pointed at.
+// NewNameBookFor returns an empty book that files a profile only under the
+// variants the profiles of ps are filed under: enough for Similar of any of
+// them (and of what is added with the same filing), at a fraction of the
+// memory. An import of 5,000 rows checked against 40k stored startups files
+// under the rows' 50k variants instead of the stored ones' 400k (73 MB at
+// 100k profiles; ten times that at a million).
+func NewNameBookFor(ps []*Profile) *NameBook {
+	b := &NameBook{filed: map[string][]*Profile{}, only: map[string]bool{}}
+	for _, p := range ps {
+		for _, k := range NameFiling(p) {
+			b.only[k] = true
+		}
+	}
+	return b
+}
+
+// Add files p under NameFiling(p) (those of them the book keeps). An archived
+// profile is not filed: it is never pointed at.
 func (b *NameBook) Add(p *Profile) {
 	if p.Archived {
 		return
 	}
 	for _, k := range NameFiling(p) {
-		b.filed[k] = append(b.filed[k], p)
+		if b.only == nil || b.only[k] {
+			b.filed[k] = append(b.filed[k], p)
+		}
 	}
 }
 

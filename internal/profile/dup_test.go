@@ -104,6 +104,21 @@ func TestNameBookFindsWhatTheRuleFinds(t *testing.T) {
 		if strings.Join(got, ",") != strings.Join(want, ",") {
 			t.Errorf("%s %s %s: similar %v, want %v", p.Kind, p.District, p.Name, got, want)
 		}
+		// A book for p alone finds the same, and files less than the full one.
+		own := NewNameBookFor([]*Profile{p})
+		for _, o := range all {
+			own.Add(o)
+		}
+		got = got[:0]
+		for _, o := range own.Similar(p) {
+			got = append(got, o.ID)
+		}
+		if strings.Join(got, ",") != strings.Join(want, ",") {
+			t.Errorf("%s %s %s: a book for it finds %v, want %v", p.Kind, p.District, p.Name, got, want)
+		}
+		if len(own.filed) >= len(book.filed) {
+			t.Errorf("%s %s %s: a book for it files %d variants, the full book %d", p.Kind, p.District, p.Name, len(own.filed), len(book.filed))
+		}
 		pairs += len(want)
 	}
 	if pairs < 40 {
