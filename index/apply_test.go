@@ -3,6 +3,8 @@ package index
 import (
 	"fmt"
 	"math/rand/v2"
+	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -169,5 +171,48 @@ func TestChainMapCountsEachProfileOnce(t *testing.T) {
 	}
 	if v, err := ix.ChainMap("hydrogen", "yannan"); err != nil || v.WholeChain[profile.Startup] != 0 {
 		t.Errorf("whole-chain startups in Yannan: %v %v; want none (both name a segment)", v.WholeChain, err)
+	}
+}
+
+// LiveOfKind gives each live profile of the kind once, as its latest public
+// view: an edited profile once (its old slot is dead, not gone), an archived
+// one not at all, no other kind, and no contact or owner.
+func TestLiveOfKindGivesEachLiveProfileOnce(t *testing.T) {
+	ix, src, _ := build(t, nil)
+	mk := func(id string, k profile.Kind, name string) *profile.Profile {
+		return &profile.Profile{ID: id, Kind: k, Name: name, District: "yannan", OwnerID: "owner-" + id,
+			Contact: profile.Contact{Phone: "0515-8888" + id}}
+	}
+	for _, p := range []*profile.Profile{mk("s1", profile.Startup, "甲科技"), mk("s2", profile.Startup, "乙科技"),
+		mk("s3", profile.Startup, "丙科技"), mk("c1", profile.Carrier, "一号孵化器")} {
+		if err := ix.Apply(src.write(p)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := range 3 {
+		edited := mk("s1", profile.Startup, fmt.Sprintf("甲科技%d", i))
+		if err := ix.Apply(src.write(edited)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	gone := mk("s3", profile.Startup, "丙科技")
+	gone.Archived = true
+	if err := ix.Apply(src.write(gone)); err != nil {
+		t.Fatal(err)
+	}
+	ps, ok := ix.LiveOfKind(profile.Startup)
+	if !ok {
+		t.Fatal("the index is ready, yet LiveOfKind says it is not loaded")
+	}
+	var got []string
+	for _, p := range ps {
+		got = append(got, p.ID+" "+p.Name)
+		if p.Contact != (profile.Contact{}) || p.OwnerID != "" {
+			t.Errorf("%s carries its contact or owner: %+v %q", p.ID, p.Contact, p.OwnerID)
+		}
+	}
+	slices.Sort(got)
+	if strings.Join(got, ", ") != "s1 甲科技2, s2 乙科技" {
+		t.Errorf("live startups %v, want s1 (as last edited) and s2", got)
 	}
 }

@@ -157,15 +157,17 @@ type importResult struct {
 	// identical name in the same district), by row number.
 	Warnings []rowWarning `json:"warnings"`
 
-	// book holds the live profiles of the kind as the check read them, for
-	// the duplicate warnings of the rows written.
+	// book holds the live profiles of the kind as the check read them, filed
+	// under the rows' name variants only, for the duplicate warnings of the
+	// rows written.
 	book *profile.NameBook
 	// took is where the import's time went, for its log line.
 	took importTimes
 }
 
-// importTimes is where an import's time went: reading what exists (from the
-// index's copy or the database: fromIndex), checking the rows, storing them,
+// importTimes is where an import's time went: finding what exists (waiting
+// for the index, the carriers, the profiles of the kind from the index's copy
+// or the database: fromIndex), checking the rows, storing them,
 // and the index and the name filing finishing after the last chunk is stored.
 type importTimes struct {
 	fromIndex                  bool
@@ -376,6 +378,7 @@ func (s *Server) checkImport(c *gin.Context, u *profile.User, k profile.Kind, co
 	if err != nil {
 		return nil, nil, err
 	}
+	res.took.stock = time.Since(start)
 
 	labels := map[string]string{}
 	for _, fd := range sheet.Fields(k) {
@@ -427,13 +430,14 @@ func (s *Server) checkImport(c *gin.Context, u *profile.User, k profile.Kind, co
 		jobs = append(jobs, importJob{row: r, key: key})
 		alones = append(alones, &alone)
 	}
+	read := time.Now()
 	known, book, err := s.importStock(ctx, k, live, alones)
 	if err != nil {
 		return nil, nil, err
 	}
 	res.book = book
 	res.took.fromIndex = known.public
-	res.took.stock = time.Since(start)
+	res.took.stock += time.Since(read)
 	defer func() { res.took.check = time.Since(start) - res.took.stock }()
 
 	metrics.ImportsRunning.Inc()
@@ -522,9 +526,6 @@ func (s *Server) writeImport(c *gin.Context, u *profile.User, res *importResult,
 		}
 	}
 	s.eachJob(len(updated), func(j int) { failed[updated[j]] = s.writeRow(c, &plans[updated[j]]) })
-	// The index takes each chunk while the database stores the next one:
-	// Bleve's work is in this process, the database's mostly behind one
-	// writer, so the two overlap on two cores.
 	// The index takes each chunk, and the duplicate check files its names,
 	// while the database stores the next one: Bleve's work is in this process,
 	// and the database's round trips of one write overlap another's.
@@ -719,17 +720,18 @@ func (s *Server) indexCaughtUp(ctx context.Context) bool {
 // Taken from the index (public), they are the live profiles' public views,
 // startups are not filed (a row looks its credit code up in the keys, which
 // hold archived profiles' codes too), and planRow reads back whole what a row
-// finds before it compares or writes it (readBack).
+// finds before it compares or writes it (found).
 type stock struct {
 	byKey  map[string][]*profile.Profile
 	public bool
 }
 
 // importStock reads what exists of kind k for an import, and the duplicate
-// check's book of the live names the rows may nearly repeat: from the index's memory copy when it has
-// caught up with the database (live), which costs no database read whatever
-// the number of profiles, else by one read of the kind from the database
-// (at 100k startups on the embedded database, about 20 s of an import's 50).
+// check's book of the live names the rows (each as a new profile) may nearly
+// repeat: from the index's memory copy when it has caught up with the
+// database (live), which costs no database read whatever the number of
+// profiles, else by one read of the kind from the database (at 100k startups
+// on the embedded database, about 20 s of an import's 50).
 func (s *Server) importStock(ctx context.Context, k profile.Kind, live bool, rows []*profile.Profile) (*stock, *profile.NameBook, error) {
 	book := profile.NewNameBookFor(rows)
 	st := &stock{byKey: map[string][]*profile.Profile{}}
