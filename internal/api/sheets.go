@@ -792,7 +792,10 @@ func (s *Server) found(ctx context.Context, k profile.Kind, st *stock, key strin
 		if err != nil {
 			return nil, err
 		}
-		if k == profile.Startup && p.CreditCode == key || k != profile.Startup && p.Kind == k && !p.Archived && naturalKey(p) == key {
+		if p.Kind != k {
+			continue // a key of another kind's: the write refuses the row, as it would without the index
+		}
+		if k == profile.Startup && p.CreditCode == key || k != profile.Startup && !p.Archived && naturalKey(p) == key {
 			out = append(out, p)
 		}
 	}
