@@ -197,16 +197,13 @@ func NameFiling(p *Profile) []string {
 
 // NameBook is the duplicate check over profiles held in memory: what the
 // stored name keys are to the database, for a caller that has read the
-// profiles already (an import holds every profile of the kind it writes, and
-// checks its new rows against them and against each other without a lookup
-// per row).
+// profiles already (an import takes the live profiles of the kind it writes,
+// and checks its new rows against them and against each other without a
+// lookup per row).
 type NameBook struct {
 	filed map[string][]*Profile
-	only  map[string]bool // nil: every variant; else those it files under
+	only  map[string]bool // the variants it files under
 }
-
-// NewNameBook returns an empty book.
-func NewNameBook() *NameBook { return &NameBook{filed: map[string][]*Profile{}} }
 
 // NewNameBookFor returns an empty book that files a profile only under the
 // variants the profiles of ps are filed under: enough for Similar of any of
@@ -231,7 +228,7 @@ func (b *NameBook) Add(p *Profile) {
 		return
 	}
 	for _, k := range NameFiling(p) {
-		if b.only == nil || b.only[k] {
+		if b.only[k] {
 			b.filed[k] = append(b.filed[k], p)
 		}
 	}

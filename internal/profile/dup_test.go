@@ -78,15 +78,16 @@ func TestNameBookFindsWhatTheRuleFinds(t *testing.T) {
 	names := []string{"氢途能源科技有限公司", "氢涂能源科技有限公司", "氢途能源技有限公司", "氢途新能源科技有限公司", "氢途源能科技有限公司",
 		"氢途动力科技有限公司", "盐城氢途能源科技有限公司", "东方科技", "西方科技", "东方科", "ABCD", "abce"}
 	var all []*Profile
-	book := NewNameBook()
 	for i, n := range names {
 		for j, d := range []string{"yannan", "tinghu"} {
 			for _, k := range []Kind{Startup, Provider, Mentor} {
-				p := &Profile{ID: string(rune('a'+i)) + d + string(k), Kind: k, Name: n, District: d, Archived: i == 2 && j == 0}
-				all = append(all, p)
-				book.Add(p)
+				all = append(all, &Profile{ID: string(rune('a'+i)) + d + string(k), Kind: k, Name: n, District: d, Archived: i == 2 && j == 0})
 			}
 		}
+	}
+	book := NewNameBookFor(all) // every profile's variants: the whole book
+	for _, p := range all {
+		book.Add(p)
 	}
 	pairs := 0
 	for _, p := range all {
