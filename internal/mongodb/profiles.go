@@ -181,7 +181,7 @@ func (s *Store) CreateProfile(ctx context.Context, p *profile.Profile) error {
 	// Filed before the write, so that nothing slows the path from the change
 	// log to the writer's own indexing; a key left by a write that then fails
 	// is skipped at lookup (the profile is read back).
-	s.fileName(ctx, p)
+	s.fileNames(ctx, []*profile.Profile{p})
 	seq, err := s.claimSeq(ctx)
 	if err != nil {
 		s.releaseCredit(ctx, p.CreditCode, p.ID)
@@ -268,7 +268,7 @@ func (s *Store) UpdateProfile(ctx context.Context, p *profile.Profile, expect in
 		}
 	}
 	if !p.Archived && !sameFiling(stored, p) {
-		s.fileName(ctx, p) // before the write, as in CreateProfile
+		s.fileNames(ctx, []*profile.Profile{p}) // before the write, as in CreateProfile
 	}
 	seq, err := s.claimSeq(ctx)
 	if err != nil {
