@@ -482,7 +482,7 @@ func durationSetting(name, v string, def, lo, hi time.Duration) (time.Duration, 
 }
 
 // longDeadline is how long an import or export may take to read and answer.
-var longDeadline = 15 * time.Minute
+const longDeadline = 15 * time.Minute
 
 // withDeadline bounds the context of every request but spreadsheet imports and
 // exports (which may run long by design) by d (FUHUA_REQUEST_DEADLINE, 2.5 s):
