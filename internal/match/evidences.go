@@ -18,19 +18,6 @@ type Entry struct {
 	Evidence
 }
 
-// evidencesOf is the sorted set of m's entries; nil when m is empty.
-func evidencesOf(m map[string]Evidence) Evidences {
-	if len(m) == 0 {
-		return Evidences{}
-	}
-	list := make([]Entry, 0, len(m))
-	for c, e := range m {
-		list = append(list, Entry{c, e})
-	}
-	slices.SortFunc(list, func(a, b Entry) int { return strings.Compare(a.Code, b.Code) })
-	return Evidences{list}
-}
-
 // Len is the number of codes.
 func (es Evidences) Len() int { return len(es.list) }
 

@@ -34,6 +34,8 @@ func oddProfiles() []*profile.Profile {
 		"İstanbul IC 芯片", "ΣΙΣΥΦΟΣ 氢能 HYDROGEN fuel cells.", "已完成天使轮融资，需要厂房", "寻求Mentoring on FUNDING",
 		"looking for office space and legal services", "电电电电池池", "用于", "面向", "a\u0130b ic", "ics IC's ic-s icses",
 		"\xff\xfe芯片\xc3", "𠀀𠀁 储能 储能系统 Energy Storage systems", "KK",
+		// A need read weakly, then again with a marker: the stronger evidence wins.
+		"法律服务；需要法律服务和融资", "寻求法律咨询；律师",
 	}
 	var out []*profile.Profile
 	for i, t := range texts {

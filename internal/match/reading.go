@@ -115,16 +115,15 @@ func (hs *hits) add(code string, ph *phrase, where string, w float64) {
 // startup's prose clause by clause: a clause that says it is done (已完成) states
 // no need.
 func (l *Lexicon) Read(p *profile.Profile) *Reading {
-	r := &draft{Chains: map[string]Evidence{}, Mentions: map[string]Evidence{}, Segments: map[string]Evidence{},
-		Services: map[string]Evidence{}, Funding: map[string]Evidence{}, Topics: map[string]Evidence{}}
+	r := &draft{}
 	declared := Evidence{Where: FromDeclared, Weight: 1}
 	for _, c := range p.Chains {
-		r.Chains[c] = declared
+		r.Chains.set(c, declared)
 	}
 	for _, s := range p.Segments {
 		if seg := l.Segment(s); seg != nil {
-			r.Segments[s] = declared
-			r.Chains[seg.Chain] = declared
+			r.Segments.set(s, declared)
+			r.Chains.set(seg.Chain, declared)
 		}
 	}
 	if l == nil || l.tm == nil {
@@ -190,59 +189,60 @@ func (l *Lexicon) Read(p *profile.Profile) *Reading {
 	slices.SortFunc(chainHits, func(a, b hitSet) int { return strings.Compare(a.code, b.code) })
 	for i := range chainHits {
 		c, h := chainHits[i].code, &chainHits[i]
-		if _, ok := r.Chains[c]; ok {
+		if r.Chains.has(c) {
 			continue
 		}
 		strong := h.first.Where != FromSummary || h.n >= 2
 		switch {
 		case strong:
-			r.Chains[c] = h.first
+			r.Chains.set(c, h.first)
 		case noneDeclared:
 			e := h.first
 			e.Weight = wSingle
-			r.Chains[c] = e
+			r.Chains.set(c, e)
 		default:
-			r.Mentions[c] = h.first
+			r.Mentions.set(c, h.first)
 		}
 	}
 	for _, h := range appChains {
 		c := h.code
-		if _, ok := r.Chains[c]; !ok {
-			if _, ok := r.Mentions[c]; !ok {
-				r.Mentions[c] = h.first
+		if !r.Chains.has(c) {
+			if !r.Mentions.has(c) {
+				r.Mentions.set(c, h.first)
 			}
 		}
 	}
 	for _, h := range segHits {
 		code := h.code
-		if _, ok := r.Segments[code]; ok {
+		if r.Segments.has(code) {
 			continue
 		}
-		if _, ok := r.Chains[l.tm.segs[code].Chain]; ok {
-			r.Segments[code] = h.first
+		if r.Chains.has(l.tm.segs[code].Chain) {
+			r.Segments.set(code, h.first)
 		}
 	}
 	for _, h := range ctxHits {
 		code := h.code
-		if _, ok := r.Segments[code]; ok {
+		if r.Segments.has(code) {
 			continue
 		}
-		if _, ok := r.Chains[l.tm.segs[code].Chain]; ok {
+		if r.Chains.has(l.tm.segs[code].Chain) {
 			e := h.first
 			e.Weight = wContext
-			r.Segments[code] = e
+			r.Segments.set(code, e)
 		}
 	}
 	// A segment of a 5+2 group chain that sums up a sub-chain (new_energy.storage
 	// → energy_storage) makes the profile a member of that sub-chain too.
-	for code, e := range r.Segments {
+	for _, se := range r.Segments {
+		code, e := se.Code, se.Evidence
 		if e.Weight <= wContext {
 			continue
 		}
 		for _, n := range l.tm.segs[code].Narrower {
 			if sub := l.tm.segs[n]; sub != nil {
-				if _, ok := r.Chains[sub.Chain]; !ok {
-					r.Chains[sub.Chain] = e
+				if !r.Chains.has(sub.Chain) {
+					r.Chains.set(sub.Chain, e)
 				}
 			}
 		}
@@ -251,16 +251,62 @@ func (l *Lexicon) Read(p *profile.Profile) *Reading {
 	return r.freeze()
 }
 
-// draft is a Reading while Read fills it in.
+// draft is a Reading while Read fills it in. Its sets are short slices, not
+// maps: a profile has a few codes of each sort, and making six maps per
+// profile was a fifth of reading one, which every load of the index does for
+// every profile (BENCHMARKS.md, round 7).
 type draft struct {
-	Chains, Mentions, Segments, Services, Funding, Topics map[string]Evidence
+	Chains, Mentions, Segments, Services, Funding, Topics evSet
 	Space                                                 *Evidence
 }
 
-// freeze is the Reading of d: each map as a sorted set.
+// freeze is the Reading of d: each set sorted.
 func (d *draft) freeze() *Reading {
-	return &Reading{Chains: evidencesOf(d.Chains), Mentions: evidencesOf(d.Mentions), Segments: evidencesOf(d.Segments),
-		Services: evidencesOf(d.Services), Funding: evidencesOf(d.Funding), Topics: evidencesOf(d.Topics), Space: d.Space}
+	return &Reading{Chains: d.Chains.sorted(), Mentions: d.Mentions.sorted(), Segments: d.Segments.sorted(),
+		Services: d.Services.sorted(), Funding: d.Funding.sorted(), Topics: d.Topics.sorted(), Space: d.Space}
+}
+
+// evSet is a set of codes with their evidence while a reading is made, in the
+// order the codes were first set.
+type evSet []Entry
+
+// get is the evidence of code, and whether code is in s.
+func (s evSet) get(code string) (Evidence, bool) {
+	for i := range s {
+		if s[i].Code == code {
+			return s[i].Evidence, true
+		}
+	}
+	return Evidence{}, false
+}
+
+// has reports whether code is in s.
+func (s evSet) has(code string) bool {
+	_, ok := s.get(code)
+	return ok
+}
+
+// set makes e the evidence of code, in place if code is in s already.
+func (s *evSet) set(code string, e Evidence) {
+	for i := range *s {
+		if (*s)[i].Code == code {
+			(*s)[i].Evidence = e
+			return
+		}
+	}
+	*s = append(*s, Entry{code, e})
+}
+
+// sorted is s as an Evidences: a copy of exactly its entries (the index keeps
+// a reading per profile), sorted by code.
+func (s evSet) sorted() Evidences {
+	if len(s) == 0 {
+		return Evidences{}
+	}
+	list := make([]Entry, len(s))
+	copy(list, s)
+	slices.SortFunc(list, func(a, b Entry) int { return strings.Compare(a.Code, b.Code) })
+	return Evidences{list}
 }
 
 // readOffersAndNeeds is Read's part for needs and offers; tags and topics are
@@ -271,18 +317,18 @@ func (l *Lexicon) readOffersAndNeeds(p *profile.Profile, r *draft, tags, topics 
 	case profile.Startup:
 		if n := p.Needs; n != nil {
 			for _, s := range n.Services {
-				r.Services[s] = declared
+				r.Services.set(s, declared)
 			}
 			for _, k := range n.FundingKinds {
-				r.Funding[k] = declared
+				r.Funding.set(k, declared)
 			}
 			if n.FundingWan > 0 && len(n.FundingKinds) == 0 {
-				r.Funding["equity"] = Evidence{Where: FromDeclared, Weight: 0.5}
+				r.Funding.set("equity", Evidence{Where: FromDeclared, Weight: 0.5})
 			}
 			for _, m := range n.Mentoring {
 				l.tm.needs.each(m, func(_ int, ph *phrase) {
 					if ph.class == pTopic {
-						r.Topics[ph.code] = declared
+						r.Topics.set(ph.code, declared)
 					}
 				})
 			}
@@ -300,14 +346,13 @@ func (l *Lexicon) readOffersAndNeeds(p *profile.Profile, r *draft, tags, topics 
 		}
 		// What the startup declared outweighs what fuhua reads: beside declared
 		// needs of a sort, needs of that sort read from prose count half.
-		for i, m := range []map[string]Evidence{r.Services, r.Funding, r.Topics} {
+		for i, m := range []evSet{r.Services, r.Funding, r.Topics} {
 			if declared[i] == 0 {
 				continue
 			}
-			for k, e := range m {
-				if e.Inferred() {
-					e.Weight /= 2
-					m[k] = e
+			for k := range m {
+				if m[k].Inferred() {
+					m[k].Weight /= 2
 				}
 			}
 		}
@@ -319,18 +364,18 @@ func (l *Lexicon) readOffersAndNeeds(p *profile.Profile, r *draft, tags, topics 
 			}
 			l.tm.needs.each(f[1], func(_ int, ph *phrase) {
 				if ph.class == pTopic {
-					if _, ok := r.Topics[ph.code]; !ok {
-						r.Topics[ph.code] = Evidence{Word: ph.orig, Where: f[0], Weight: w}
+					if !r.Topics.has(ph.code) {
+						r.Topics.set(ph.code, Evidence{Word: ph.orig, Where: f[0], Weight: w})
 					}
 				}
 			})
 		}
 	case profile.Carrier, profile.Enclave, profile.Provider:
 		for _, s := range p.Services {
-			r.Services[s] = declared
+			r.Services.set(s, declared)
 		}
 		if p.Kind == profile.Provider && p.Type != "" {
-			r.Services[p.Type] = declared
+			r.Services.set(p.Type, declared)
 		}
 		for _, f := range [][2]string{{FromName, p.Name}, {FromTags, tags}, {FromSummary, p.Summary}} {
 			w := wTagged
@@ -339,8 +384,8 @@ func (l *Lexicon) readOffersAndNeeds(p *profile.Profile, r *draft, tags, topics 
 			}
 			l.tm.needs.each(f[1], func(_ int, ph *phrase) {
 				if ph.class == pService {
-					if _, ok := r.Services[ph.code]; !ok {
-						r.Services[ph.code] = Evidence{Word: ph.orig, Where: f[0], Weight: w}
+					if !r.Services.has(ph.code) {
+						r.Services.set(ph.code, Evidence{Word: ph.orig, Where: f[0], Weight: w})
 					}
 				}
 			})
@@ -378,18 +423,18 @@ func (l *Lexicon) readNeedClause(clause, where string, r *draft) {
 	}
 	for _, h := range hits {
 		e := Evidence{Word: h.word, Where: where, Weight: w}
-		put := func(m map[string]Evidence) {
-			if old, ok := m[h.code]; !ok || old.Weight < e.Weight {
-				m[h.code] = e
+		put := func(m *evSet) {
+			if old, ok := m.get(h.code); !ok || old.Weight < e.Weight {
+				m.set(h.code, e)
 			}
 		}
 		switch h.class {
 		case pService:
-			put(r.Services)
+			put(&r.Services)
 		case pFunding:
-			put(r.Funding)
+			put(&r.Funding)
 		case pTopic:
-			put(r.Topics)
+			put(&r.Topics)
 		case pSpace:
 			if r.Space == nil || r.Space.Weight < e.Weight {
 				r.Space = &e

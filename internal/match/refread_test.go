@@ -90,7 +90,7 @@ func (h *refHitSet) add(word, where string, w float64) {
 }
 
 func (l *Lexicon) refRead(p *profile.Profile) *Reading {
-	r := &draft{Chains: map[string]Evidence{}, Mentions: map[string]Evidence{}, Segments: map[string]Evidence{},
+	r := &refDraft{Chains: map[string]Evidence{}, Mentions: map[string]Evidence{}, Segments: map[string]Evidence{},
 		Services: map[string]Evidence{}, Funding: map[string]Evidence{}, Topics: map[string]Evidence{}}
 	declared := Evidence{Where: FromDeclared, Weight: 1}
 	for _, c := range p.Chains {
@@ -232,7 +232,7 @@ func (l *Lexicon) refRead(p *profile.Profile) *Reading {
 	return r.freeze()
 }
 
-func (l *Lexicon) refReadOffersAndNeeds(p *profile.Profile, r *draft) {
+func (l *Lexicon) refReadOffersAndNeeds(p *profile.Profile, r *refDraft) {
 	declared := Evidence{Where: FromDeclared, Weight: 1}
 	switch p.Kind {
 	case profile.Startup:
@@ -314,7 +314,7 @@ func (l *Lexicon) refReadOffersAndNeeds(p *profile.Profile, r *draft) {
 	}
 }
 
-func (l *Lexicon) refReadNeedClause(clause, where string, r *draft) {
+func (l *Lexicon) refReadNeedClause(clause, where string, r *refDraft) {
 	type hit struct {
 		code  string
 		class phraseClass
@@ -435,4 +435,29 @@ func refGrams(text string) []uint64 {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// refDraft is the reference's Reading while it is made: a map per set, as Read
+// kept them before round 7, so the test compares Read's sets with maps'.
+type refDraft struct {
+	Chains, Mentions, Segments, Services, Funding, Topics map[string]Evidence
+	Space                                                 *Evidence
+}
+
+func (d *refDraft) freeze() *Reading {
+	return &Reading{Chains: evidencesOf(d.Chains), Mentions: evidencesOf(d.Mentions), Segments: evidencesOf(d.Segments),
+		Services: evidencesOf(d.Services), Funding: evidencesOf(d.Funding), Topics: evidencesOf(d.Topics), Space: d.Space}
+}
+
+// evidencesOf is the sorted set of m's entries; nil when m is empty.
+func evidencesOf(m map[string]Evidence) Evidences {
+	if len(m) == 0 {
+		return Evidences{}
+	}
+	list := make([]Entry, 0, len(m))
+	for c, e := range m {
+		list = append(list, Entry{c, e})
+	}
+	slices.SortFunc(list, func(a, b Entry) int { return strings.Compare(a.Code, b.Code) })
+	return Evidences{list}
 }
