@@ -206,10 +206,8 @@ func (l *Lexicon) Read(p *profile.Profile) *Reading {
 	}
 	for _, h := range appChains {
 		c := h.code
-		if !r.Chains.has(c) {
-			if !r.Mentions.has(c) {
-				r.Mentions.set(c, h.first)
-			}
+		if !r.Chains.has(c) && !r.Mentions.has(c) {
+			r.Mentions.set(c, h.first)
 		}
 	}
 	for _, h := range segHits {
@@ -252,9 +250,9 @@ func (l *Lexicon) Read(p *profile.Profile) *Reading {
 }
 
 // draft is a Reading while Read fills it in. Its sets are short slices, not
-// maps: a profile has a few codes of each sort, and making six maps per
-// profile was a fifth of reading one, which every load of the index does for
-// every profile (BENCHMARKS.md, round 7).
+// maps: a profile has a few codes of each sort, and with six maps a profile
+// took about a tenth longer to prepare, which every load of the index does for
+// every profile (BenchmarkPrepare; BENCHMARKS.md, round 7).
 type draft struct {
 	Chains, Mentions, Segments, Services, Funding, Topics evSet
 	Space                                                 *Evidence

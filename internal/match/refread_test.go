@@ -449,15 +449,11 @@ func (d *refDraft) freeze() *Reading {
 		Services: evidencesOf(d.Services), Funding: evidencesOf(d.Funding), Topics: evidencesOf(d.Topics), Space: d.Space}
 }
 
-// evidencesOf is the sorted set of m's entries; nil when m is empty.
+// evidencesOf is the sorted set of m's entries, sorted as Read's sets are.
 func evidencesOf(m map[string]Evidence) Evidences {
-	if len(m) == 0 {
-		return Evidences{}
-	}
-	list := make([]Entry, 0, len(m))
+	s := make(evSet, 0, len(m))
 	for c, e := range m {
-		list = append(list, Entry{c, e})
+		s = append(s, Entry{c, e})
 	}
-	slices.SortFunc(list, func(a, b Entry) int { return strings.Compare(a.Code, b.Code) })
-	return Evidences{list}
+	return s.sorted()
 }
