@@ -145,6 +145,10 @@ type Index struct {
 	loadStop atomic.Bool
 	loadDone chan struct{}
 	loadErr  error // set before loadDone is closed
+	// restored and reread count the records loads made with the stored
+	// reading and those whose text was read again (none stored, or one of
+	// another lexicon).
+	restored, reread atomic.Int64
 	// loaded is false only while a background load is due to replace mem: the
 	// copy is then empty, so Search and Match refuse rather than answer wrong.
 	loaded atomic.Bool
@@ -277,6 +281,12 @@ func (ix *Index) WaitReady(ctx context.Context) error {
 	}
 }
 
+// LoadCounts is how many profiles the loads of the memory copy since Open
+// restored with their stored reading, and how many they read again.
+func (ix *Index) LoadCounts() (restored, reread int64) {
+	return ix.restored.Load(), ix.reread.Load()
+}
+
 // loading is an error of kind profile.ErrUnavailable while the memory copy
 // is still being loaded, nil after.
 func (ix *Index) loading() error {
@@ -321,7 +331,7 @@ func (ix *Index) loadMemory() (*memIndex, error) {
 				return
 			}
 			req := bleve.NewSearchRequestOptions(bleve.NewMatchAllQuery(), loadPage, 0, false)
-			req.Fields = []string{fSource, fSeq}
+			req.Fields = []string{fSource, fSeq, fReading}
 			req.SortBy([]string{"_id"})
 			req.Score = "none"
 			if after != nil {
@@ -386,7 +396,8 @@ func (ix *Index) loadMemory() (*memIndex, error) {
 				return
 			}
 			p.ID = h.ID
-			ds[i] = deriveKeywords(newRecord(p, ix.lex))
+			reading, _ := h.Fields[fReading].(string)
+			ds[i] = deriveKeywords(ix.restoreRecord(p, []byte(reading)))
 		})
 		for i := range ds {
 			if errs[i] != nil {
@@ -721,9 +732,10 @@ func (ix *Index) applyAllLocked(reqs []*applyReq) {
 		if p.Archived {
 			b.Delete(p.ID)
 		} else {
-			doc, pub, err := document(p, ix.lex)
+			var doc map[string]any
+			var err error
+			doc, rec, err = document(p, ix.lex)
 			if err == nil {
-				rec = newRecord(pub, ix.lex)
 				err = b.Index(p.ID, doc)
 			}
 			if err != nil {

@@ -64,6 +64,7 @@ const (
 	fSeq          = "seq"
 	fVersion      = "version"
 	fSource       = "src"
+	fReading      = "reading"
 )
 
 var keywordFields = []string{fKind, fChains, fChainAll, fSegAll, fDistrict, fStage, fType, fStatus, fStages, fInstruments,
@@ -129,6 +130,16 @@ func Mapping() mapping.IndexMapping {
 	src.IncludeInAll = false
 	src.IncludeTermVectors = false
 	dm.AddFieldMappingsAt(fSource, src)
+	// The lexicon's reading of the profile (match.Lexicon.AppendReading), so
+	// that a start restores it instead of reading every profile's text again.
+	// Stored only: it is bytes, not text, and never searched or returned.
+	rd := bleve.NewTextFieldMapping()
+	rd.Index = false
+	rd.Store = true
+	rd.DocValues = false
+	rd.IncludeInAll = false
+	rd.IncludeTermVectors = false
+	dm.AddFieldMappingsAt(fReading, rd)
 
 	im.DefaultMapping = dm
 	return im
@@ -210,8 +221,10 @@ func strOrNone(s string) string {
 // document is what the index holds for p: only public fields, chosen one by one.
 // chain_all adds the chains the prose names (燃料电池 → hydrogen), which is how
 // synonyms reach filters, facets and candidate retrieval. It also returns the
-// public view of p as stored, for the memory side of the index.
-func document(p *profile.Profile, lex *match.Lexicon) (map[string]any, *profile.Profile, error) {
+// record of p for the memory side of the index: the public view of p as stored,
+// prepared. The chains and segments indexed are those of the public view's
+// reading, which is stored too, as the memory copy files them.
+func document(p *profile.Profile, lex *match.Lexicon) (map[string]any, *record, error) {
 	src, err := publicJSON(p)
 	if err != nil {
 		return nil, nil, err
@@ -220,6 +233,8 @@ func document(p *profile.Profile, lex *match.Lexicon) (map[string]any, *profile.
 	if err != nil {
 		return nil, nil, err
 	}
+	pub.ID = p.ID
+	rec := newRecord(pub, lex)
 	var funding float64
 	if n := p.Needs; n != nil {
 		funding = n.FundingWan
@@ -236,18 +251,19 @@ func document(p *profile.Profile, lex *match.Lexicon) (map[string]any, *profile.
 		fSeq:       float64(p.Seq),
 		fVersion:   float64(p.Version),
 		fSource:    src,
+		fReading:   string(lex.AppendReading(nil, rec.prep)),
 	}
 	for f, v := range textValues(p) {
 		doc[f] = v
 	}
-	for f, v := range keywordValues(p, lex.Read(p)) {
+	for f, v := range keywordValues(p, rec.prep.Reading()) {
 		if f == fKind || f == fDistrict || f == fStage || f == fType || f == fHomeDistrict || f == fHostRegion || f == fStatus {
 			doc[f] = v[0]
 		} else {
 			doc[f] = v
 		}
 	}
-	return doc, pub, nil
+	return doc, rec, nil
 }
 
 // textValues is the text of p's analysed fields, as the index analyses it.

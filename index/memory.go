@@ -58,6 +58,18 @@ func newRecord(p *profile.Profile, lex *match.Lexicon) *record {
 	return &record{id: p.ID, p: p, prep: match.Prepare(p, lex)}
 }
 
+// restoreRecord is newRecord(p, ix.lex) with p's reading restored from what
+// the index stored with it (reading), when that is a reading of this lexicon;
+// otherwise p is read again. It counts which it did.
+func (ix *Index) restoreRecord(p *profile.Profile, reading []byte) *record {
+	if prep, ok := ix.lex.Restore(p, reading); ok {
+		ix.restored.Add(1)
+		return &record{id: p.ID, p: p, prep: prep}
+	}
+	ix.reread.Add(1)
+	return newRecord(p, ix.lex)
+}
+
 // terms is the set of distinct terms the analyser makes of text, sorted.
 func terms(an analysis.Analyzer, text string) []string {
 	if text == "" {

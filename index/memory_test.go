@@ -110,10 +110,11 @@ func bleveFacets(t *testing.T, ix *Index, r SearchRequest) *SearchResult {
 func TestPublicViewKeepsIndexedFields(t *testing.T) {
 	ix, _, _ := build(t, nil)
 	for _, p := range append(genProfiles(60, 3), loadDataset(t)...) {
-		_, pub, err := document(p, ix.lex)
+		_, rec, err := document(p, ix.lex)
 		if err != nil {
 			t.Fatal(err)
 		}
+		pub := rec.p
 		if pub.Contact != (profile.Contact{}) || pub.OwnerID != "" {
 			t.Errorf("%s: public view holds contact or owner", p.ID)
 		}

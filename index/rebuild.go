@@ -188,7 +188,7 @@ func (ix *Index) deriveChunk(im interface {
 	w.docs = make([]*bdocument.Document, len(w.ps))
 	w.ds = make([]derived, len(w.ps))
 	for i, p := range w.ps {
-		doc, pub, err := document(p, ix.lex)
+		doc, rec, err := document(p, ix.lex)
 		if err != nil {
 			return err
 		}
@@ -197,7 +197,7 @@ func (ix *Index) deriveChunk(im interface {
 			return err
 		}
 		w.docs[i] = bd
-		w.ds[i] = deriver.derive(newRecord(pub, ix.lex))
+		w.ds[i] = deriver.derive(rec)
 	}
 	return nil
 }

@@ -1,6 +1,7 @@
 package index
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -20,11 +21,11 @@ func sequentialMem(t *testing.T, ix *Index, src Source) *memIndex {
 		if p.Archived {
 			return nil
 		}
-		_, pub, err := document(p, ix.lex)
+		_, rec, err := document(p, ix.lex)
 		if err != nil {
 			return err
 		}
-		mem.put(newRecord(pub, ix.lex))
+		mem.put(newRecord(rec.p, ix.lex))
 		return nil
 	})
 	if err != nil {
@@ -52,6 +53,11 @@ func sameMem(a, b *memIndex) error {
 		jb, _ := publicJSON(rb.p)
 		if ra.id != rb.id || ja != jb || ra.p.Seq != rb.p.Seq {
 			return fmt.Errorf("slot %d: %s and %s differ", i, ra.id, rb.id)
+		}
+		// The readings, as a start stores and restores them (every set
+		// and evidence, the space need).
+		if a.lex != nil && b.lex != nil && !bytes.Equal(a.lex.AppendReading(nil, ra.prep), b.lex.AppendReading(nil, rb.prep)) {
+			return fmt.Errorf("slot %d: %s: the readings differ", i, ra.id)
 		}
 	}
 	if len(a.slot) != len(b.slot) || a.dead != b.dead || !slices.Equal(a.live, b.live) {
@@ -166,6 +172,10 @@ func TestRebuildPipelineKeepsOrder(t *testing.T) {
 				t.Errorf("loaded copy (paged %v): %v", paged, err)
 			}
 		})
+		// Every reading was restored from the index, none read again.
+		if restored, reread := ix.LoadCounts(); restored != int64(len(want.slot)) || reread != 0 {
+			t.Errorf("paged %v: %d readings restored and %d read again, want %d and 0", paged, restored, reread, len(want.slot))
+		}
 		if err := ix.Close(); err != nil {
 			t.Fatal(err)
 		}
@@ -263,5 +273,59 @@ func TestPublicJSONFastPath(t *testing.T) {
 	}
 	if fast < len(ps)-1 {
 		t.Errorf("the fast path served %d of %d profiles", fast, len(ps))
+	}
+}
+
+// TestReopenWithOtherChainsReadsAgain: readings stored by an index are of the
+// chain list it was opened with. Reopened with another (a synonym added), the
+// load reads every profile again, and a profile tagged with the new synonym
+// is in its chain; restored, it would not be.
+func TestReopenWithOtherChainsReadsAgain(t *testing.T) {
+	src := newMemSource()
+	for _, p := range genProfiles(60, 3) {
+		src.write(p)
+	}
+	const word = "氢能重卡换电"
+	tagged := &profile.Profile{ID: "tagged-new-word", Kind: profile.Startup, Name: "新词科技", Tags: []string{word}, Summary: "做" + word + "服务"}
+	src.write(tagged)
+	dir := filepath.Join(t.TempDir(), "ix")
+	opts := testOptions(t)
+	ix, err := Open(dir, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.Rebuild(context.Background(), src); err != nil {
+		t.Fatal(err)
+	}
+	chain := opts.Chains[0].Code
+	inChain := func(ix *Index) (in bool) {
+		ix.memory(func(m *memIndex) {
+			s, ok := m.slot[tagged.ID]
+			in = ok && m.recs[s].prep.Reading().Chains.Has(chain)
+		})
+		return in
+	}
+	if inChain(ix) {
+		t.Fatalf("%q is in %s before the synonym is added", word, chain)
+	}
+	if err := ix.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	other := testOptions(t)
+	other.Chains[0].Synonyms = append(other.Chains[0].Synonyms, word)
+	ix, err = Open(dir, other)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	if err := ix.WaitReady(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if restored, reread := ix.LoadCounts(); restored != 0 || reread != 61 {
+		t.Errorf("%d readings restored and %d read again, want 0 and 61", restored, reread)
+	}
+	if !inChain(ix) {
+		t.Errorf("reopened with %q a synonym of %s, the profile tagged with it is not in the chain", word, chain)
 	}
 }

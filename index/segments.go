@@ -24,6 +24,7 @@ import (
 // storedDoc is what the load needs of one stored document.
 type storedDoc struct {
 	id, src string
+	reading []byte
 	seq     int64
 	seg     int
 	num     uint64
@@ -68,6 +69,8 @@ func (ix *Index) loadSnapshot(snap *scorch.IndexSnapshot) (*memIndex, error) {
 				d.id = string(value)
 			case field == fSource:
 				d.src = string(value)
+			case field == fReading:
+				d.reading = append([]byte(nil), value...)
 			case field == fSeq && typ == 'n':
 				if v, err := numeric.PrefixCoded(value).Int64(); err == nil {
 					d.seq = int64(numeric.Int64ToFloat64(v))
@@ -97,7 +100,8 @@ func (ix *Index) loadSnapshot(snap *scorch.IndexSnapshot) (*memIndex, error) {
 		}
 		d.src = ""
 		p.ID = d.id
-		ds[i] = deriveKeywords(newRecord(p, ix.lex))
+		ds[i] = deriveKeywords(ix.restoreRecord(p, d.reading))
+		d.reading = nil
 	})
 	for i := range ds {
 		if errs[i] != nil {

@@ -344,6 +344,15 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, drain, dead
 	}
 	if ix.NeedsRebuild() {
 		log.Warn("search index missing or unreadable: rebuilding from the database; /readyz says not ready until done")
+	} else {
+		opened := time.Now()
+		go func() {
+			if err := ix.WaitReady(ctx); err != nil {
+				return // reported by /readyz and the follower
+			}
+			restored, reread := ix.LoadCounts()
+			log.Info("search index loaded", "ms", time.Since(opened).Milliseconds(), "readings_restored", restored, "readings_read_again", reread)
+		}()
 	}
 	metrics.Follow(metrics.Follower{Position: ix.Cursor, Last: func() (int64, error) {
 		lctx, cancel := context.WithTimeout(context.Background(), time.Second)

@@ -24,6 +24,11 @@ type Lexicon struct {
 	exact map[string][]string
 	// tm is the industry technology map: segments, their words and links.
 	tm *techMap
+	// chainList and districtList are what the lexicon was built from, for its
+	// fingerprint (persist.go).
+	chainList    []seed.Chain
+	districtList []seed.District
+	ext          lexExtra
 }
 
 // NewLexicon builds a lexicon from the chain list and the districts in seed/,
@@ -31,10 +36,12 @@ type Lexicon struct {
 // chains in the list.
 func NewLexicon(chains []seed.Chain, districts []seed.District) *Lexicon {
 	l := &Lexicon{
-		tm:        buildTechMap(chains, seed.Map(), seed.Needs(), seed.Hosts()),
-		chains:    make(map[string]seed.Chain, len(chains)),
-		districts: make(map[string]seed.District, len(districts)),
-		exact:     map[string][]string{},
+		tm:           buildTechMap(chains, seed.Map(), seed.Needs(), seed.Hosts()),
+		chains:       make(map[string]seed.Chain, len(chains)),
+		districts:    make(map[string]seed.District, len(districts)),
+		exact:        map[string][]string{},
+		chainList:    chains,
+		districtList: districts,
 	}
 	for _, d := range districts {
 		l.districts[d.Code] = d

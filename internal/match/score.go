@@ -48,8 +48,11 @@ type prepared struct {
 // is kept.
 type tag struct{ low, orig string }
 
-func prepare(p *profile.Profile, lex *Lexicon) *prepared {
-	q := &prepared{p: p, r: lex.Read(p)}
+func prepare(p *profile.Profile, lex *Lexicon) *prepared { return prepareWith(p, lex.Read(p)) }
+
+// prepareWith is prepare with r, the lexicon's reading of p, given.
+func prepareWith(p *profile.Profile, r *Reading) *prepared {
+	q := &prepared{p: p, r: r}
 	var b strings.Builder
 	n := len(p.Summary)
 	for _, list := range [2][]string{p.Tags, p.Topics} {

@@ -1,0 +1,250 @@
+package match
+
+import (
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/json"
+	"math"
+	"sync"
+
+	"fuhua/internal/profile"
+	"fuhua/seed"
+)
+
+// Keeping a reading with the profile it was read from. The index keeps every
+// profile prepared, and at 100k profiles reading them again at every start was
+// the largest part of the time to ready (BENCHMARKS.md, round 6). The index
+// stores each profile's reading beside it (AppendReading) and a start restores
+// it (Restore) instead of reading the text again.
+//
+// A stored reading is only as good as the rules and the words it was read
+// with, so each carries the lexicon's fingerprint: the rules' version and a
+// hash of every word list the lexicon was built from. A reading made under
+// another fingerprint is not restored, and the profile is read again.
+
+// readingRules is the version of Read's rules. Change it whenever Read gives a
+// different reading of any profile: TestReadingRulesPinned fails until it is
+// changed, with the digest to pin beside it.
+const readingRules = 1
+
+// readingFormat is the version of the encoding below.
+const readingFormat = 1
+
+// fingerprintLen is how many bytes of the fingerprint a stored reading carries.
+const fingerprintLen = 8
+
+// lexExtra is what a lexicon derives lazily for storing and restoring
+// readings: its fingerprint, and the strings a reading is made of (codes,
+// words, where found), so that a restored reading shares them instead of
+// holding a copy per profile.
+type lexExtra struct {
+	once        sync.Once
+	fingerprint [fingerprintLen]byte
+	strs        map[string]string
+}
+
+// fingerprintInput is what a reading depends on beside the profile.
+type fingerprintInput struct {
+	Rules     int
+	Chains    []seed.Chain
+	Districts []seed.District
+	Map       seed.ChainMap
+	Needs     seed.NeedsLexicon
+	Hosts     []seed.Host
+}
+
+func (l *Lexicon) extra() *lexExtra {
+	x := &l.ext
+	x.once.Do(func() {
+		in := fingerprintInput{Rules: readingRules, Chains: l.chainList, Districts: l.districtList,
+			Map: seed.Map(), Needs: seed.Needs(), Hosts: seed.Hosts()}
+		raw, err := json.Marshal(in)
+		if err != nil {
+			// Seed data is JSON it was decoded from; it encodes. Should it not,
+			// the fingerprint is of the rules alone and no reading is trusted
+			// across processes: every stored one is refused below.
+			raw = nil
+		}
+		sum := sha256.Sum256(raw)
+		copy(x.fingerprint[:], sum[:])
+		if raw == nil {
+			x.fingerprint = [fingerprintLen]byte{}
+		}
+		x.strs = map[string]string{}
+		add := func(s string) {
+			if s != "" {
+				x.strs[s] = s
+			}
+		}
+		for _, s := range []string{FromDeclared, FromName, FromTags, FromTopics, FromSummary} {
+			add(s)
+		}
+		for c := range l.chains {
+			add(c)
+		}
+		if l.tm != nil {
+			for code, seg := range l.tm.segs {
+				add(code)
+				add(seg.Chain)
+			}
+			for code := range l.tm.topics {
+				add(code)
+			}
+			for _, sc := range []*scanner{&l.tm.words, &l.tm.apps, &l.tm.needs} {
+				for _, phs := range sc.exact {
+					for _, ph := range phs {
+						add(ph.word)
+						add(ph.orig)
+						add(ph.code)
+					}
+				}
+			}
+		}
+	})
+	return x
+}
+
+// AppendReading appends p's reading, encoded with the lexicon's fingerprint, to
+// b. Only a Prepared made with l may be appended.
+func (l *Lexicon) AppendReading(b []byte, p Prepared) []byte {
+	if l == nil || p.q == nil {
+		return b
+	}
+	x := l.extra()
+	b = append(b, readingFormat)
+	b = append(b, x.fingerprint[:]...)
+	r := p.q.r
+	for _, es := range [...]Evidences{r.Chains, r.Mentions, r.Segments, r.Services, r.Funding, r.Topics} {
+		b = binary.AppendUvarint(b, uint64(len(es.list)))
+		for _, e := range es.list {
+			b = appendString(b, e.Code)
+			b = appendEvidence(b, e.Evidence)
+		}
+	}
+	if r.Space == nil {
+		b = append(b, 0)
+	} else {
+		b = append(b, 1)
+		b = appendEvidence(b, *r.Space)
+	}
+	return b
+}
+
+func appendString(b []byte, s string) []byte {
+	b = binary.AppendUvarint(b, uint64(len(s)))
+	return append(b, s...)
+}
+
+func appendEvidence(b []byte, e Evidence) []byte {
+	b = appendString(b, e.Word)
+	b = appendString(b, e.Where)
+	return binary.LittleEndian.AppendUint64(b, math.Float64bits(e.Weight))
+}
+
+// Restore is Prepare(p, l) with the reading taken from data, which
+// AppendReading wrote for p, instead of read from p's text. ok is false, and
+// nothing is restored, when data is not a well-formed reading of this
+// lexicon's fingerprint: the caller prepares p instead.
+func (l *Lexicon) Restore(p *profile.Profile, data []byte) (prep Prepared, ok bool) {
+	if l == nil {
+		return Prepared{}, false
+	}
+	x := l.extra()
+	if len(data) < 1+fingerprintLen || data[0] != readingFormat || x.fingerprint == [fingerprintLen]byte{} ||
+		[fingerprintLen]byte(data[1:1+fingerprintLen]) != x.fingerprint {
+		return Prepared{}, false
+	}
+	d := decoder{buf: data[1+fingerprintLen:], strs: x.strs}
+	r := &Reading{}
+	for _, es := range [...]*Evidences{&r.Chains, &r.Mentions, &r.Segments, &r.Services, &r.Funding, &r.Topics} {
+		n := d.uvarint()
+		// Every entry takes at least 11 bytes: a bound before allocating.
+		if d.bad || n > uint64(len(d.buf))/11 {
+			return Prepared{}, false
+		}
+		if n == 0 {
+			continue
+		}
+		list := make([]Entry, n)
+		for i := range list {
+			list[i].Code = d.str()
+			list[i].Evidence = d.evidence()
+			if i > 0 && list[i-1].Code >= list[i].Code {
+				d.bad = true // a set is sorted by code, each once
+			}
+		}
+		es.list = list
+	}
+	switch d.byte() {
+	case 0:
+	case 1:
+		e := d.evidence()
+		r.Space = &e
+	default:
+		d.bad = true
+	}
+	if d.bad || len(d.buf) != 0 {
+		return Prepared{}, false
+	}
+	return Prepared{prepareWith(p, r)}, true
+}
+
+// decoder reads what AppendReading wrote; bad is set at the first thing that
+// is not there, and every read after returns zero values.
+type decoder struct {
+	buf  []byte
+	strs map[string]string
+	bad  bool
+}
+
+func (d *decoder) uvarint() uint64 {
+	if d.bad {
+		return 0
+	}
+	v, n := binary.Uvarint(d.buf)
+	if n <= 0 {
+		d.bad = true
+		return 0
+	}
+	d.buf = d.buf[n:]
+	return v
+}
+
+func (d *decoder) byte() byte {
+	if d.bad || len(d.buf) == 0 {
+		d.bad = true
+		return 0
+	}
+	c := d.buf[0]
+	d.buf = d.buf[1:]
+	return c
+}
+
+// str is the next string, the lexicon's own copy when it has one.
+func (d *decoder) str() string {
+	n := d.uvarint()
+	if d.bad || n > uint64(len(d.buf)) {
+		d.bad = true
+		return ""
+	}
+	raw := d.buf[:n]
+	d.buf = d.buf[n:]
+	if n == 0 {
+		return ""
+	}
+	if s, ok := d.strs[string(raw)]; ok {
+		return s
+	}
+	return string(raw)
+}
+
+func (d *decoder) evidence() Evidence {
+	e := Evidence{Word: d.str(), Where: d.str()}
+	if d.bad || len(d.buf) < 8 {
+		d.bad = true
+		return Evidence{}
+	}
+	e.Weight = math.Float64frombits(binary.LittleEndian.Uint64(d.buf))
+	d.buf = d.buf[8:]
+	return e
+}
