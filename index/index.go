@@ -149,6 +149,9 @@ type Index struct {
 	// reading and those whose text was read again (none stored, or one of
 	// another lexicon).
 	restored, reread atomic.Int64
+	// released is how many bytes of mapped index files loads gave back
+	// (releaseMapped).
+	released atomic.Int64
 	// loaded is false only while a background load is due to replace mem: the
 	// copy is then empty, so Search and Match refuse rather than answer wrong.
 	loaded atomic.Bool
@@ -228,6 +231,15 @@ type memOp struct {
 // meanwhile wins: the loaded copy is dropped.
 func (ix *Index) loadInBackground() {
 	defer close(ix.loadDone)
+	// The load read every stored document through Bleve's mapping of the
+	// files: once it is swapped in, those pages are given back (release.go),
+	// outside applyMu, before WaitReady returns.
+	release := false
+	defer func() {
+		if release {
+			ix.releaseMapped()
+		}
+	}()
 	ix.applyMu.Lock()
 	gen := ix.memGen
 	ix.applyMu.Unlock()
@@ -259,6 +271,7 @@ func (ix *Index) loadInBackground() {
 	ix.memMu.Lock()
 	ix.mem = mem
 	ix.memMu.Unlock()
+	release = true
 	ix.loaded.Store(true)
 	if !ix.needsRebuild.Load() {
 		ix.ready.Store(true)
@@ -281,10 +294,19 @@ func (ix *Index) WaitReady(ctx context.Context) error {
 	}
 }
 
-// LoadCounts is how many profiles the loads of the memory copy since Open
-// restored with their stored reading, and how many they read again.
-func (ix *Index) LoadCounts() (restored, reread int64) {
-	return ix.restored.Load(), ix.reread.Load()
+// LoadStats is what the loads of the memory copy since Open did.
+type LoadStats struct {
+	// Restored and Reread count the profiles loaded with their stored
+	// reading and those whose text was read again.
+	Restored, Reread int64
+	// ReleasedBytes is how much of the mapped index files the loads gave
+	// back from the process's resident memory once done (zero off Linux).
+	ReleasedBytes int64
+}
+
+// LoadStats is what the loads of the memory copy since Open did.
+func (ix *Index) LoadStats() LoadStats {
+	return LoadStats{Restored: ix.restored.Load(), Reread: ix.reread.Load(), ReleasedBytes: ix.released.Load()}
 }
 
 // loading is an error of kind profile.ErrUnavailable while the memory copy

@@ -173,7 +173,8 @@ func TestRebuildPipelineKeepsOrder(t *testing.T) {
 			}
 		})
 		// Every reading was restored from the index, none read again.
-		if restored, reread := ix.LoadCounts(); restored != int64(len(want.slot)) || reread != 0 {
+		if ls := ix.LoadStats(); ls.Restored != int64(len(want.slot)) || ls.Reread != 0 {
+			restored, reread := ls.Restored, ls.Reread
 			t.Errorf("paged %v: %d readings restored and %d read again, want %d and 0", paged, restored, reread, len(want.slot))
 		}
 		if err := ix.Close(); err != nil {
@@ -322,8 +323,8 @@ func TestReopenWithOtherChainsReadsAgain(t *testing.T) {
 	if err := ix.WaitReady(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	if restored, reread := ix.LoadCounts(); restored != 0 || reread != 61 {
-		t.Errorf("%d readings restored and %d read again, want 0 and 61", restored, reread)
+	if ls := ix.LoadStats(); ls.Restored != 0 || ls.Reread != 61 {
+		t.Errorf("%d readings restored and %d read again, want 0 and 61", ls.Restored, ls.Reread)
 	}
 	if !inChain(ix) {
 		t.Errorf("reopened with %q a synonym of %s, the profile tagged with it is not in the chain", word, chain)

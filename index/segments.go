@@ -87,6 +87,9 @@ func (ix *Index) loadSnapshot(snap *scorch.IndexSnapshot) (*memIndex, error) {
 	if ix.loadStop.Load() {
 		return nil, errLoadStopped
 	}
+	// Every stored document is copied out: its pages need not stay resident
+	// while the heap grows with the records (release.go).
+	ix.releaseSegments(segs)
 	slices.SortFunc(docs, func(a, b storedDoc) int { return strings.Compare(a.id, b.id) })
 
 	mem := newMemIndex(ix.lex, ix.analyzer)

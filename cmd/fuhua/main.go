@@ -350,8 +350,9 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, drain, dead
 			if err := ix.WaitReady(ctx); err != nil {
 				return // reported by /readyz and the follower
 			}
-			restored, reread := ix.LoadCounts()
-			log.Info("search index loaded", "ms", time.Since(opened).Milliseconds(), "readings_restored", restored, "readings_read_again", reread)
+			ls := ix.LoadStats()
+			log.Info("search index loaded", "ms", time.Since(opened).Milliseconds(), "readings_restored", ls.Restored,
+				"readings_read_again", ls.Reread, "mapped_mib_released", ls.ReleasedBytes>>20)
 		}()
 	}
 	metrics.Follow(metrics.Follower{Position: ix.Cursor, Last: func() (int64, error) {
