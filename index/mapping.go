@@ -123,23 +123,20 @@ func Mapping() mapping.IndexMapping {
 		f.IncludeInAll = false
 		dm.AddFieldMappingsAt(name, f)
 	}
-	src := bleve.NewTextFieldMapping()
-	src.Index = false
-	src.Store = true
-	src.DocValues = false
-	src.IncludeInAll = false
-	src.IncludeTermVectors = false
-	dm.AddFieldMappingsAt(fSource, src)
+	storedOnly := func() *mapping.FieldMapping {
+		f := bleve.NewTextFieldMapping()
+		f.Index = false
+		f.Store = true
+		f.DocValues = false
+		f.IncludeInAll = false
+		f.IncludeTermVectors = false
+		return f
+	}
+	dm.AddFieldMappingsAt(fSource, storedOnly())
 	// The lexicon's reading of the profile (match.Lexicon.AppendReading), so
 	// that a start restores it instead of reading every profile's text again.
 	// Stored only: it is bytes, not text, and never searched or returned.
-	rd := bleve.NewTextFieldMapping()
-	rd.Index = false
-	rd.Store = true
-	rd.DocValues = false
-	rd.IncludeInAll = false
-	rd.IncludeTermVectors = false
-	dm.AddFieldMappingsAt(fReading, rd)
+	dm.AddFieldMappingsAt(fReading, storedOnly())
 
 	im.DefaultMapping = dm
 	return im
