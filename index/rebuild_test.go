@@ -174,8 +174,7 @@ func TestRebuildPipelineKeepsOrder(t *testing.T) {
 		})
 		// Every reading was restored from the index, none read again.
 		if ls := ix.LoadStats(); ls.Restored != int64(len(want.slot)) || ls.Reread != 0 {
-			restored, reread := ls.Restored, ls.Reread
-			t.Errorf("paged %v: %d readings restored and %d read again, want %d and 0", paged, restored, reread, len(want.slot))
+			t.Errorf("paged %v: %d readings restored and %d read again, want %d and 0", paged, ls.Restored, ls.Reread, len(want.slot))
 		}
 		if err := ix.Close(); err != nil {
 			t.Fatal(err)

@@ -24,24 +24,23 @@ type Lexicon struct {
 	exact map[string][]string
 	// tm is the industry technology map: segments, their words and links.
 	tm *techMap
-	// chainList and districtList are what the lexicon was built from, for its
-	// fingerprint (persist.go).
-	chainList    []seed.Chain
-	districtList []seed.District
-	ext          lexExtra
+	// sources is what the lexicon was built from, for its fingerprint
+	// (persist.go).
+	sources fingerprintInput
+	ext     lexExtra
 }
 
 // NewLexicon builds a lexicon from the chain list and the districts in seed/,
 // with the chain map, the need words and the enclave hosts of seed/ for the
 // chains in the list.
 func NewLexicon(chains []seed.Chain, districts []seed.District) *Lexicon {
+	src := fingerprintInput{Rules: readingRules, Chains: chains, Districts: districts, Map: seed.Map(), Needs: seed.Needs(), Hosts: seed.Hosts()}
 	l := &Lexicon{
-		tm:           buildTechMap(chains, seed.Map(), seed.Needs(), seed.Hosts()),
-		chains:       make(map[string]seed.Chain, len(chains)),
-		districts:    make(map[string]seed.District, len(districts)),
-		exact:        map[string][]string{},
-		chainList:    chains,
-		districtList: districts,
+		tm:        buildTechMap(chains, src.Map, src.Needs, src.Hosts),
+		chains:    make(map[string]seed.Chain, len(chains)),
+		districts: make(map[string]seed.District, len(districts)),
+		exact:     map[string][]string{},
+		sources:   src,
 	}
 	for _, d := range districts {
 		l.districts[d.Code] = d

@@ -53,22 +53,23 @@ type fingerprintInput struct {
 	Hosts     []seed.Host
 }
 
+// digest is the SHA-256 of in's JSON encoding.
+func (in fingerprintInput) digest() ([sha256.Size]byte, error) {
+	raw, err := json.Marshal(in)
+	if err != nil {
+		return [sha256.Size]byte{}, err
+	}
+	return sha256.Sum256(raw), nil
+}
+
 func (l *Lexicon) extra() *lexExtra {
 	x := &l.ext
 	x.once.Do(func() {
-		in := fingerprintInput{Rules: readingRules, Chains: l.chainList, Districts: l.districtList,
-			Map: seed.Map(), Needs: seed.Needs(), Hosts: seed.Hosts()}
-		raw, err := json.Marshal(in)
-		if err != nil {
-			// Seed data is JSON it was decoded from; it encodes. Should it not,
-			// the fingerprint is of the rules alone and no reading is trusted
-			// across processes: every stored one is refused below.
-			raw = nil
-		}
-		sum := sha256.Sum256(raw)
-		copy(x.fingerprint[:], sum[:])
-		if raw == nil {
-			x.fingerprint = [fingerprintLen]byte{}
+		// The seed data was decoded from JSON, so it encodes. Should it not,
+		// the fingerprint stays zero, which Restore never trusts: every stored
+		// reading is then read again.
+		if sum, err := l.sources.digest(); err == nil {
+			copy(x.fingerprint[:], sum[:])
 		}
 		x.strs = map[string]string{}
 		add := func(s string) {
