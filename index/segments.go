@@ -175,9 +175,15 @@ func (ix *Index) loadSnapshot(snap *scorch.IndexSnapshot) (*memIndex, error) {
 			return nil, errLoadStopped
 		}
 	}
+	// A list grown by append over the segments has up to twice the room it
+	// needs, kept for as long as the copy lives (slices.Clip only hides it):
+	// copied to its length, the copy keeps none.
 	for k, l := range mem.postings {
 		slices.Sort(l)
-		mem.postings[k] = slices.Clip(l)
+		if cap(l) > len(l) {
+			l = append(make([]uint32, 0, len(l)), l...)
+		}
+		mem.postings[k] = l
 	}
 	return mem, nil
 }

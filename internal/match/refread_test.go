@@ -390,7 +390,7 @@ func refPrepare(p *profile.Profile, lex *Lexicon) *prepared {
 	return q
 }
 
-func refGrams(text string) []uint64 {
+func refGrams(text string) []uint32 {
 	set := map[uint64]struct{}{}
 	add := func(s string) {
 		h := fnv.New64a()
@@ -429,8 +429,12 @@ func refGrams(text string) []uint64 {
 	}
 	flushRun()
 	flushWord()
-	out := make([]uint64, 0, len(set))
+	top := map[uint32]struct{}{}
 	for h := range set {
+		top[uint32(h>>32)] = struct{}{}
+	}
+	out := make([]uint32, 0, len(top))
+	for h := range top {
 		out = append(out, h)
 	}
 	slices.Sort(out)
