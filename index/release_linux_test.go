@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	index "github.com/blevesearch/bleve_index_api"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -76,9 +78,25 @@ func TestLoadGivesBackMappedPages(t *testing.T) {
 	if kb := mappedRSS(t, dir); kb > 64 {
 		t.Errorf("after the load %d kB of the index's files are resident, want almost none", kb)
 	}
-	// Read every stored document again: the pages come back, and a release
-	// drops them.
-	if _, _, err := ix.loadSegments(); err != nil {
+	// Read every stored document again (a load now gives back its pages as
+	// it goes, so the test reads them itself): the pages come back, and a
+	// release drops them.
+	err = ix.lowReader(func(r index.IndexReader) error {
+		snap, ok := r.(*scorch.IndexSnapshot)
+		if !ok {
+			t.Fatal("not a scorch snapshot")
+		}
+		for _, ss := range snap.Segments() {
+			it := ss.DocNumbersLive().Iterator()
+			for it.HasNext() {
+				if err := ss.VisitDocument(uint64(it.Next()), func(string, byte, []byte, []uint64) bool { return true }); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
 		t.Fatal(err)
 	}
 	touched := mappedRSS(t, dir)
@@ -93,5 +111,37 @@ func TestLoadGivesBackMappedPages(t *testing.T) {
 	}
 	if d := cmp.Diff(before, search(ix)); d != "" {
 		t.Errorf("the search answers differently after the release (-before +after):\n%s", d)
+	}
+}
+
+// TestLoadGivesBackPagesAsItGoes: a load reads the stored documents a chunk
+// at a time and gives back each chunk's pages before the next, so the
+// index's files are never all resident at once (at a million profiles they
+// are gigabytes beside the growing heap).
+func TestLoadGivesBackPagesAsItGoes(t *testing.T) {
+	ix, _, dir := build(t, genProfiles(600, 12))
+	if err := ix.Close(); err != nil {
+		t.Fatal(err)
+	}
+	dir, _ = filepath.Abs(dir)
+	defer func(n int) { loadChunk, afterLoadChunk = n, nil }(loadChunk)
+	loadChunk = 100
+	var after []int
+	afterLoadChunk = func() { after = append(after, mappedRSS(t, dir)) }
+	ix, err := Open(dir, testOptions(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	if err := ix.WaitReady(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if len(after) < 6 {
+		t.Fatalf("a load of 600 profiles in chunks of 100 ran %d chunks", len(after))
+	}
+	for i, kb := range after {
+		if kb > 64 {
+			t.Errorf("after chunk %d of the load %d kB of the index's files were resident, want almost none", i+1, kb)
+		}
 	}
 }

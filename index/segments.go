@@ -21,14 +21,23 @@ import (
 // one consistent snapshot, and the writes applied during the load are replayed
 // on it as after a paged load (loadInBackground).
 
-// storedDoc is what the load needs of one stored document.
+// storedDoc is what the load keeps of one stored document: where it is and
+// its id. Its source and reading are turned into a record as soon as they are
+// read (loadSnapshot), so the load never holds every source at once.
 type storedDoc struct {
-	id, src string
-	reading []byte
-	seq     int64
-	seg     int
-	num     uint64
+	id  string
+	seg int
+	num uint64
 }
+
+// loadChunk is how many stored documents a load reads before it gives back
+// the mapped pages it read (release.go): at a million profiles the stored
+// documents are gigabytes of mapped files, which a load that released them
+// only at its end held resident beside the growing heap. A variable for tests.
+var loadChunk = 16384
+
+// afterLoadChunk, when set (by tests), is called after each chunk's release.
+var afterLoadChunk func()
 
 // loadSegments builds the memory copy from the segments of the index's
 // current snapshot. ok is false when the index is not a scorch index (the
@@ -60,56 +69,67 @@ func (ix *Index) loadSnapshot(snap *scorch.IndexSnapshot) (*memIndex, error) {
 			docs = append(docs, storedDoc{seg: si, num: uint64(it.Next())})
 		}
 	}
+	// Each stored document is read and made into its record at once, in
+	// segment order, a chunk at a time; after each chunk the pages of the
+	// segments it read are given back.
 	errs := make([]error, len(docs))
-	parallel(len(docs), func(i int) {
-		d := &docs[i]
-		errs[i] = segs[d.seg].VisitDocument(d.num, func(field string, typ byte, value []byte, _ []uint64) bool {
-			switch {
-			case field == "_id":
-				d.id = string(value)
-			case field == fSource:
-				d.src = string(value)
-			case field == fReading:
-				d.reading = append([]byte(nil), value...)
-			case field == fSeq && typ == 'n':
-				if v, err := numeric.PrefixCoded(value).Int64(); err == nil {
-					d.seq = int64(numeric.Int64ToFloat64(v))
-				}
-			}
-			return true
-		})
-	})
-	for i, err := range errs {
-		if err != nil {
-			return nil, fmt.Errorf("stored document %d: %w", docs[i].num, err)
-		}
-	}
-	if ix.loadStop.Load() {
-		return nil, errLoadStopped
-	}
-	// Every stored document is copied out: its pages need not stay resident
-	// while the heap grows with the records (release.go).
-	ix.releaseSegments(segs)
-	slices.SortFunc(docs, func(a, b storedDoc) int { return strings.Compare(a.id, b.id) })
-
-	mem := newMemIndex(ix.lex, ix.analyzer)
 	ds := make([]derived, len(docs))
-	parallel(len(docs), func(i int) {
-		d := &docs[i]
-		p, err := fromPublic(d.src, d.seq)
-		if err != nil {
-			errs[i] = fmt.Errorf("stored %s: %w", d.id, err)
-			return
+	for lo := 0; lo < len(docs); lo += loadChunk {
+		hi := min(lo+loadChunk, len(docs))
+		parallel(hi-lo, func(j int) {
+			i := lo + j
+			d := &docs[i]
+			var src string
+			var reading []byte
+			var seq int64
+			err := segs[d.seg].VisitDocument(d.num, func(field string, typ byte, value []byte, _ []uint64) bool {
+				switch {
+				case field == "_id":
+					d.id = string(value)
+				case field == fSource:
+					src = string(value)
+				case field == fReading:
+					reading = append([]byte(nil), value...)
+				case field == fSeq && typ == 'n':
+					if v, err := numeric.PrefixCoded(value).Int64(); err == nil {
+						seq = int64(numeric.Int64ToFloat64(v))
+					}
+				}
+				return true
+			})
+			if err != nil {
+				errs[i] = fmt.Errorf("stored document %d: %w", d.num, err)
+				return
+			}
+			p, err := fromPublic(src, seq)
+			if err != nil {
+				errs[i] = fmt.Errorf("stored %s: %w", d.id, err)
+				return
+			}
+			p.ID = d.id
+			ds[i] = deriveKeywords(ix.restoreRecord(p, reading))
+		})
+		for _, err := range errs[lo:hi] {
+			if err != nil {
+				return nil, err
+			}
 		}
-		d.src = ""
-		p.ID = d.id
-		ds[i] = deriveKeywords(ix.restoreRecord(p, d.reading))
-		d.reading = nil
-	})
-	for i := range ds {
-		if errs[i] != nil {
-			return nil, errs[i]
+		if ix.loadStop.Load() {
+			return nil, errLoadStopped
 		}
+		ix.releaseSegments(segs[docs[lo].seg : docs[hi-1].seg+1])
+		if afterLoadChunk != nil {
+			afterLoadChunk()
+		}
+	}
+	// Inserted in id order, as the paged load inserts them.
+	order := make([]int32, len(docs))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	slices.SortFunc(order, func(a, b int32) int { return strings.Compare(docs[a].id, docs[b].id) })
+	mem := newMemIndex(ix.lex, ix.analyzer)
+	for _, i := range order {
 		mem.insert(ds[i])
 		ds[i] = derived{}
 	}
@@ -174,6 +194,7 @@ func (ix *Index) loadSnapshot(snap *scorch.IndexSnapshot) (*memIndex, error) {
 		if ix.loadStop.Load() {
 			return nil, errLoadStopped
 		}
+		ix.releaseSegments(segs[si : si+1]) // its dictionaries and postings are read
 	}
 	// A list grown by append over the segments has up to twice the room it
 	// needs, kept for as long as the copy lives (slices.Clip only hides it):
