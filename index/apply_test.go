@@ -1,11 +1,14 @@
 package index
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -107,6 +110,39 @@ func TestReconcilePause(t *testing.T) {
 	}
 	if got := reconcilePause(5*time.Minute, 7*time.Second); got != 700*time.Second {
 		t.Errorf("a 7 s reconciliation waits %s, want 700 s", got)
+	}
+}
+
+// slowSource reads every profile slowly and counts the reads.
+type slowSource struct {
+	*memSource
+	delay time.Duration
+	reads atomic.Int32
+}
+
+func (s *slowSource) EachProfile(ctx context.Context, fn func(*profile.Profile) error) error {
+	s.reads.Add(1)
+	time.Sleep(s.delay)
+	return s.memSource.EachProfile(ctx, fn)
+}
+
+// TestRunPausesAfterASlowStart: the start's reconciliation counts like any
+// other, so one that took 40 ms makes the next wait 4 s, not the 50 ms period.
+func TestRunPausesAfterASlowStart(t *testing.T) {
+	opts := testOptions(t)
+	opts.ReconcileEvery = 50 * time.Millisecond
+	ix, mem, _ := buildWith(t, loadDataset(t)[:20], opts)
+	src := &slowSource{memSource: mem, delay: 40 * time.Millisecond}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- ix.Run(ctx, src) }()
+	time.Sleep(time.Second)
+	cancel()
+	if err := <-done; !errors.Is(err, context.Canceled) {
+		t.Errorf("Run returned %v", err)
+	}
+	if n := src.reads.Load(); n != 1 {
+		t.Errorf("the database was read whole %d times in a second; want once (the start), then a pause of 100 times the 40 ms it took", n)
 	}
 }
 

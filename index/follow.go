@@ -51,11 +51,17 @@ func (ix *Index) Run(ctx context.Context, src Source) error {
 	if !ix.NeedsRebuild() {
 		_ = ix.WaitReady(ctx) // a failed load is reported by Ready and the requests; reconcile anyway
 	}
+	// took is how long the start's reconciliation took: the first periodic
+	// one waits for it as for any other (reconcilePause). At a million
+	// profiles on the embedded database it reads for minutes.
+	took := time.Duration(0)
 	for {
 		if ix.NeedsRebuild() {
 			last, err = ix.rebuild(ctx, src)
 		} else {
+			start := time.Now()
 			last, _, err = ix.reconcile(ctx, src)
+			took = time.Since(start)
 		}
 		if err == nil {
 			break
@@ -72,7 +78,6 @@ func (ix *Index) Run(ctx context.Context, src Source) error {
 	ix.cursor.Store(max(0, last-replay))
 
 	go func() {
-		took := time.Duration(0)
 		for {
 			t := time.NewTimer(reconcilePause(ix.opts.ReconcileEvery, took))
 			select {
