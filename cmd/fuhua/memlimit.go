@@ -59,17 +59,27 @@ func memoryLimit(v, gomemlimit string) (limit int64, explicit bool, err error) {
 	return int64(f * float64(unit)), true, nil
 }
 
-// raisedLimit is the limit a server should run under given its live heap: the
-// same limit while the live heap fits in memHeadroom of it, otherwise (for a
-// default limit only) one it fits in, rounded up to 64 MiB. An operator's own
-// limit is kept; the caller warns.
-func raisedLimit(live, limit int64, explicit bool) int64 {
-	if explicit || float64(live) <= memHeadroom*float64(limit) {
+// fittedLimit is the limit a server should run under given its live heap:
+// the same limit while the live heap fits in memHeadroom of it; otherwise, for
+// a default limit only, one it fits in, rounded up to 64 MiB. A default limit
+// raised for a heap that has since shrunk by an eighth or more (a load holds
+// more than it keeps: at a million profiles about half a gigabyte) comes back
+// down to fit it, never below base, the default the server started with. An
+// operator's own limit is kept; the caller warns.
+func fittedLimit(live, limit, base int64, explicit bool) int64 {
+	if explicit {
 		return limit
 	}
 	const step = 64 << 20
-	need := int64(float64(live)/memHeadroom) + step - 1
-	return need / step * step
+	need := (int64(float64(live)/memHeadroom) + step - 1) / step * step
+	want := max(base, need)
+	switch {
+	case want > limit && float64(live) > memHeadroom*float64(limit):
+		return want
+	case want < limit && want <= limit-limit/8:
+		return want
+	}
+	return limit
 }
 
 // tellRaise reports whether raising the limit to next is worth a warning when
@@ -82,12 +92,14 @@ func tellRaise(told, next int64) bool { return told == 0 || next >= 2*told }
 // called (which waits for it and puts the limit before back), checks the live heap every second: a default
 // limit the data has outgrown (a million profiles need several gigabytes) is
 // raised with a warning rather than left to make the collector run without
-// pause; an operator's limit is kept, with a warning.
+// pause, and lowered again when the heap shrinks (fittedLimit); an operator's
+// limit is kept, with a warning.
 func watchMemory(ctx context.Context, log *slog.Logger, limit int64, explicit bool) (stop func()) {
 	before := debug.SetMemoryLimit(limit) // restored by stop: serve may run inside a test process
 	if limit == math.MaxInt64 {
 		return func() { debug.SetMemoryLimit(before) }
 	}
+	base := limit
 	ctx, cancel := context.WithCancel(ctx)
 	done := make(chan struct{})
 	go func() {
@@ -108,8 +120,13 @@ func watchMemory(ctx context.Context, log *slog.Logger, limit int64, explicit bo
 				return
 			}
 			live := int64(sample[0].Value.Uint64())
-			switch next := raisedLimit(live, limit, explicit); {
-			case next != limit:
+			switch next := fittedLimit(live, limit, base, explicit); {
+			case next < limit:
+				log.Info("memory limit lowered: the live heap shrank since it was raised",
+					"live_mib", live>>20, "from_mib", limit>>20, "to_mib", next>>20)
+				limit = next
+				debug.SetMemoryLimit(limit)
+			case next > limit:
 				if tellRaise(told, next) {
 					log.Warn("memory limit raised: the live heap outgrew the default budget; set FUHUA_MEMORY_LIMIT to choose one",
 						"live_mib", live>>20, "from_mib", limit>>20, "to_mib", next>>20)

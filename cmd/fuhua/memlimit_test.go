@@ -31,17 +31,31 @@ func TestMemoryLimitSetting(t *testing.T) {
 	}
 }
 
-func TestRaisedLimit(t *testing.T) {
+func TestFittedLimit(t *testing.T) {
 	const gib = 1 << 30
-	if got := raisedLimit(gib/2, gib, false); got != gib {
-		t.Errorf("a live heap of half the default limit raised it to %d", got)
+	if got := fittedLimit(gib/2, gib, gib, false); got != gib {
+		t.Errorf("a live heap of half the default limit moved it to %d", got)
 	}
-	got := raisedLimit(3*gib, gib, false)
+	got := fittedLimit(3*gib, gib, gib, false)
 	if float64(3*gib) > memHeadroom*float64(got) || got%(64<<20) != 0 || got > 6*gib {
 		t.Errorf("a live heap of 3 GiB under a 1 GiB default limit gave %d", got)
 	}
-	if got := raisedLimit(3*gib, gib, true); got != gib {
+	if got := fittedLimit(3*gib, gib, gib, true); got != gib {
 		t.Errorf("an operator's limit was changed to %d", got)
+	}
+	// A load at a million profiles: the heap peaks at 4.5 GiB, then keeps 3.8.
+	peak := fittedLimit(9*gib/2, gib, gib, false)
+	if got := fittedLimit(38*gib/10, peak, gib, false); got >= peak || float64(38*gib/10) > memHeadroom*float64(got) {
+		t.Errorf("the limit raised to %d for 4.5 GiB stayed at %d once the heap kept 3.8 GiB", peak, got)
+	}
+	if got := fittedLimit(43*gib/10, peak, gib, false); got != peak {
+		t.Errorf("a dip of less than an eighth (4.5 → 4.3 GiB) moved the limit from %d to %d", peak, got)
+	}
+	if got := fittedLimit(gib/10, peak, gib, false); got != gib {
+		t.Errorf("a heap that shrank to 0.1 GiB took the limit to %d, not back to the default %d", got, gib)
+	}
+	if got := fittedLimit(gib/10, 2*gib, 2*gib, false); got != 2*gib {
+		t.Errorf("the limit went below the one the server started with: %d", got)
 	}
 }
 
@@ -54,7 +68,7 @@ func TestRaiseWarnsAtDoublings(t *testing.T) {
 	var warned []int64
 	limit := int64(1024 * mib)
 	for live := int64(800 * mib); live <= 5*1024*mib; live += 64 * mib {
-		next := raisedLimit(live, limit, false)
+		next := fittedLimit(live, limit, 1024*mib, false)
 		if next == limit {
 			continue
 		}
