@@ -44,10 +44,19 @@ func (ix *Index) releaseMapped() (released int64) {
 // releaseSegments is releaseMapped for the segments of a snapshot the caller
 // holds.
 func (ix *Index) releaseSegments(segs []*scorch.SegmentSnapshot) (released int64) {
+	released = dropSegments(segs, ix.dir)
+	ix.released.Add(released)
+	return released
+}
+
+// dropSegments gives back the pages of segs without counting them: a load
+// gives back the same segments after every chunk it reads, and counts them
+// once, at its end (releaseMapped).
+func dropSegments(segs []*scorch.SegmentSnapshot, dir string) (released int64) {
 	page := os.Getpagesize()
 	for _, ss := range segs {
 		seg, ok := ss.Segment().(mappedSegment)
-		if !ok || !strings.HasSuffix(seg.Path(), ".zap") || !strings.HasPrefix(seg.Path(), ix.dir+string(os.PathSeparator)) {
+		if !ok || !strings.HasSuffix(seg.Path(), ".zap") || !strings.HasPrefix(seg.Path(), dir+string(os.PathSeparator)) {
 			continue
 		}
 		data := seg.Data()
@@ -58,6 +67,5 @@ func (ix *Index) releaseSegments(segs []*scorch.SegmentSnapshot) (released int64
 			released += int64(len(data))
 		}
 	}
-	ix.released.Add(released)
 	return released
 }

@@ -117,7 +117,7 @@ func (ix *Index) loadSnapshot(snap *scorch.IndexSnapshot) (*memIndex, error) {
 		if ix.loadStop.Load() {
 			return nil, errLoadStopped
 		}
-		ix.releaseSegments(segs[docs[lo].seg : docs[hi-1].seg+1])
+		dropSegments(segs[docs[lo].seg:docs[hi-1].seg+1], ix.dir)
 		if afterLoadChunk != nil {
 			afterLoadChunk()
 		}
@@ -194,7 +194,7 @@ func (ix *Index) loadSnapshot(snap *scorch.IndexSnapshot) (*memIndex, error) {
 		if ix.loadStop.Load() {
 			return nil, errLoadStopped
 		}
-		ix.releaseSegments(segs[si : si+1]) // its dictionaries and postings are read
+		dropSegments(segs[si:si+1], ix.dir) // its dictionaries and postings are read
 	}
 	// A list grown by append over the segments has up to twice the room it
 	// needs, kept for as long as the copy lives (slices.Clip only hides it):
