@@ -79,6 +79,21 @@ func buildWith(t testing.TB, ps []*profile.Profile, opts Options) (*Index, *memS
 	return ix, src, dir
 }
 
+// openLoaded opens the index in dir and waits for its memory copy; the test
+// closes it at its end.
+func openLoaded(t testing.TB, dir string) *Index {
+	t.Helper()
+	ix, err := Open(dir, testOptions(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ix.Close() })
+	if err := ix.WaitReady(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return ix
+}
+
 func ids(items []match.Item) []string {
 	out := []string{}
 	for _, it := range items {

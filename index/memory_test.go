@@ -53,15 +53,7 @@ func TestMemoryAgreesWithBleve(t *testing.T) {
 	}
 	check(ix)
 	ix.Close()
-	reopened, err := Open(dir, testOptions(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer reopened.Close()
-	if err := reopened.WaitReady(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	check(reopened)
+	check(openLoaded(t, dir))
 }
 
 // bleveFacets counts r's total and facets the way Search did before the

@@ -64,14 +64,7 @@ func TestLoadGivesBackMappedPages(t *testing.T) {
 		t.Fatal(err)
 	}
 	dir, _ = filepath.Abs(dir)
-	ix, err := Open(dir, testOptions(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
-	if err := ix.WaitReady(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	ix = openLoaded(t, dir)
 	if ls := ix.LoadStats(); ls.ReleasedBytes == 0 {
 		t.Error("the load released no mapped bytes")
 	}
@@ -81,7 +74,7 @@ func TestLoadGivesBackMappedPages(t *testing.T) {
 	// Read every stored document again (a load now gives back its pages as
 	// it goes, so the test reads them itself): the pages come back, and a
 	// release drops them.
-	err = ix.lowReader(func(r index.IndexReader) error {
+	err := ix.lowReader(func(r index.IndexReader) error {
 		snap, ok := r.(*scorch.IndexSnapshot)
 		if !ok {
 			t.Fatal("not a scorch snapshot")
@@ -128,14 +121,7 @@ func TestLoadGivesBackPagesAsItGoes(t *testing.T) {
 	loadChunk = 100
 	var after []int
 	afterLoadChunk = func() { after = append(after, mappedRSS(t, dir)) }
-	ix, err := Open(dir, testOptions(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
-	if err := ix.WaitReady(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	openLoaded(t, dir)
 	if len(after) < 6 {
 		t.Fatalf("a load of 600 profiles in chunks of 100 ran %d chunks", len(after))
 	}
