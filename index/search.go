@@ -141,11 +141,9 @@ func (ix *Index) Search(ctx context.Context, r SearchRequest) (*SearchResult, er
 			scored = append(scored, q)
 		}
 	}
-	must := []query.Query{bleve.NewConjunctionQuery(wordQs...)}
 	rankMust := []query.Query{bleve.NewConjunctionQuery(scored...)}
 	for _, f := range filters {
 		if f[1] != "" {
-			must = append(must, termQ(f[0], f[1]))
 			rankMust = append(rankMust, termQ(f[0], f[1]))
 		}
 	}
@@ -153,24 +151,9 @@ func (ix *Index) Search(ctx context.Context, r SearchRequest) (*SearchResult, er
 	defer cancel()
 	var ranked []scoredHit
 	var total uint64
-	var res *bleve.SearchResult
 	err = ix.reader(func(bi bleve.Index) error {
 		var err error
-		if ranked, total, err = rankPage(ctx, bi, bleve.NewConjunctionQuery(rankMust...), offset, r.Limit); err != nil || len(ranked) == 0 {
-			return err
-		}
-		// Only the page's documents are matched again, for the positions of the
-		// words in them: the same query (so the same words count) restricted
-		// to their ids. Their text comes from the memory copy, so Bleve never
-		// loads a stored document (≈0.3 ms each at 100k).
-		ids := make([]string, len(ranked))
-		for i, h := range ranked {
-			ids[i] = h.id
-		}
-		req := bleve.NewSearchRequestOptions(bleve.NewConjunctionQuery(append(must, bleve.NewDocIDQuery(ids))...), len(ids), 0, false)
-		req.SortBy([]string{"_id"})
-		req.IncludeLocations = true
-		res, err = bi.SearchInContext(ctx, req)
+		ranked, total, err = rankPage(ctx, bi, bleve.NewConjunctionQuery(rankMust...), offset, r.Limit)
 		return err
 	})
 	if err != nil {
@@ -184,12 +167,6 @@ func (ix *Index) Search(ctx context.Context, r SearchRequest) (*SearchResult, er
 	// Bleve's total is the one its pages are drawn from; it equals the memory
 	// count unless a write landed between the two reads.
 	out.Total = total
-	located := map[string]*bsearch.DocumentMatch{}
-	if res != nil {
-		for _, h := range res.Hits {
-			located[h.ID] = h
-		}
-	}
 	recs := make([]*record, len(ranked))
 	ix.memory(func(m *memIndex) {
 		for i, h := range ranked {
@@ -202,15 +179,22 @@ func (ix *Index) Search(ctx context.Context, r SearchRequest) (*SearchResult, er
 	if err != nil {
 		return nil, fmt.Errorf("index: search: %w: %w", profile.ErrInternal, err)
 	}
+	terms := ix.wordTerms(r.Q)
 	for i, h := range ranked {
-		d, rec := located[h.id], recs[i]
-		if d == nil || rec == nil { // deleted between ranking and loading
+		rec := recs[i]
+		if rec == nil { // deleted between ranking and loading
 			continue
 		}
 		// The stored name and summary are these texts (see document), so
 		// Bleve's own highlighter marks exactly what it marked on the stored
 		// document.
 		texts := textValues(rec.p)
+		d := &bsearch.DocumentMatch{ID: h.id, Locations: bsearch.FieldTermLocationMap{}}
+		for _, f := range []string{fName, fSummary} {
+			if tlm := ix.locate(terms, texts[f]); tlm != nil {
+				d.Locations[f] = tlm
+			}
+		}
 		doc := bdoc.NewDocument(h.id)
 		for _, f := range []string{fName, fSummary} {
 			if texts[f] != "" {
@@ -451,6 +435,63 @@ func (ix *Index) wordQueries(q string) (_ []query.Query, hasText bool) {
 		conj = append(conj, bleve.NewDisjunctionQuery(dis...))
 	}
 	return conj, true
+}
+
+// wordTerms is each word of q as the cjk analyser reads it (the terms its
+// match query asks for), leaving out the words wordQueries leaves out.
+func (ix *Index) wordTerms(q string) [][]string {
+	var out [][]string
+	for _, w := range strings.Fields(q) {
+		var terms []string
+		for _, tok := range ix.analyzer.Analyze([]byte(w)) {
+			terms = append(terms, string(tok.Term))
+		}
+		if len(terms) > 0 {
+			out = append(out, terms)
+		}
+	}
+	return out
+}
+
+// locate is where the words (as wordTerms) occur in one hit's text of a
+// highlighted field: the locations Bleve reports for the search's query when
+// asked for them. A word's match query in a field matches when every one of its
+// terms is in the field, and then each of those terms brings every place it
+// occurs; a term two words share is listed once, in position order. The text is
+// the one indexed, read by the field's analyser (cjk), so positions and byte
+// offsets are the index's own. Nil when no word matches in the text.
+//
+// Why not ask Bleve: matching the page's documents again with locations was a
+// second search, about a sixth of a search's time at 100k.
+func (ix *Index) locate(words [][]string, text string) bsearch.TermLocationMap {
+	if text == "" || len(words) == 0 {
+		return nil
+	}
+	at := map[string]bsearch.Locations{}
+	for _, tok := range ix.analyzer.Analyze([]byte(text)) {
+		at[string(tok.Term)] = append(at[string(tok.Term)], &bsearch.Location{
+			Pos: uint64(tok.Position), Start: uint64(tok.Start), End: uint64(tok.End)})
+	}
+	var out bsearch.TermLocationMap
+	for _, w := range words {
+		all := true
+		for _, t := range w {
+			if _, ok := at[t]; !ok {
+				all = false
+				break
+			}
+		}
+		if !all {
+			continue
+		}
+		if out == nil {
+			out = bsearch.TermLocationMap{}
+		}
+		for _, t := range w {
+			out[t] = at[t]
+		}
+	}
+	return out
 }
 
 // snippet is the highlighted summary (or name), or the summary's start when no
