@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
@@ -464,19 +465,26 @@ func (ix *Index) wordTerms(q string) [][]string {
 // Why not ask Bleve: matching the page's documents again with locations was a
 // second search, about a sixth of a search's time at 100k.
 func (ix *Index) locate(words [][]string, text string) bsearch.TermLocationMap {
-	if text == "" || len(words) == 0 {
+	if text == "" || len(words) == 0 || !mayContain(words, text) {
 		return nil
 	}
-	at := map[string]bsearch.Locations{}
+	wanted := map[string]bsearch.Locations{}
+	for _, w := range words {
+		for _, t := range w {
+			wanted[t] = nil
+		}
+	}
 	for _, tok := range ix.analyzer.Analyze([]byte(text)) {
-		at[string(tok.Term)] = append(at[string(tok.Term)], &bsearch.Location{
-			Pos: uint64(tok.Position), Start: uint64(tok.Start), End: uint64(tok.End)})
+		if locs, ok := wanted[string(tok.Term)]; ok {
+			wanted[string(tok.Term)] = append(locs, &bsearch.Location{
+				Pos: uint64(tok.Position), Start: uint64(tok.Start), End: uint64(tok.End)})
+		}
 	}
 	var out bsearch.TermLocationMap
 	for _, w := range words {
 		all := true
 		for _, t := range w {
-			if _, ok := at[t]; !ok {
+			if wanted[t] == nil {
 				all = false
 				break
 			}
@@ -488,10 +496,40 @@ func (ix *Index) locate(words [][]string, text string) bsearch.TermLocationMap {
 			out = bsearch.TermLocationMap{}
 		}
 		for _, t := range w {
-			out[t] = at[t]
+			out[t] = wanted[t]
 		}
 	}
 	return out
+}
+
+// mayContain is false when no word can match in text: each word has a term of
+// Chinese characters only that text does not contain as it stands. The cjk
+// analyser changes no Chinese character (it folds widths of Latin letters and
+// katakana, and lower-cases), so such a term is then not among text's terms. A
+// word with no such term may match, and the text has to be analysed.
+func mayContain(words [][]string, text string) bool {
+	for _, w := range words {
+		absent := false
+		for _, t := range w {
+			if allHan(t) && !strings.Contains(text, t) {
+				absent = true
+				break
+			}
+		}
+		if !absent {
+			return true
+		}
+	}
+	return false
+}
+
+func allHan(s string) bool {
+	for _, r := range s {
+		if !unicode.Is(unicode.Han, r) {
+			return false
+		}
+	}
+	return s != ""
 }
 
 // snippet is the highlighted summary (or name), or the summary's start when no
