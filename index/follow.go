@@ -374,6 +374,9 @@ func (ix *Index) rebuild(ctx context.Context, src Source) (int64, error) {
 	seqs := map[string]int64{}
 	mem := newMemIndex(ix.lex, ix.analyzer)
 	err = ix.fill(ctx, src, nb, mem, seqs)
+	if err == nil && mergeSegments {
+		err = mergeToOne(ctx, nb, 10)
+	}
 	if err == nil {
 		err = nb.SetInternal(keyComplete, []byte(MappingVersion))
 	}

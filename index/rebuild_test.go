@@ -9,6 +9,9 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/blevesearch/bleve/v2"
+	"github.com/google/go-cmp/cmp"
+
 	"fuhua/internal/profile"
 )
 
@@ -183,7 +186,60 @@ func TestRebuildPipelineKeepsOrder(t *testing.T) {
 	forcePagedLoad = false
 }
 
-// failingSource fails its cursor after n profiles.
+// TestRebuildMergesToOneSegment: a rebuild written in many batches (here
+// eight) serves from one segment, and its searches find and score as the
+// unmerged index does.
+func TestRebuildMergesToOneSegment(t *testing.T) {
+	smallRebuildSteps(t)
+	src := newMemSource()
+	for _, p := range genProfiles(400, 11) {
+		src.write(p)
+	}
+	ix, err := Open(filepath.Join(t.TempDir(), "ix"), testOptions(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	segments := func() (n int) {
+		ix.reader(func(bi bleve.Index) error { n = fileSegments(bi); return nil })
+		return n
+	}
+	search := func() []*SearchResult {
+		var out []*SearchResult
+		for _, r := range []SearchRequest{{Q: "氢能"}, {Q: "芯片", Kind: profile.Startup}, {Q: "检测 燃料电池"}} {
+			res, err := ix.Search(context.Background(), r)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, res)
+		}
+		return out
+	}
+	if err := ix.Rebuild(context.Background(), src); err != nil {
+		t.Fatal(err)
+	}
+	if n := segments(); n != 1 {
+		t.Fatalf("the rebuilt index has %d segments, want 1", n)
+	}
+	merged := search()
+	if merged[0].Total == 0 {
+		t.Fatal("氢能 finds nothing: the comparison below would show nothing")
+	}
+
+	// The same profiles indexed without the merge: the same hits and scores.
+	mergeSegments = false
+	defer func() { mergeSegments = true }()
+	if err := ix.Rebuild(context.Background(), src); err != nil {
+		t.Fatal(err)
+	}
+	if n := segments(); n < 2 {
+		t.Fatalf("without the merge the index has %d segments: the comparison shows nothing", n)
+	}
+	if diff := cmp.Diff(search(), merged); diff != "" {
+		t.Errorf("the merged index answers differently (-unmerged +merged):\n%s", diff)
+	}
+}
+
 type failingSource struct {
 	*memSource
 	n int
