@@ -115,8 +115,6 @@ type Index struct {
 	// mu guards bi, which Rebuild swaps for a freshly built index.
 	mu sync.RWMutex
 	bi bleve.Index
-	// compact merges bi's segments after many writes (compact.go).
-	compact compactor
 
 	// memMu guards mem, the in-memory copy that facets, totals and match
 	// candidates are computed from (see memory.go). Writers also hold applyMu,
@@ -535,15 +533,22 @@ var mergeSegments = true
 // Why: a rebuild's batches leave Bleve's tiered merging with a handful of
 // segments of different sizes (at 100k: one of 156 MB, four of 32 MB and
 // smaller ones), and every term of a search is looked up and iterated in each.
-// Measured on fuhuabench's 100k (its eight searches on the index, in the
-// bench process, against the unmerged build in alternating runs): 1 goroutine
-// p50 / p99 7.0 / 29.4 → 5.6 / 9.9 ms, 8 goroutines 238 → 255 searches/s.
+// Measured on fuhuabench's 100k (its eight searches on the index just built,
+// in the bench process, runs of the merged and unmerged builds alternating):
+// 1 goroutine p50 6.5–7.3 ms unmerged (four runs) → 5.6 ms merged (two); the
+// p99 and the 8-goroutine rate vary more between runs than between builds.
 // It costs the rebuild a few seconds at 100k (the merge writes the index once
 // more). Scores do not change: a new index has no deleted documents, so every
 // term's document count is the same (TestRebuildMergesToOneSegment).
 //
-// Each round merges what the index holds then; writes landing meanwhile add
-// segments again, so at most rounds rounds run.
+// Each round merges what the index holds then; at most rounds rounds run.
+//
+// Not done after the writes of a running index (an import leaves eleven to
+// sixteen segments at 100k, and the same searches ran 1.2–1.7× as fast merged):
+// tried in the background once writes paused, the merge held ≈ 100 MB of heap
+// and read every page of the old segments, and the server's peak RSS over
+// fuhuabench's run rose from 1,117–1,187 MiB to 1,390 MiB (BENCHMARKS.md,
+// round 10).
 func mergeToOne(ctx context.Context, bi bleve.Index, rounds int) error {
 	adv, err := bi.Advanced()
 	if err != nil {
@@ -692,8 +697,6 @@ func (ix *Index) Close() error {
 		ix.loadStop.Store(true)
 		<-ix.loadDone
 	}
-	ix.compact.stop()
-	defer ix.compact.wg.Wait() // a merge that ran ends once bi is closed
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
 	if ix.bi == nil {
@@ -847,9 +850,7 @@ func (ix *Index) applyAllLocked(reqs []*applyReq) {
 			ix.mem.del(a.p.ID)
 		}
 	}
-	docs := uint64(len(ix.mem.slot))
 	ix.memMu.Unlock()
-	ix.noteWrites(len(ok), docs)
 	seqs := make([]int64, len(ok))
 	for i, a := range ok {
 		seqs[i] = a.p.Seq
