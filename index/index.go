@@ -535,8 +535,10 @@ var mergeSegments = true
 // smaller ones), and every term of a search is looked up and iterated in each.
 // Measured on fuhuabench's 100k (its eight searches on the index just built,
 // in the bench process, runs of the merged and unmerged builds alternating):
-// 1 goroutine p50 6.5–7.3 ms unmerged (four runs) → 5.6 ms merged (two); the
-// p99 and the 8-goroutine rate vary more between runs than between builds.
+// 1 goroutine p50 6.3–7.3 ms unmerged (five runs) → 4.7–5.6 ms merged
+// (three); the p99 and the 8-goroutine rate vary more between runs than
+// between builds. The server then also peaks lower: 1,108–1,148 MiB against
+// 1,149–1,196 MiB (BENCHMARKS.md, round 10).
 // It costs the rebuild a few seconds at 100k (the merge writes the index once
 // more). Scores do not change: a new index has no deleted documents, so every
 // term's document count is the same (TestRebuildMergesToOneSegment).
