@@ -2,7 +2,6 @@ package index
 
 import (
 	"context"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -22,15 +21,8 @@ import (
 // word naming a chain but absent from the text, and text that is only
 // punctuation.
 func TestLocateIsBleves(t *testing.T) {
-	src := newMemSource()
-	for _, p := range genProfiles(600, 5) {
-		src.write(p)
-	}
-	ix, err := Open(filepath.Join(t.TempDir(), "ix"), testOptions(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
+	src := sourceOf(600, 5)
+	ix := openTemp(t)
 	if err := ix.Rebuild(context.Background(), src); err != nil {
 		t.Fatal(err)
 	}

@@ -92,6 +92,27 @@ func sameMem(a, b *memIndex) error {
 	return nil
 }
 
+// sourceOf is a source of n generated profiles.
+func sourceOf(n int, seed uint64) *memSource {
+	src := newMemSource()
+	for _, p := range genProfiles(n, seed) {
+		src.write(p)
+	}
+	return src
+}
+
+// openTemp opens an index in a directory of the test's, closed when the test
+// ends.
+func openTemp(t *testing.T) *Index {
+	t.Helper()
+	ix, err := Open(filepath.Join(t.TempDir(), "ix"), testOptions(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ix.Close() })
+	return ix
+}
+
 // smallRebuildSteps makes a rebuild of a few hundred profiles cross many
 // chunks and Bleve batches, for the length of the test.
 func smallRebuildSteps(t *testing.T) {
@@ -191,15 +212,8 @@ func TestRebuildPipelineKeepsOrder(t *testing.T) {
 // unmerged index does.
 func TestRebuildMergesToOneSegment(t *testing.T) {
 	smallRebuildSteps(t)
-	src := newMemSource()
-	for _, p := range genProfiles(400, 11) {
-		src.write(p)
-	}
-	ix, err := Open(filepath.Join(t.TempDir(), "ix"), testOptions(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
+	src := sourceOf(400, 11)
+	ix := openTemp(t)
 	segments := func() (n int) {
 		ix.reader(func(bi bleve.Index) error { n = fileSegments(bi); return nil })
 		return n
@@ -262,15 +276,8 @@ func (f failingSource) EachProfile(ctx context.Context, fn func(*profile.Profile
 // as it was (still needing a rebuild), with nothing hanging.
 func TestRebuildPipelineFails(t *testing.T) {
 	smallRebuildSteps(t)
-	src := newMemSource()
-	for _, p := range genProfiles(200, 3) {
-		src.write(p)
-	}
-	ix, err := Open(filepath.Join(t.TempDir(), "ix"), testOptions(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
+	src := sourceOf(200, 3)
+	ix := openTemp(t)
 	if err := ix.Rebuild(context.Background(), failingSource{src, 120}); !errors.Is(err, errCursor) {
 		t.Fatalf("rebuild with a failing cursor: %v, want %v", err, errCursor)
 	}
