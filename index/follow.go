@@ -375,7 +375,7 @@ func (ix *Index) rebuild(ctx context.Context, src Source) (int64, error) {
 	mem := newMemIndex(ix.lex, ix.analyzer)
 	err = ix.fill(ctx, src, nb, mem, seqs)
 	if err == nil && mergeSegments {
-		err = mergeToOne(ctx, nb, 10)
+		err = mergeToOne(ctx, nb)
 	}
 	if err == nil {
 		err = nb.SetInternal(keyComplete, []byte(MappingVersion))

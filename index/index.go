@@ -543,15 +543,13 @@ var mergeSegments = true
 // more). Scores do not change: a new index has no deleted documents, so every
 // term's document count is the same (TestRebuildMergesToOneSegment).
 //
-// Each round merges what the index holds then; at most rounds rounds run.
-//
 // Not done after the writes of a running index (an import leaves eleven to
 // sixteen segments at 100k, and the same searches ran 1.2–1.7× as fast merged):
 // tried in the background once writes paused, the merge held ≈ 100 MB of heap
 // and read every page of the old segments, and the server's peak RSS over
 // fuhuabench's run rose from 1,117–1,187 MiB to 1,390 MiB (BENCHMARKS.md,
 // round 10).
-func mergeToOne(ctx context.Context, bi bleve.Index, rounds int) error {
+func mergeToOne(ctx context.Context, bi bleve.Index) error {
 	adv, err := bi.Advanced()
 	if err != nil {
 		return err
@@ -560,9 +558,10 @@ func mergeToOne(ctx context.Context, bi bleve.Index, rounds int) error {
 	if !ok {
 		return nil
 	}
-	// One force merge merges at most SegmentsPerMergeTask segments into one;
-	// a few rounds take any number down to one.
-	for prev := -1; rounds > 0; rounds-- {
+	// One force merge merges at most SegmentsPerMergeTask (10) segments into
+	// one; a few rounds take any number down to one, and a round that merged
+	// nothing ends it.
+	for prev := -1; ; {
 		n := fileSegments(bi)
 		if n <= 1 || n == prev || ctx.Err() != nil {
 			return ctx.Err()
@@ -572,7 +571,6 @@ func mergeToOne(ctx context.Context, bi bleve.Index, rounds int) error {
 		}
 		prev = n
 	}
-	return nil
 }
 
 // fileSegments is how many segments the index's current snapshot has on disk

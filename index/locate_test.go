@@ -17,9 +17,8 @@ import (
 // summary exactly the locations Bleve reports when the page's documents are
 // matched again with the search's query and IncludeLocations (what Search did
 // before), so the snippets mark the same words. The words cover one and several
-// words, Latin and Chinese, a word twice, a word one hit has only in its tags, a
-// word naming a chain but absent from the text, and text that is only
-// punctuation.
+// words, Latin and Chinese, a word twice, a word naming a chain but absent from
+// the text, and text that is only punctuation.
 func TestLocateIsBleves(t *testing.T) {
 	src := sourceOf(600, 5)
 	ix := openTemp(t)
@@ -68,7 +67,7 @@ func TestLocateIsBleves(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		terms := ix.wordTerms(r.Q)
+		words := ix.searchWords(r.Q)
 		for _, id := range ids {
 			p, err := src.GetProfile(context.Background(), id)
 			if err != nil {
@@ -76,7 +75,7 @@ func TestLocateIsBleves(t *testing.T) {
 			}
 			texts := textValues(p)
 			for _, f := range []string{fName, fSummary} {
-				got := flatLocs(ix.locate(terms, texts[f]))
+				got := flatLocs(ix.locate(words, texts[f]))
 				if diff := cmp.Diff(want[id][f], got); diff != "" {
 					t.Errorf("q %q, %s, %s: locations differ from Bleve's (-bleve +locate):\n%s", r.Q, id, f, diff)
 				}

@@ -98,7 +98,8 @@ func (ix *Index) Search(ctx context.Context, r SearchRequest) (*SearchResult, er
 		return nil, err
 	}
 	filters := [][2]string{{fKind, string(r.Kind)}, {fChainAll, r.Chain}, {fSegAll, r.Segment}, {fDistrict, r.District}, {fStage, r.Stage}, {fType, r.Type}}
-	wordQs, hasText := ix.wordQueries(r.Q)
+	words := ix.searchWords(r.Q)
+	wordQs, hasText := ix.queriesOf(words), len(strings.Fields(r.Q)) > 0
 	if hasText && len(wordQs) == 0 {
 		return &SearchResult{Hits: []Hit{}, Facets: emptyFacets()}, nil
 	}
@@ -180,7 +181,6 @@ func (ix *Index) Search(ctx context.Context, r SearchRequest) (*SearchResult, er
 	if err != nil {
 		return nil, fmt.Errorf("index: search: %w: %w", profile.ErrInternal, err)
 	}
-	terms := ix.wordTerms(r.Q)
 	for i, h := range ranked {
 		rec := recs[i]
 		if rec == nil { // deleted between ranking and loading
@@ -192,7 +192,7 @@ func (ix *Index) Search(ctx context.Context, r SearchRequest) (*SearchResult, er
 		texts := textValues(rec.p)
 		d := &bsearch.DocumentMatch{ID: h.id, Locations: bsearch.FieldTermLocationMap{}}
 		for _, f := range []string{fName, fSummary} {
-			if tlm := ix.locate(terms, texts[f]); tlm != nil {
+			if tlm := ix.locate(words, texts[f]); tlm != nil {
 				d.Locations[f] = tlm
 			}
 		}
@@ -397,18 +397,49 @@ func (ix *Index) textQuery(q string) (_ query.Query, hasText, empty bool) {
 	return bleve.NewConjunctionQuery(conj...), true, false
 }
 
-// wordQueries is textQuery's query for each word analysis keeps, in order
-// (the words memIndex.words returns); hasText is false for blank input.
+// searchWord is one word of a search's text as the cjk analyser reads it.
+type searchWord struct {
+	text  string   // as typed
+	terms []string // its analysed terms: what its match query asks for
+	han   []string // those of them made of Chinese characters only (see mayContain)
+}
+
+// searchWords are the words of q that analysis keeps, in order (the words
+// memIndex.words returns), each analysed once for both the query (queriesOf)
+// and the snippets (locate).
+func (ix *Index) searchWords(q string) []searchWord {
+	var out []searchWord
+	for _, w := range strings.Fields(q) {
+		sw := searchWord{text: w}
+		for _, tok := range ix.analyzer.Analyze([]byte(w)) {
+			t := string(tok.Term)
+			sw.terms = append(sw.terms, t)
+			if allHan(t) {
+				sw.han = append(sw.han, t)
+			}
+		}
+		if len(sw.terms) > 0 {
+			out = append(out, sw)
+		}
+	}
+	return out
+}
+
+// wordQueries is textQuery's query for each word analysis keeps, in order;
+// hasText is false for blank input.
 func (ix *Index) wordQueries(q string) (_ []query.Query, hasText bool) {
-	words := strings.Fields(q)
-	if len(words) == 0 {
+	if len(strings.Fields(q)) == 0 {
 		return nil, false
 	}
+	return ix.queriesOf(ix.searchWords(q)), true
+}
+
+// queriesOf is the query of each word: a disjunction of its match query in
+// every searched field and the chains, segments and districts it names.
+func (ix *Index) queriesOf(words []searchWord) []query.Query {
 	var conj []query.Query
-	for _, w := range words {
-		if len(ix.analyzer.Analyze([]byte(w))) == 0 {
-			continue
-		}
+	for _, sw := range words {
+		w := sw.text
 		var dis []query.Query
 		for _, f := range searchFields {
 			m := bleve.NewMatchQuery(w)
@@ -435,26 +466,10 @@ func (ix *Index) wordQueries(q string) (_ []query.Query, hasText bool) {
 		}
 		conj = append(conj, bleve.NewDisjunctionQuery(dis...))
 	}
-	return conj, true
+	return conj
 }
 
-// wordTerms is each word of q as the cjk analyser reads it (the terms its
-// match query asks for), leaving out the words wordQueries leaves out.
-func (ix *Index) wordTerms(q string) [][]string {
-	var out [][]string
-	for _, w := range strings.Fields(q) {
-		var terms []string
-		for _, tok := range ix.analyzer.Analyze([]byte(w)) {
-			terms = append(terms, string(tok.Term))
-		}
-		if len(terms) > 0 {
-			out = append(out, terms)
-		}
-	}
-	return out
-}
-
-// locate is where the words (as wordTerms) occur in one hit's text of a
+// locate is where the words occur in one hit's text of a
 // highlighted field: the locations Bleve reports for the search's query when
 // asked for them. A word's match query in a field matches when every one of its
 // terms is in the field, and then each of those terms brings every place it
@@ -464,13 +479,13 @@ func (ix *Index) wordTerms(q string) [][]string {
 //
 // Why not ask Bleve: matching the page's documents again with locations was a
 // second search, about a sixth of a search's time at 100k.
-func (ix *Index) locate(words [][]string, text string) bsearch.TermLocationMap {
+func (ix *Index) locate(words []searchWord, text string) bsearch.TermLocationMap {
 	if text == "" || len(words) == 0 || !mayContain(words, text) {
 		return nil
 	}
 	wanted := map[string]bsearch.Locations{}
 	for _, w := range words {
-		for _, t := range w {
+		for _, t := range w.terms {
 			wanted[t] = nil
 		}
 	}
@@ -483,7 +498,7 @@ func (ix *Index) locate(words [][]string, text string) bsearch.TermLocationMap {
 	var out bsearch.TermLocationMap
 	for _, w := range words {
 		all := true
-		for _, t := range w {
+		for _, t := range w.terms {
 			if wanted[t] == nil {
 				all = false
 				break
@@ -495,7 +510,7 @@ func (ix *Index) locate(words [][]string, text string) bsearch.TermLocationMap {
 		if out == nil {
 			out = bsearch.TermLocationMap{}
 		}
-		for _, t := range w {
+		for _, t := range w.terms {
 			out[t] = wanted[t]
 		}
 	}
@@ -507,11 +522,11 @@ func (ix *Index) locate(words [][]string, text string) bsearch.TermLocationMap {
 // analyser changes no Chinese character (it folds widths of Latin letters and
 // katakana, and lower-cases), so such a term is then not among text's terms. A
 // word with no such term may match, and the text has to be analysed.
-func mayContain(words [][]string, text string) bool {
+func mayContain(words []searchWord, text string) bool {
 	for _, w := range words {
 		absent := false
-		for _, t := range w {
-			if allHan(t) && !strings.Contains(text, t) {
+		for _, t := range w.han {
+			if !strings.Contains(text, t) {
 				absent = true
 				break
 			}
