@@ -1,16 +1,17 @@
 package match
 
 import (
+	"iter"
 	"slices"
 	"strings"
 )
 
 // Evidences is a set of codes read from a profile, each with its evidence,
-// sorted by code. A reading is kept for every profile the index holds, and a
-// sorted slice holds an entry in 56 bytes where a map takes hundreds; the sets
-// are small (a few chains, segments or needs), so a lookup is a short scan.
-// The zero value is the empty set.
-type Evidences struct{ list []Entry }
+// sorted by code. A reading is kept for every profile the index holds, so an
+// entry is kept as numbers (see symbols.go): 16 bytes and no pointer, where a
+// map takes hundreds. The sets are small (a few chains, segments or needs), so
+// a lookup is a short scan. The zero value is the empty set.
+type Evidences struct{ list []entry }
 
 // Entry is one code of an Evidences with its evidence.
 type Entry struct {
@@ -18,21 +19,42 @@ type Entry struct {
 	Evidence
 }
 
+// evidencesFrom is the set of list's entries, which must be sorted by code,
+// each once. When into has room for them it is used (one allocation for a
+// reading's six sets); what is left of it is returned.
+func evidencesFrom(list []Entry, into []entry) (Evidences, []entry) {
+	if len(list) == 0 {
+		return Evidences{}, into
+	}
+	if cap(into)-len(into) < len(list) {
+		into = make([]entry, 0, len(list))
+	}
+	n := len(into)
+	for _, e := range list {
+		into = append(into, packEntry(e))
+	}
+	return Evidences{into[n:len(into):len(into)]}, into
+}
+
 // Len is the number of codes.
 func (es Evidences) Len() int { return len(es.list) }
 
 // Get is the evidence of code, and whether code is in the set.
 func (es Evidences) Get(code string) (Evidence, bool) {
+	if len(es.list) == 0 {
+		return Evidence{}, false
+	}
+	strs := *symbols.strs.Load()
 	if len(es.list) > 8 {
-		i, ok := slices.BinarySearchFunc(es.list, code, func(e Entry, c string) int { return strings.Compare(e.Code, c) })
+		i, ok := slices.BinarySearchFunc(es.list, code, func(e entry, c string) int { return strings.Compare(strs[e.code], c) })
 		if ok {
-			return es.list[i].Evidence, true
+			return es.list[i].unpack(strs, *symbols.nums.Load()).Evidence, true
 		}
 		return Evidence{}, false
 	}
 	for _, e := range es.list {
-		if e.Code == code {
-			return e.Evidence, true
+		if strs[e.code] == code {
+			return e.unpack(strs, *symbols.nums.Load()).Evidence, true
 		}
 	}
 	return Evidence{}, false
@@ -40,19 +62,47 @@ func (es Evidences) Get(code string) (Evidence, bool) {
 
 // Has reports whether code is in the set.
 func (es Evidences) Has(code string) bool {
-	_, ok := es.Get(code)
-	return ok
+	if len(es.list) == 0 {
+		return false
+	}
+	strs := *symbols.strs.Load()
+	for _, e := range es.list {
+		if strs[e.code] == code {
+			return true
+		}
+	}
+	return false
 }
 
-// Entries are the codes with their evidence, sorted by code. The caller must
-// not change them.
-func (es Evidences) Entries() []Entry { return es.list }
+// All yields the codes with their evidence, sorted by code.
+func (es Evidences) All() iter.Seq[Entry] {
+	return func(yield func(Entry) bool) {
+		if len(es.list) == 0 {
+			return
+		}
+		strs, nums := *symbols.strs.Load(), *symbols.nums.Load()
+		for _, e := range es.list {
+			if !yield(e.unpack(strs, nums)) {
+				return
+			}
+		}
+	}
+}
+
+// At is the i'th code with its evidence, in the order of the codes.
+func (es Evidences) At(i int) Entry {
+	return es.list[i].unpack(*symbols.strs.Load(), *symbols.nums.Load())
+}
+
+// Entries are the codes with their evidence, sorted by code: a copy.
+func (es Evidences) Entries() []Entry { return slices.Collect(es.All()) }
 
 // Codes are the codes, sorted.
 func (es Evidences) Codes() []string {
 	out := make([]string, len(es.list))
+	strs := *symbols.strs.Load()
 	for i, e := range es.list {
-		out[i] = e.Code
+		out[i] = strs[e.code]
 	}
 	return out
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"math"
+	"slices"
 	"sync"
 
 	"fuhua/internal/profile"
@@ -34,13 +35,13 @@ const readingFormat = 1
 const fingerprintLen = 8
 
 // lexExtra is what a lexicon derives lazily for storing and restoring
-// readings: its fingerprint, and the strings a reading is made of (codes,
-// words, where found), so that a restored reading shares them instead of
-// holding a copy per profile.
+// readings: its fingerprint, and the numbers (in symbols) of the strings a
+// reading is made of (codes, words, where found), so that restoring one looks
+// each up once.
 type lexExtra struct {
 	once        sync.Once
 	fingerprint [fingerprintLen]byte
-	strs        map[string]string
+	ids         map[string]uint32 // their numbers in symbols
 }
 
 // fingerprintInput is what a reading depends on beside the profile.
@@ -71,10 +72,10 @@ func (l *Lexicon) extra() *lexExtra {
 		if sum, err := l.sources.digest(); err == nil {
 			copy(x.fingerprint[:], sum[:])
 		}
-		x.strs = map[string]string{}
+		x.ids = map[string]uint32{}
 		add := func(s string) {
 			if s != "" {
-				x.strs[s] = s
+				x.ids[s] = symbols.strID(s)
 			}
 		}
 		for _, s := range []string{FromDeclared, FromName, FromTags, FromTopics, FromSummary} {
@@ -116,8 +117,8 @@ func (l *Lexicon) AppendReading(b []byte, p Prepared) []byte {
 	b = append(b, x.fingerprint[:]...)
 	r := p.q.r
 	for _, es := range [...]Evidences{r.Chains, r.Mentions, r.Segments, r.Services, r.Funding, r.Topics} {
-		b = binary.AppendUvarint(b, uint64(len(es.list)))
-		for _, e := range es.list {
+		b = binary.AppendUvarint(b, uint64(es.Len()))
+		for e := range es.All() {
 			b = appendString(b, e.Code)
 			b = appendEvidence(b, e.Evidence)
 		}
@@ -155,32 +156,46 @@ func (l *Lexicon) Restore(p *profile.Profile, data []byte) (prep Prepared, ok bo
 		[fingerprintLen]byte(data[1:1+fingerprintLen]) != x.fingerprint {
 		return Prepared{}, false
 	}
-	d := decoder{buf: data[1+fingerprintLen:], strs: x.strs}
+	d := decoder{buf: data[1+fingerprintLen:], ids: x.ids}
 	r := &Reading{}
-	for _, es := range [...]*Evidences{&r.Chains, &r.Mentions, &r.Segments, &r.Services, &r.Funding, &r.Topics} {
+	// The six sets are decoded into one array, then copied to one of their
+	// size; most readings fit in the buffer on the stack.
+	var buf [32]entry
+	all := buf[:0]
+	var ends [6]int
+	for i := range ends {
 		n := d.uvarint()
 		// Every entry takes at least 11 bytes: a bound before allocating.
 		if d.bad || n > uint64(len(d.buf))/11 {
 			return Prepared{}, false
 		}
-		if n == 0 {
-			continue
-		}
-		list := make([]Entry, n)
-		for i := range list {
-			list[i].Code = d.str()
-			list[i].Evidence = d.evidence()
-			if i > 0 && list[i-1].Code >= list[i].Code {
+		for j := range int(n) {
+			e := entry{code: d.sym()}
+			e.word, e.where, e.weight = d.evidence()
+			if j > 0 && symbols.str(all[len(all)-1].code) >= symbols.str(e.code) {
 				d.bad = true // a set is sorted by code, each once
 			}
+			all = append(all, e)
 		}
-		es.list = list
+		ends[i] = len(all)
+	}
+	if len(all) > 0 {
+		all = slices.Clone(all)
+	}
+	start := 0
+	for i, es := range [...]*Evidences{&r.Chains, &r.Mentions, &r.Segments, &r.Services, &r.Funding, &r.Topics} {
+		if ends[i] > start {
+			es.list = all[start:ends[i]:ends[i]]
+		}
+		start = ends[i]
 	}
 	switch d.byte() {
 	case 0:
 	case 1:
-		e := d.evidence()
-		r.Space = &e
+		var e entry
+		e.word, e.where, e.weight = d.evidence()
+		sp := e.unpack(*symbols.strs.Load(), *symbols.nums.Load()).Evidence
+		r.Space = &sp
 	default:
 		d.bad = true
 	}
@@ -193,9 +208,9 @@ func (l *Lexicon) Restore(p *profile.Profile, data []byte) (prep Prepared, ok bo
 // decoder reads what AppendReading wrote; bad is set at the first thing that
 // is not there, and every read after returns zero values.
 type decoder struct {
-	buf  []byte
-	strs map[string]string
-	bad  bool
+	buf []byte
+	ids map[string]uint32
+	bad bool
 }
 
 func (d *decoder) uvarint() uint64 {
@@ -221,31 +236,33 @@ func (d *decoder) byte() byte {
 	return c
 }
 
-// str is the next string, the lexicon's own copy when it has one.
-func (d *decoder) str() string {
+// sym is the number of the next string, found in the lexicon's when it has
+// it.
+func (d *decoder) sym() uint32 {
 	n := d.uvarint()
 	if d.bad || n > uint64(len(d.buf)) {
 		d.bad = true
-		return ""
+		return 0
 	}
 	raw := d.buf[:n]
 	d.buf = d.buf[n:]
 	if n == 0 {
-		return ""
+		return 0
 	}
-	if s, ok := d.strs[string(raw)]; ok {
-		return s
+	if id, ok := d.ids[string(raw)]; ok {
+		return id
 	}
-	return string(raw)
+	return symbols.strID(string(raw))
 }
 
-func (d *decoder) evidence() Evidence {
-	e := Evidence{Word: d.str(), Where: d.str()}
+// evidence is the next evidence's word, where and weight, numbered.
+func (d *decoder) evidence() (word, where, weight uint32) {
+	word, where = d.sym(), d.sym()
 	if d.bad || len(d.buf) < 8 {
 		d.bad = true
-		return Evidence{}
+		return 0, 0, 0
 	}
-	e.Weight = math.Float64frombits(binary.LittleEndian.Uint64(d.buf))
+	weight = symbols.weightID(math.Float64frombits(binary.LittleEndian.Uint64(d.buf)))
 	d.buf = d.buf[8:]
-	return e
+	return word, where, weight
 }

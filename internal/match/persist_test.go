@@ -53,7 +53,7 @@ func TestRestoreSame(t *testing.T) {
 		for _, es := range []Evidences{got.q.r.Chains, got.q.r.Segments, got.q.r.Services} {
 			for _, e := range es.Entries() {
 				strs++
-				if s, ok := lex.extra().strs[e.Code]; ok && unsafeSame(s, e.Code) {
+				if id, ok := lex.extra().ids[e.Code]; ok && unsafeSame(symbols.str(id), e.Code) {
 					shared++
 				}
 			}
@@ -116,7 +116,7 @@ func TestRestoreRefuses(t *testing.T) {
 			if got, ok := lex.Restore(p, d); ok {
 				for _, es := range []Evidences{got.q.r.Chains, got.q.r.Mentions, got.q.r.Segments, got.q.r.Services, got.q.r.Funding, got.q.r.Topics} {
 					for j := 1; j < es.Len(); j++ {
-						if es.list[j-1].Code >= es.list[j].Code {
+						if symbols.str(es.list[j-1].code) >= symbols.str(es.list[j].code) {
 							t.Fatalf("byte %d = %#x: restored a set out of order", i, v)
 						}
 					}

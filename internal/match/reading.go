@@ -260,8 +260,17 @@ type draft struct {
 
 // freeze is the Reading of d: each set sorted.
 func (d *draft) freeze() *Reading {
-	return &Reading{Chains: d.Chains.sorted(), Mentions: d.Mentions.sorted(), Segments: d.Segments.sorted(),
-		Services: d.Services.sorted(), Funding: d.Funding.sorted(), Topics: d.Topics.sorted(), Space: d.Space}
+	sets := [...]evSet{d.Chains, d.Mentions, d.Segments, d.Services, d.Funding, d.Topics}
+	n := 0
+	for _, s := range sets {
+		n += len(s)
+	}
+	r := &Reading{Space: d.Space}
+	into := make([]entry, 0, n) // the six sets share one array
+	for i, es := range [...]*Evidences{&r.Chains, &r.Mentions, &r.Segments, &r.Services, &r.Funding, &r.Topics} {
+		*es, into = sets[i].sorted(into)
+	}
+	return r
 }
 
 // evSet is a set of codes with their evidence while a reading is made, in the
@@ -295,16 +304,11 @@ func (s *evSet) set(code string, e Evidence) {
 	*s = append(*s, Entry{code, e})
 }
 
-// sorted is s as an Evidences: a copy of exactly its entries (the index keeps
-// a reading per profile), sorted by code.
-func (s evSet) sorted() Evidences {
-	if len(s) == 0 {
-		return Evidences{}
-	}
-	list := make([]Entry, len(s))
-	copy(list, s)
-	slices.SortFunc(list, func(a, b Entry) int { return strings.Compare(a.Code, b.Code) })
-	return Evidences{list}
+// sorted is s as an Evidences, sorted by code, its entries appended to into
+// (see evidencesFrom). s is sorted in place.
+func (s evSet) sorted(into []entry) (Evidences, []entry) {
+	slices.SortFunc(s, func(a, b Entry) int { return strings.Compare(a.Code, b.Code) })
+	return evidencesFrom(s, into)
 }
 
 // readOffersAndNeeds is Read's part for needs and offers; tags and topics are

@@ -459,5 +459,6 @@ func evidencesOf(m map[string]Evidence) Evidences {
 	for c, e := range m {
 		s = append(s, Entry{c, e})
 	}
-	return s.sorted()
+	es, _ := s.sorted(nil)
+	return es
 }

@@ -116,7 +116,8 @@ type sideEvidence struct {
 // specialistIn reports whether a reading names a segment of chain with more than
 // an application word.
 func specialistIn(r *Reading, chain string, lex *Lexicon) bool {
-	for _, en := range r.Segments.Entries() {
+	for i := range r.Segments.Len() {
+		en := r.Segments.At(i)
 		code, e := en.Code, en.Evidence
 		if e.Weight > wContext && lex.tm.segs[code].Chain == chain {
 			return true
@@ -173,7 +174,8 @@ func (l *Lexicon) relate(s, o *prepared, explain bool) part {
 			best = r
 		}
 	}
-	for _, en := range s.r.Segments.Entries() {
+	for i := range s.r.Segments.Len() {
+		en := s.r.Segments.At(i)
 		code, es := en.Code, en.Evidence
 		// A 5+2 group's segments only say which sub-chain a profile is in
 		// (Read makes it a member of it); they are not a place on a chain.
@@ -219,7 +221,8 @@ func (l *Lexicon) relate(s, o *prepared, explain bool) part {
 		}
 	}
 	shared := 0
-	for _, en := range s.r.Chains.Entries() {
+	for i := range s.r.Chains.Len() {
+		en := s.r.Chains.At(i)
 		c, es := en.Code, en.Evidence
 		eo, found := o.r.Chains.Get(c)
 		if !found {
@@ -249,9 +252,11 @@ func (l *Lexicon) relate(s, o *prepared, explain bool) part {
 		}
 	}
 	if best.v < relLinkedChain {
-		for _, en := range s.r.Chains.Entries() {
+		for i := range s.r.Chains.Len() {
+			en := s.r.Chains.At(i)
 			c, es := en.Code, en.Evidence
-			for _, en := range o.r.Chains.Entries() {
+			for i := range o.r.Chains.Len() {
+				en := o.r.Chains.At(i)
 				d, eo := en.Code, en.Evidence
 				if c == d || !l.linkedFor(s.r, c, o.r, d) || !weigh(relLinkedChain*conf(es, eo)) {
 					continue
@@ -271,7 +276,8 @@ func (l *Lexicon) relate(s, o *prepared, explain bool) part {
 	}
 	if best.v < relMentionedOnly {
 		mention := func(member, mentioner *Reading, k profile.Kind) {
-			for _, en := range member.Chains.Entries() {
+			for i := range member.Chains.Len() {
+				en := member.Chains.At(i)
 				c := en.Code
 				if e, found := mentioner.Mentions.Get(c); found && weigh(relMentionedOnly) {
 					c, e, k := c, e, k
@@ -302,7 +308,8 @@ func (l *Lexicon) relate(s, o *prepared, explain bool) part {
 // known from more than an application word.
 func (r *Reading) Placed() []string {
 	out := make([]string, 0, r.Segments.Len())
-	for _, en := range r.Segments.Entries() {
+	for i := range r.Segments.Len() {
+		en := r.Segments.At(i)
 		c, e := en.Code, en.Evidence
 		if e.Weight > wContext {
 			out = append(out, c)
@@ -317,7 +324,8 @@ func (r *Reading) Placed() []string {
 func apartBelow(a, b *Reading, l *Lexicon) bool {
 	own := func(r *Reading) map[string]bool {
 		out := map[string]bool{}
-		for _, en := range r.Chains.Entries() {
+		for i := range r.Chains.Len() {
+			en := r.Chains.At(i)
 			c := en.Code
 			if !l.chains[c].Group {
 				out[c] = true
@@ -345,13 +353,15 @@ func (l *Lexicon) linkedFor(a *Reading, c string, b *Reading, d string) bool {
 	if l.tm.linked[c][d] {
 		return true
 	}
-	for _, en := range a.Segments.Entries() {
+	for i := range a.Segments.Len() {
+		en := a.Segments.At(i)
 		seg, e := en.Code, en.Evidence
 		if e.Weight > wContext && l.tm.segs[seg].Chain == c && l.tm.reaches[seg][d] {
 			return true
 		}
 	}
-	for _, en := range b.Segments.Entries() {
+	for i := range b.Segments.Len() {
+		en := b.Segments.At(i)
 		seg, e := en.Code, en.Evidence
 		if e.Weight > wContext && l.tm.segs[seg].Chain == d && l.tm.reaches[seg][c] {
 			return true

@@ -416,7 +416,8 @@ func instrumentPart(s, o *prepared, explain bool) part {
 		return p
 	}
 	want := map[string]Evidence{}
-	for _, en := range s.r.Funding.Entries() {
+	for i := range s.r.Funding.Len() {
+		en := s.r.Funding.At(i)
 		k, e := en.Code, en.Evidence
 		want[k] = e
 	}
@@ -603,7 +604,8 @@ func topicsPart(s, o *prepared, lex *Lexicon, explain bool) part {
 			}
 		}
 	}
-	for _, en := range s.r.Topics.Entries() {
+	for i := range s.r.Topics.Len() {
+		en := s.r.Topics.At(i)
 		c, es := en.Code, en.Evidence
 		if covered[c] {
 			continue
@@ -646,7 +648,8 @@ func servicesPart(s, o *prepared, explain bool) part {
 	hits := 0
 	var zh, en []string
 	var ev []sideEvidence
-	for _, x := range s.r.Services.Entries() {
+	for ix := range s.r.Services.Len() {
+		x := s.r.Services.At(ix)
 		need, es := x.Code, x.Evidence
 		total += es.Weight
 		if eo, found := o.r.Services.Get(need); found {
@@ -788,7 +791,8 @@ func hardTechPart(s, o *prepared, lex *Lexicon, explain bool) part {
 		return p
 	}
 	var codes []string
-	for _, en := range s.r.Chains.Entries() {
+	for i := range s.r.Chains.Len() {
+		en := s.r.Chains.At(i)
 		c := en.Code
 		if hardTech[c] {
 			if !explain {
