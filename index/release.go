@@ -41,6 +41,11 @@ func (ix *Index) releaseMapped() (released int64) {
 	return released
 }
 
+// ReleaseMapped is releaseMapped for a server that keeps the index's pages
+// under a budget (cmd/fuhua's memory watch): the pages searches read come
+// back as they are read again, from the page cache.
+func (ix *Index) ReleaseMapped() int64 { return ix.releaseMapped() }
+
 // releaseSegments is releaseMapped for the segments of a snapshot the caller
 // holds.
 func (ix *Index) releaseSegments(segs []*scorch.SegmentSnapshot) (released int64) {

@@ -88,7 +88,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		if err != nil {
 			return err
 		}
-		defer watchMemory(ctx, log, memLimit, memExplicit)()
+		fromGo := strings.TrimSpace(getenv("FUHUA_MEMORY_LIMIT")) == "" && getenv("GOMEMLIMIT") != ""
+		mem := watchMemory(ctx, log, memLimit, memExplicit, pagesOf(memLimit, fromGo))
+		defer mem.stop()
 		drain, err := drainDelay(getenv("FUHUA_DRAIN"))
 		if err != nil {
 			return err
@@ -113,7 +115,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 			return err
 		}
 		return serve(ctx, cfg, log, drain, deadline, stall, bg, serveExtras{
-			pprofAddr: getenv("FUHUA_PPROF_ADDR"), slow: slow, metricsToken: getenv("FUHUA_METRICS_TOKEN")})
+			pprofAddr: getenv("FUHUA_PPROF_ADDR"), slow: slow, metricsToken: getenv("FUHUA_METRICS_TOKEN"), mem: mem})
 	case "seed":
 		n := cfg.DemoSize
 		if *demo >= 0 {
@@ -300,6 +302,7 @@ type serveExtras struct {
 	pprofAddr    string
 	slow         time.Duration
 	metricsToken string
+	mem          *memoryWatch // nil: the index's mapped pages are not kept under a budget
 }
 
 func serve(ctx context.Context, cfg config.Config, log *slog.Logger, drain, deadline, stall time.Duration, bg bgSettings, x serveExtras) error {
@@ -342,6 +345,9 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, drain, dead
 	if err != nil {
 		return err
 	}
+	if x.mem != nil {
+		x.mem.keepPages(ix.ReleaseMapped) // until the index closes, below
+	}
 	if ix.NeedsRebuild() {
 		log.Warn("search index missing or unreadable: rebuilding from the database; /readyz says not ready until done")
 	} else {
@@ -374,6 +380,9 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, drain, dead
 	defer func() {
 		stopFollow()
 		background.Wait()
+		if x.mem != nil {
+			x.mem.keepPages(nil)
+		}
 		if err := ix.Close(); err != nil {
 			log.Warn("index close", "err", err.Error())
 		}

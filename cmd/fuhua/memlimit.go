@@ -5,20 +5,21 @@ import (
 	"fmt"
 	"log/slog"
 	"math"
+	"os"
 	"runtime/debug"
 	"runtime/metrics"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 )
 
 // DefaultMemoryLimit is serve's memory budget when neither FUHUA_MEMORY_LIMIT
-// nor GOMEMLIMIT says otherwise: a soft limit (debug.SetMemoryLimit) on what
-// the Go runtime holds. Under it the collector runs sooner rather than letting
-// the heap grow to GOGC's target (three times the live heap at FUHUA_GOGC=200):
-// at 100k profiles the live heap is about half a gigabyte, so a server holds
-// about 1 GiB of its own memory instead of about 2 (the search index's files,
-// mapped by Bleve, come on top).
+// nor GOMEMLIMIT says otherwise. Of it, the Go runtime gets all but pageShare
+// as a soft limit (debug.SetMemoryLimit): under it the collector runs sooner
+// rather than letting the heap grow to GOGC's target (three times the live
+// heap at FUHUA_GOGC=200). At 100k profiles the live heap is under half a
+// gigabyte, so a server holds about 1 GiB in all instead of about 2.
 const DefaultMemoryLimit = 1 << 30
 
 // memHeadroom is the share of the limit the live heap may fill before a
@@ -88,16 +89,94 @@ func fittedLimit(live, limit, base int64, explicit bool) int64 {
 // seconds, in steps of 64 MiB; a warning for each was two dozen in two minutes.
 func tellRaise(told, next int64) bool { return told == 0 || next >= 2*told }
 
-// watchMemory applies limit and, until ctx ends or the returned stop is
-// called (which waits for it and puts the limit before back), checks the live heap every second: a default
-// limit the data has outgrown (a million profiles need several gigabytes) is
-// raised with a warning rather than left to make the collector run without
-// pause, and lowered again when the heap shrinks (fittedLimit); an operator's
-// limit is kept, with a warning.
-func watchMemory(ctx context.Context, log *slog.Logger, limit int64, explicit bool) (stop func()) {
+// pageShare is the part of a memory budget (FUHUA_MEMORY_LIMIT or the
+// default) kept for the search index's mapped pages: Bleve maps its segment
+// files, and the pages a search reads stay in the process's resident memory
+// beside the Go heap. The Go runtime gets the rest as its limit, and the
+// pages are given back when they pass their share (see watchMemory), so the
+// budget bounds the server's resident memory, not only its heap.
+const pageShare = 8 // an eighth: 128 MiB of the default 1 GiB
+
+// pagesOf is the share of limit kept for mapped pages: none when there is no
+// limit or the limit is GOMEMLIMIT's, which is the Go runtime's own.
+func pagesOf(limit int64, fromGOMEMLIMIT bool) int64 {
+	if limit == math.MaxInt64 || fromGOMEMLIMIT {
+		return 0
+	}
+	return limit / pageShare
+}
+
+// memoryWatch is what watchMemory started: stop ends it (and waits for it)
+// and puts the Go limit before back; keepPages gives it the index's way of
+// dropping its mapped pages (nil: none, as before the index opens).
+type memoryWatch struct {
+	stop    func()
+	release atomic.Pointer[func() int64]
+	// fileRSS is the process's file-backed resident memory in bytes (the
+	// index's mapped pages and the program's own code); false when unknown.
+	fileRSS func() (int64, bool)
+}
+
+func (w *memoryWatch) keepPages(release func() int64) {
+	if release == nil {
+		w.release.Store(nil)
+		return
+	}
+	w.release.Store(&release)
+}
+
+// statmFileRSS reads the resident shared pages of /proc/self/statm: the
+// process's file-backed and shared memory. Off Linux it is unknown.
+func statmFileRSS() (int64, bool) {
+	raw, err := os.ReadFile("/proc/self/statm")
+	if err != nil {
+		return 0, false
+	}
+	f := strings.Fields(string(raw))
+	if len(f) < 3 {
+		return 0, false
+	}
+	n, err := strconv.ParseInt(f[2], 10, 64)
+	if err != nil {
+		return 0, false
+	}
+	return n * int64(os.Getpagesize()), true
+}
+
+// releaseDue reports whether the mapped pages should be given back: the
+// file-backed resident memory is above half its share (searches read pages
+// fast: at half, the second before the next check does not take them past
+// the share), and has grown by a quarter of the share since the last release
+// left it at after (the program's own code counts too, and is not given back:
+// without the second rule a process whose code alone passed half the share
+// would release every second for nothing).
+func releaseDue(file, pages, after int64) bool {
+	return pages > 0 && file > pages/2 && file-after >= pages/4
+}
+
+// watchMemory applies limit, less pages for the index's mapped pages, as the
+// Go runtime's limit and, until stop is called (or ctx ends), checks every
+// second: the live heap, so that a default limit the data has outgrown (a
+// million profiles need several gigabytes) is raised with a warning rather
+// than left to make the collector run without pause, and lowered again when
+// the heap shrinks (fittedLimit; an operator's limit is kept, with a
+// warning); and the file-backed resident memory, so that the index's pages
+// stay within pages (releaseDue).
+func watchMemory(ctx context.Context, log *slog.Logger, limit int64, explicit bool, pages int64) *memoryWatch {
+	return startWatch(ctx, log, limit, explicit, pages, statmFileRSS)
+}
+
+// startWatch is watchMemory with the file-backed resident memory read by
+// fileRSS.
+func startWatch(ctx context.Context, log *slog.Logger, limit int64, explicit bool, pages int64, fileRSS func() (int64, bool)) *memoryWatch {
+	w := &memoryWatch{fileRSS: fileRSS}
+	if limit != math.MaxInt64 {
+		limit -= pages
+	}
 	before := debug.SetMemoryLimit(limit) // restored by stop: serve may run inside a test process
 	if limit == math.MaxInt64 {
-		return func() { debug.SetMemoryLimit(before) }
+		w.stop = func() { debug.SetMemoryLimit(before) }
+		return w
 	}
 	base := limit
 	ctx, cancel := context.WithCancel(ctx)
@@ -108,16 +187,24 @@ func watchMemory(ctx context.Context, log *slog.Logger, limit int64, explicit bo
 		t := time.NewTicker(time.Second)
 		defer t.Stop()
 		warned := false
-		var told int64 // the limit the last raise warned of
+		var told int64  // the limit the last raise warned of
+		var after int64 // the file-backed resident memory the last release left
 		for {
 			select {
 			case <-ctx.Done():
 				return
 			case <-t.C:
 			}
+			if rel := w.release.Load(); rel != nil && pages > 0 {
+				if file, ok := w.fileRSS(); ok && releaseDue(file, pages, after) {
+					released := (*rel)()
+					after, _ = w.fileRSS()
+					log.Debug("index pages given back", "file_mib", file>>20, "released_mib", released>>20, "after_mib", after>>20)
+				}
+			}
 			metrics.Read(sample)
 			if sample[0].Value.Kind() != metrics.KindUint64 {
-				return
+				continue
 			}
 			live := int64(sample[0].Value.Uint64())
 			switch next := fittedLimit(live, limit, base, explicit); {
@@ -141,5 +228,6 @@ func watchMemory(ctx context.Context, log *slog.Logger, limit int64, explicit bo
 			}
 		}
 	}()
-	return func() { cancel(); <-done; debug.SetMemoryLimit(before) }
+	w.stop = func() { cancel(); <-done; debug.SetMemoryLimit(before) }
+	return w
 }

@@ -1,8 +1,13 @@
 package main
 
 import (
+	"context"
+	"log/slog"
 	"math"
+	"runtime/debug"
+	"sync/atomic"
 	"testing"
+	"time"
 )
 
 func TestMemoryLimitSetting(t *testing.T) {
@@ -80,5 +85,77 @@ func TestRaiseWarnsAtDoublings(t *testing.T) {
 	}
 	if len(warned) != 3 || warned[1] < 2*warned[0] || warned[2] < 2*warned[1] {
 		t.Errorf("warned at %v MiB; want the first raise and each doubling after it", warned)
+	}
+}
+
+// TestPagesShareOfBudget: FUHUA_MEMORY_LIMIT (or the default) is the whole
+// resident budget, an eighth of it for the index's pages and the rest the Go
+// runtime's limit; GOMEMLIMIT is the runtime's own, and no limit keeps none.
+func TestPagesShareOfBudget(t *testing.T) {
+	const gib = 1 << 30
+	if got := pagesOf(gib, false); got != gib/8 {
+		t.Errorf("pages of the default budget: %d, want %d", got, gib/8)
+	}
+	if got := pagesOf(gib, true); got != 0 {
+		t.Errorf("pages kept under GOMEMLIMIT: %d", got)
+	}
+	if got := pagesOf(math.MaxInt64, false); got != 0 {
+		t.Errorf("pages kept with no limit: %d", got)
+	}
+	w := watchMemory(context.Background(), slog.New(slog.DiscardHandler), gib, false, gib/8)
+	got := debug.SetMemoryLimit(-1)
+	w.stop()
+	if got != gib-gib/8 {
+		t.Errorf("the Go limit under a 1 GiB budget is %d, want %d", got, gib-gib/8)
+	}
+}
+
+func TestReleaseDue(t *testing.T) {
+	const mib = 1 << 20
+	for _, c := range []struct {
+		file, pages, after int64
+		want               bool
+	}{
+		{60 * mib, 128 * mib, 0, false},        // under half the share
+		{100 * mib, 128 * mib, 0, true},        // over half of it
+		{200 * mib, 128 * mib, 20 * mib, true}, // over, and grown since
+		{80 * mib, 128 * mib, 70 * mib, false}, // the code alone is over half: not again for nothing
+		{110 * mib, 128 * mib, 70 * mib, true}, // grown by a quarter of the share since
+		{200 * mib, 0, 0, false},               // no share
+	} {
+		if got := releaseDue(c.file, c.pages, c.after); got != c.want {
+			t.Errorf("releaseDue(%d, %d, %d MiB) = %v", c.file/mib, c.pages/mib, c.after/mib, got)
+		}
+	}
+}
+
+// TestWatchGivesBackPages: with the file-backed memory over its share, the
+// watch calls the index's release within a couple of seconds, then not again
+// while nothing grows; under the share, never.
+func TestWatchGivesBackPages(t *testing.T) {
+	const mib = 1 << 20
+	var file atomic.Int64
+	var calls atomic.Int32
+	file.Store(300 * mib)
+	w := startWatch(context.Background(), slog.New(slog.DiscardHandler), 1<<30, false, 128*mib,
+		func() (int64, bool) { return file.Load(), true })
+	defer w.stop()
+	w.keepPages(func() int64 { calls.Add(1); file.Store(20 * mib); return 280 * mib })
+	deadline := time.Now().Add(5 * time.Second)
+	for calls.Load() == 0 && time.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond)
+	}
+	if calls.Load() != 1 {
+		t.Fatalf("released %d times in 5 s with 300 MiB of pages over a 128 MiB share", calls.Load())
+	}
+	time.Sleep(2500 * time.Millisecond)
+	if n := calls.Load(); n != 1 {
+		t.Errorf("released %d times with the pages at 20 MiB", n)
+	}
+	w.keepPages(nil)
+	file.Store(500 * mib)
+	time.Sleep(2500 * time.Millisecond)
+	if n := calls.Load(); n != 1 {
+		t.Errorf("released %d times after the index closed", n)
 	}
 }
