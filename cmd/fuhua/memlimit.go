@@ -12,6 +12,8 @@ import (
 	"strings"
 	"sync/atomic"
 	"time"
+
+	fuhuametrics "fuhua/internal/metrics"
 )
 
 // DefaultMemoryLimit is serve's memory budget when neither FUHUA_MEMORY_LIMIT
@@ -198,6 +200,7 @@ func startWatch(ctx context.Context, log *slog.Logger, limit int64, explicit boo
 			if rel := w.release.Load(); rel != nil && pages > 0 {
 				if file, ok := w.fileRSS(); ok && releaseDue(file, pages, after) {
 					released := (*rel)()
+					fuhuametrics.PagesReleased.Add(float64(released))
 					after, _ = w.fileRSS()
 					log.Debug("index pages given back", "file_mib", file>>20, "released_mib", released>>20, "after_mib", after>>20)
 				}

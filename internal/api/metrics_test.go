@@ -57,7 +57,7 @@ func TestMetricsOnlyForTheOperator(t *testing.T) {
 			`fuhua_http_request_duration_seconds_count{method="GET",route="/api/v1/startups/:id",status="200"}`,
 			`fuhua_http_request_duration_seconds_count{method="POST",route="/api/v1/startups",status="201"}`,
 			`fuhua_db_operation_duration_seconds_count{command="insert",outcome="ok"}`,
-			"fuhua_index_lag_changes", "fuhua_imports_in_progress", "go_goroutines",
+			"fuhua_index_lag_changes", "fuhua_imports_in_progress", "fuhua_index_pages_released_bytes_total", "go_goroutines",
 		} {
 			if !strings.Contains(body, w) {
 				t.Errorf("%s: /metrics lacks %s", c.name, w)

@@ -1,6 +1,7 @@
 // Package metrics holds fuhua's Prometheus collectors and the /metrics handler:
 // request durations by route template and status, database command durations,
-// the index follower's position and lag, spreadsheet import progress, and Go's
+// the index follower's position and lag, spreadsheet import progress, the
+// index pages given back to keep within the memory budget, and Go's
 // runtime and process figures. It provides the collectors; it must not know the
 // API's routes, the database's documents or the index's internals (the callers
 // report what they measure).
@@ -46,6 +47,11 @@ var (
 	ImportRows = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "fuhua_import_rows_total", Help: "Spreadsheet import rows handled, by profile kind and outcome.",
 	}, []string{"kind", "outcome"})
+	// PagesReleased counts the bytes of the search index's mapped files given
+	// back to the page cache to keep the server within its memory budget.
+	PagesReleased = prometheus.NewCounter(prometheus.CounterOpts{
+		Name: "fuhua_index_pages_released_bytes_total", Help: "Mapped search-index pages given back to keep within FUHUA_MEMORY_LIMIT, in bytes of mapping.",
+	})
 	// ImportsRunning is the number of spreadsheet imports in progress.
 	ImportsRunning = prometheus.NewGauge(prometheus.GaugeOpts{
 		Name: "fuhua_imports_in_progress", Help: "Spreadsheet imports in progress.",
@@ -68,7 +74,7 @@ type Follower struct {
 func Follow(f Follower) { follower.Store(&f) }
 
 func init() {
-	Registry.MustRegister(HTTPDuration, SlowRequests, DBDuration, ImportRows, ImportsRunning,
+	Registry.MustRegister(HTTPDuration, SlowRequests, DBDuration, ImportRows, ImportsRunning, PagesReleased,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 			Name: "fuhua_index_follower_position", Help: "The last database change sequence the search index has applied.",
