@@ -134,21 +134,32 @@ type waiter struct {
 	since time.Time
 }
 
+// followBatch is how many changed profiles a poll gives Bleve in one batch. A
+// follower far behind (another replica's import, a burst of writes) paid a
+// batch per change. It is small enough that the first of a backlog waits for
+// only so many reads of the database before it is searchable.
+const followBatch = 64
+
 // poll applies every change after the cursor that is there to apply and returns
-// the first error met.
+// the first error met. The profiles changed are read one by one, and applied
+// together, followBatch at a time; a profile gone from the database is removed
+// in its turn, after what was read before it is applied. The cursor moves past
+// a change only once it is applied.
 func (ix *Index) poll(ctx context.Context, src Source, w *waiter) error {
 	last, err := src.LastSeq(ctx)
 	if err != nil {
 		return err
 	}
-	for s := ix.cursor.Load() + 1; s <= last; s++ {
+	var f followed
+	f.done = ix.cursor.Load()
+	for s := f.done + 1; s <= last; s++ {
 		if ix.takeLocal(s) {
-			ix.cursor.Store(s) // applied here already, by the write itself
+			f.done = s // applied here already, by the write itself
 			continue
 		}
 		ref, ok, err := src.ChangeAt(ctx, s)
 		if err != nil {
-			return err
+			return errors.Join(err, f.flush(ix))
 		}
 		if !ok {
 			now := ix.opts.Now()
@@ -156,37 +167,103 @@ func (ix *Index) poll(ctx context.Context, src Source, w *waiter) error {
 				w.seq, w.since = s, now
 			}
 			if now.Sub(w.since) < ix.opts.Grace {
-				return nil // a writer is in flight: wait for it, do not skip
+				return f.flush(ix) // a writer is in flight: wait for it, do not skip
 			}
 			ix.skipped.Add(1)
-			ix.cursor.Store(s)
+			f.done = s
 			continue
 		}
-		if err := ix.applyChange(ctx, src, ref, s); err != nil {
+		p, gone, err := ix.changed(ctx, src, ref, s)
+		switch {
+		case err != nil:
+			return errors.Join(err, f.flush(ix))
+		case gone:
+			if err := f.flush(ix); err != nil {
+				return err
+			}
+			if err := ix.remove(ref.ID, s); err != nil {
+				return err
+			}
+		case p != nil:
+			f.add(p, s)
+		}
+		f.done = s
+		if len(f.ps) >= followBatch {
+			if err := f.flush(ix); err != nil {
+				return err
+			}
+		}
+	}
+	return f.flush(ix)
+}
+
+// followed is what a poll has read and not yet applied: the profiles (one per
+// id, the last read), the changes they were read for, and done, the last
+// change handled once they are applied. base is the cursor before the first
+// of them.
+type followed struct {
+	ps   []*profile.Profile
+	at   map[string]int // index in ps by id
+	seqs []int64
+	base int64
+	done int64
+}
+
+func (f *followed) add(p *profile.Profile, seq int64) {
+	if len(f.ps) == 0 {
+		f.base = f.done
+	}
+	if f.at == nil {
+		f.at = map[string]int{}
+	}
+	if i, ok := f.at[p.ID]; ok {
+		f.ps[i] = p
+	} else {
+		f.at[p.ID] = len(f.ps)
+		f.ps = append(f.ps, p)
+	}
+	f.seqs = append(f.seqs, seq)
+}
+
+// flush applies what f holds and moves the cursor to done; when the apply
+// fails, only to base, so the next poll reads them again (the writes that did
+// apply are noted, and passed then).
+func (f *followed) flush(ix *Index) error {
+	if len(f.ps) > 0 {
+		if err := ix.ApplyAll(f.ps); err != nil {
+			ix.cursor.Store(f.base)
+			f.ps, f.seqs, f.done = f.ps[:0], f.seqs[:0], f.base
+			clear(f.at)
 			return err
 		}
-		ix.takeLocal(s) // noted by the apply just made
-		ix.cursor.Store(s)
+		for _, s := range f.seqs {
+			ix.takeLocal(s) // noted by the apply just made
+		}
+		f.ps, f.seqs = f.ps[:0], f.seqs[:0]
+		clear(f.at)
 	}
+	ix.cursor.Store(f.done)
 	return nil
 }
 
-// applyChange brings one profile up to date after change seq named it.
-func (ix *Index) applyChange(ctx context.Context, src Source, ref profile.Ref, seq int64) error {
+// changed reads the profile change seq named: nil when this process holds
+// that change (or a later one) already, gone when the profile is no longer in
+// the database.
+func (ix *Index) changed(ctx context.Context, src Source, ref profile.Ref, seq int64) (p *profile.Profile, gone bool, err error) {
 	ix.applyMu.Lock()
 	have := ix.seqs[ref.ID]
 	ix.applyMu.Unlock()
 	if have >= seq {
-		return nil // this process wrote it (or a later change) already
+		return nil, false, nil // this process wrote it (or a later change) already
 	}
-	p, err := src.GetProfile(ctx, ref.ID)
+	p, err = src.GetProfile(ctx, ref.ID)
 	if errors.Is(err, profile.ErrNotFound) {
-		return ix.remove(ref.ID, seq)
+		return nil, true, nil
 	}
 	if err != nil {
-		return err
+		return nil, false, err
 	}
-	return ix.Apply(p)
+	return p, false, nil
 }
 
 // Cursor is the last sequence the follower has handled.

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/blevesearch/bleve/v2"
 	bleveindex "github.com/blevesearch/bleve_index_api"
 	"github.com/google/go-cmp/cmp"
 
@@ -1054,5 +1055,91 @@ func TestRunRebuildsMissingIndexThenFollows(t *testing.T) {
 	cancel()
 	if err := <-done; !errors.Is(err, context.Canceled) {
 		t.Errorf("Run returned %v", err)
+	}
+}
+
+// bleveBatches is how many batches Bleve has taken since the index opened.
+func bleveBatches(t *testing.T, ix *Index) uint64 {
+	t.Helper()
+	var n uint64
+	if err := ix.reader(func(bi bleve.Index) error {
+		idx, _ := bi.StatsMap()["index"].(map[string]any)
+		n, _ = idx["TotBatches"].(uint64)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// TestFollowerCatchesUpInBatches: a follower behind by hundreds of changes
+// another process made (new profiles, one edited twice, one removed from the
+// database between them) applies them in a few Bleve batches, not one per
+// change, and ends where one at a time would: every change in, the removed
+// one out, the edit's last version searchable.
+func TestFollowerCatchesUpInBatches(t *testing.T) {
+	src := newMemSource()
+	ix, err := Open(filepath.Join(t.TempDir(), "index"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	ps := genProfiles(600, 7)
+	for i, p := range ps {
+		src.write(p)
+		switch i {
+		case 100:
+			edit := *ps[50]
+			edit.Summary = "先改做钙钛矿"
+			src.write(&edit)
+		case 300:
+			src.drop(ps[200].ID) // its change is logged; the document is gone
+			src.write(&profile.Profile{ID: ps[200].ID, Kind: ps[200].Kind, Name: "x"})
+			src.drop(ps[200].ID)
+		case 400:
+			edit := *ps[50]
+			edit.Summary = "再改做固态电池隔膜"
+			src.write(&edit)
+		}
+	}
+	before := bleveBatches(t, ix)
+	var w waiter
+	if err := ix.poll(context.Background(), src, &w); err != nil {
+		t.Fatal(err)
+	}
+	if last, _ := src.LastSeq(context.Background()); ix.Cursor() != last {
+		t.Fatalf("cursor %d, want %d", ix.Cursor(), last)
+	}
+	// 599 profiles at most followBatch a batch, split at each of the two
+	// removals, and the removals' own two: 13 at 64 a batch. One a change
+	// would be 603.
+	if n := bleveBatches(t, ix) - before; n > 20 {
+		t.Errorf("%d Bleve batches for 603 changes, want 20 at most", n)
+	}
+	if n, err := ix.Count(); err != nil || n != 599 {
+		t.Errorf("%d indexed (%v), want 599", n, err)
+	}
+	seqOf := func(id string) (seq int64, ok bool) {
+		ix.memory(func(m *memIndex) {
+			if s, found := m.slot[id]; found && m.recs[s] != nil {
+				seq, ok = m.recs[s].p.Seq, true
+			}
+		})
+		return seq, ok
+	}
+	if _, ok := seqOf(ps[200].ID); ok {
+		t.Errorf("the profile removed from the database is still indexed")
+	}
+	if seq, ok := seqOf(ps[50].ID); !ok || seq != 404 {
+		t.Errorf("the twice-edited profile is at %d (%v), want its last change, 404", seq, ok)
+	}
+	if got := hitIDs(search(t, ix, SearchRequest{Q: "固态电池隔膜"})); !contains(got, ps[50].ID) {
+		t.Errorf("the second edit is not searchable: %v", got)
+	}
+	if got := hitIDs(search(t, ix, SearchRequest{Q: "钙钛矿"})); contains(got, ps[50].ID) {
+		t.Errorf("the first edit is still searchable")
+	}
+	if len(ix.local) != 0 {
+		t.Errorf("%d notes left after the follower applied them", len(ix.local))
 	}
 }
