@@ -97,7 +97,7 @@ func tellRaise(told, next int64) bool { return told == 0 || next >= 2*told }
 // beside the Go heap. The Go runtime gets the rest as its limit, and the
 // pages are given back when they pass their share (see watchMemory), so the
 // budget bounds the server's resident memory, not only its heap.
-const pageShare = 8 // an eighth: 128 MiB of the default 1 GiB
+const pageShare = 6 // a sixth: 171 MiB of the default 1 GiB, which leaves the Go runtime 853
 
 // pagesOf is the share of limit kept for mapped pages: none when there is no
 // limit or the limit is GOMEMLIMIT's, which is the Go runtime's own.

@@ -89,12 +89,12 @@ func TestRaiseWarnsAtDoublings(t *testing.T) {
 }
 
 // TestPagesShareOfBudget: FUHUA_MEMORY_LIMIT (or the default) is the whole
-// resident budget, an eighth of it for the index's pages and the rest the Go
+// resident budget, a sixth of it for the index's pages and the rest the Go
 // runtime's limit; GOMEMLIMIT is the runtime's own, and no limit keeps none.
 func TestPagesShareOfBudget(t *testing.T) {
 	const gib = 1 << 30
-	if got := pagesOf(gib, false); got != gib/8 {
-		t.Errorf("pages of the default budget: %d, want %d", got, gib/8)
+	if got := pagesOf(gib, false); got != gib/6 {
+		t.Errorf("pages of the default budget: %d, want %d", got, gib/6)
 	}
 	if got := pagesOf(gib, true); got != 0 {
 		t.Errorf("pages kept under GOMEMLIMIT: %d", got)
@@ -102,11 +102,11 @@ func TestPagesShareOfBudget(t *testing.T) {
 	if got := pagesOf(math.MaxInt64, false); got != 0 {
 		t.Errorf("pages kept with no limit: %d", got)
 	}
-	w := watchMemory(context.Background(), slog.New(slog.DiscardHandler), gib, false, gib/8)
+	w := watchMemory(context.Background(), slog.New(slog.DiscardHandler), gib, false, pagesOf(gib, false))
 	got := debug.SetMemoryLimit(-1)
 	w.stop()
-	if got != gib-gib/8 {
-		t.Errorf("the Go limit under a 1 GiB budget is %d, want %d", got, gib-gib/8)
+	if got != gib-gib/6 {
+		t.Errorf("the Go limit under a 1 GiB budget is %d, want %d", got, gib-gib/6)
 	}
 }
 
