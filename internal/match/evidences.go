@@ -44,17 +44,17 @@ func (es Evidences) Get(code string) (Evidence, bool) {
 	if len(es.list) == 0 {
 		return Evidence{}, false
 	}
-	strs := *symbols.strs.Load()
+	strs := symbols.strs.all()
 	if len(es.list) > 8 {
 		i, ok := slices.BinarySearchFunc(es.list, code, func(e entry, c string) int { return strings.Compare(strs[e.code], c) })
 		if ok {
-			return es.list[i].unpack(strs, *symbols.nums.Load()).Evidence, true
+			return es.list[i].unpack(strs, symbols.weights.all()).Evidence, true
 		}
 		return Evidence{}, false
 	}
 	for _, e := range es.list {
 		if strs[e.code] == code {
-			return e.unpack(strs, *symbols.nums.Load()).Evidence, true
+			return e.unpack(strs, symbols.weights.all()).Evidence, true
 		}
 	}
 	return Evidence{}, false
@@ -65,7 +65,7 @@ func (es Evidences) Has(code string) bool {
 	if len(es.list) == 0 {
 		return false
 	}
-	strs := *symbols.strs.Load()
+	strs := symbols.strs.all()
 	for _, e := range es.list {
 		if strs[e.code] == code {
 			return true
@@ -80,7 +80,7 @@ func (es Evidences) All() iter.Seq[Entry] {
 		if len(es.list) == 0 {
 			return
 		}
-		strs, nums := *symbols.strs.Load(), *symbols.nums.Load()
+		strs, nums := symbols.strs.all(), symbols.weights.all()
 		for _, e := range es.list {
 			if !yield(e.unpack(strs, nums)) {
 				return
@@ -91,7 +91,7 @@ func (es Evidences) All() iter.Seq[Entry] {
 
 // At is the i'th code with its evidence, in the order of the codes.
 func (es Evidences) At(i int) Entry {
-	return es.list[i].unpack(*symbols.strs.Load(), *symbols.nums.Load())
+	return es.list[i].unpack(symbols.strs.all(), symbols.weights.all())
 }
 
 // Entries are the codes with their evidence, sorted by code: a copy.
@@ -100,7 +100,7 @@ func (es Evidences) Entries() []Entry { return slices.Collect(es.All()) }
 // Codes are the codes, sorted.
 func (es Evidences) Codes() []string {
 	out := make([]string, len(es.list))
-	strs := *symbols.strs.Load()
+	strs := symbols.strs.all()
 	for i, e := range es.list {
 		out[i] = strs[e.code]
 	}

@@ -194,7 +194,7 @@ func (l *Lexicon) Restore(p *profile.Profile, data []byte) (prep Prepared, ok bo
 	case 1:
 		var e entry
 		e.word, e.where, e.weight = d.evidence()
-		sp := e.unpack(*symbols.strs.Load(), *symbols.nums.Load()).Evidence
+		sp := e.unpack(symbols.strs.all(), symbols.weights.all()).Evidence
 		r.Space = &sp
 	default:
 		d.bad = true

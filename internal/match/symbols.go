@@ -19,65 +19,63 @@ import (
 
 // symbolTable numbers strings and weights. Number 0 is "" and 0.
 type symbolTable struct {
-	mu      sync.Mutex
-	strIDs  sync.Map // string → uint32
-	weights sync.Map // math.Float64bits → uint32
-	strs    atomic.Pointer[[]string]
-	nums    atomic.Pointer[[]float64]
+	strs    numbering[string, string]
+	weights numbering[uint64, float64] // by math.Float64bits
 }
 
 var symbols = newSymbolTable()
 
 func newSymbolTable() *symbolTable {
 	t := &symbolTable{}
-	strs, nums := []string{""}, []float64{0}
-	t.strs.Store(&strs)
-	t.nums.Store(&nums)
-	t.strIDs.Store("", uint32(0))
-	t.weights.Store(math.Float64bits(0), uint32(0))
+	t.strs.number("", "")
+	t.weights.number(math.Float64bits(0), 0)
 	return t
 }
 
 // str is the string numbered id.
-func (t *symbolTable) str(id uint32) string { return (*t.strs.Load())[id] }
+func (t *symbolTable) str(id uint32) string { return t.strs.all()[id] }
 
 // weight is the weight numbered id.
-func (t *symbolTable) weight(id uint32) float64 { return (*t.nums.Load())[id] }
+func (t *symbolTable) weight(id uint32) float64 { return t.weights.all()[id] }
 
 // strID is s's number, s itself kept when it is new.
-func (t *symbolTable) strID(s string) uint32 {
-	if id, ok := t.strIDs.Load(s); ok {
+func (t *symbolTable) strID(s string) uint32 { return t.strs.number(s, s) }
+
+// weightID is w's number.
+func (t *symbolTable) weightID(w float64) uint32 { return t.weights.number(math.Float64bits(w), w) }
+
+// numbering numbers values by a key of theirs, from 0 up, once each. Reading
+// by number takes no lock: all is the values so far, a slice readers keep.
+type numbering[K comparable, V any] struct {
+	mu   sync.Mutex
+	ids  sync.Map // K → uint32
+	vals atomic.Pointer[[]V]
+}
+
+// all is every value numbered so far, by number.
+func (n *numbering[K, V]) all() []V {
+	if p := n.vals.Load(); p != nil {
+		return *p
+	}
+	return nil
+}
+
+// number is the number of the value keyed k, v numbered when k is new.
+func (n *numbering[K, V]) number(k K, v V) uint32 {
+	if id, ok := n.ids.Load(k); ok {
 		return id.(uint32)
 	}
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if id, ok := t.strIDs.Load(s); ok {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if id, ok := n.ids.Load(k); ok {
 		return id.(uint32)
 	}
 	// Readers hold an older slice header and read below its length only, so
 	// appending in place, when there is room, changes nothing they read.
-	strs := append(*t.strs.Load(), s)
-	id := uint32(len(strs) - 1)
-	t.strs.Store(&strs)
-	t.strIDs.Store(s, id)
-	return id
-}
-
-// weightID is w's number.
-func (t *symbolTable) weightID(w float64) uint32 {
-	bits := math.Float64bits(w)
-	if id, ok := t.weights.Load(bits); ok {
-		return id.(uint32)
-	}
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if id, ok := t.weights.Load(bits); ok {
-		return id.(uint32)
-	}
-	nums := append(*t.nums.Load(), w)
-	id := uint32(len(nums) - 1)
-	t.nums.Store(&nums)
-	t.weights.Store(bits, id)
+	vals := append(n.all(), v)
+	id := uint32(len(vals) - 1)
+	n.vals.Store(&vals)
+	n.ids.Store(k, id)
 	return id
 }
 
