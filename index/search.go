@@ -250,6 +250,7 @@ func rankPage(ctx context.Context, bi bleve.Index, q query.Query, offset, limit 
 		return idOf(a) > idOf(b)
 	}
 	var page []scoredHit
+	spare := &scoredHit{}
 	makeHandler := func(sctx *bsearch.SearchContext) (bsearch.DocumentMatchHandler, bool, error) {
 		reader = sctx.IndexReader
 		return func(d *bsearch.DocumentMatch) error {
@@ -272,19 +273,24 @@ func rankPage(ctx context.Context, bi bleve.Index, q query.Query, offset, limit 
 				return nil
 			}
 			defer sctx.DocumentMatchPool.Put(d)
-			h := &scoredHit{score: d.Score, doc: d.IndexInternalID}
+			// Most hits of a broad search are not kept: each is looked at in
+			// spare, and only one that is kept takes a new one (or the one it
+			// pushed out) and a copy of its internal id.
+			h := spare
+			*h = scoredHit{score: d.Score, doc: d.IndexInternalID}
 			if len(best) == k {
 				if !worse(best[0], h) {
 					return idErr
 				}
 				h.doc = slices.Clone(h.doc)
-				best[0] = h
+				spare, best[0] = best[0], h
 				heapDown(best, 0, worse)
 				return idErr
 			}
 			h.doc = slices.Clone(h.doc)
 			best = append(best, h)
 			heapUp(best, len(best)-1, worse)
+			spare = &scoredHit{}
 			return idErr
 		}, false, nil
 	}
