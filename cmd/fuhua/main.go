@@ -84,12 +84,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		if err := setGCPercent(getenv("FUHUA_GOGC")); err != nil {
 			return err
 		}
-		memLimit, memExplicit, err := memoryLimit(getenv("FUHUA_MEMORY_LIMIT"), getenv("GOMEMLIMIT"))
+		memLimit, memPages, memExplicit, err := memoryLimit(getenv("FUHUA_MEMORY_LIMIT"), getenv("GOMEMLIMIT"))
 		if err != nil {
 			return err
 		}
-		fromGo := strings.TrimSpace(getenv("FUHUA_MEMORY_LIMIT")) == "" && getenv("GOMEMLIMIT") != ""
-		mem := watchMemory(ctx, log, memLimit, memExplicit, pagesOf(memLimit, fromGo))
+		mem := watchMemory(ctx, log, memLimit, memExplicit, memPages)
 		defer mem.stop()
 		drain, err := drainDelay(getenv("FUHUA_DRAIN"))
 		if err != nil {

@@ -32,16 +32,18 @@ const memHeadroom = 0.75
 // memoryLimit reads FUHUA_MEMORY_LIMIT: a size such as 800MiB, 1GiB or 1.5GiB
 // (B, KiB, MiB, GiB; at least 256MiB), or off for none. Unset, it is
 // DefaultMemoryLimit unless GOMEMLIMIT is set (which the Go runtime has then
-// applied). explicit says whether the operator chose the limit.
-func memoryLimit(v, gomemlimit string) (limit int64, explicit bool, err error) {
+// applied). explicit says whether the operator chose the limit. pages is the
+// share of it kept for the index's mapped pages (pageShare): none when there
+// is no limit or the limit is GOMEMLIMIT's, which is the Go runtime's own.
+func memoryLimit(v, gomemlimit string) (limit, pages int64, explicit bool, err error) {
 	switch strings.TrimSpace(v) {
 	case "":
 		if gomemlimit != "" {
-			return debug.SetMemoryLimit(-1), true, nil
+			return debug.SetMemoryLimit(-1), 0, true, nil
 		}
-		return DefaultMemoryLimit, false, nil
+		return DefaultMemoryLimit, DefaultMemoryLimit / pageShare, false, nil
 	case "off", "0":
-		return math.MaxInt64, true, nil
+		return math.MaxInt64, 0, true, nil
 	}
 	bad := fmt.Errorf("FUHUA_MEMORY_LIMIT must be a size such as 800MiB, 1GiB or 1.5GiB (at least 256MiB), or off; got %q", v)
 	s := strings.TrimSpace(v)
@@ -57,9 +59,10 @@ func memoryLimit(v, gomemlimit string) (limit int64, explicit bool, err error) {
 	}
 	f, perr := strconv.ParseFloat(s, 64)
 	if perr != nil || math.IsNaN(f) || f*float64(unit) < 256<<20 || f*float64(unit) > 1<<50 {
-		return 0, false, bad
+		return 0, 0, false, bad
 	}
-	return int64(f * float64(unit)), true, nil
+	limit = int64(f * float64(unit))
+	return limit, limit / pageShare, true, nil
 }
 
 // fittedLimit is the limit a server should run under given its live heap:
@@ -98,15 +101,6 @@ func tellRaise(told, next int64) bool { return told == 0 || next >= 2*told }
 // pages are given back when they pass their share (see watchMemory), so the
 // budget bounds the server's resident memory, not only its heap.
 const pageShare = 6 // a sixth: 171 MiB of the default 1 GiB, which leaves the Go runtime 853
-
-// pagesOf is the share of limit kept for mapped pages: none when there is no
-// limit or the limit is GOMEMLIMIT's, which is the Go runtime's own.
-func pagesOf(limit int64, fromGOMEMLIMIT bool) int64 {
-	if limit == math.MaxInt64 || fromGOMEMLIMIT {
-		return 0
-	}
-	return limit / pageShare
-}
 
 // memoryWatch is what watchMemory started: stop ends it (and waits for it)
 // and puts the Go limit before back; keepPages gives it the index's way of
@@ -197,7 +191,7 @@ func startWatch(ctx context.Context, log *slog.Logger, limit int64, explicit boo
 				return
 			case <-t.C:
 			}
-			if rel := w.release.Load(); rel != nil && pages > 0 {
+			if rel := w.release.Load(); rel != nil {
 				if file, ok := w.fileRSS(); ok && releaseDue(file, pages, after) {
 					released := (*rel)()
 					fuhuametrics.PagesReleased.Add(float64(released))

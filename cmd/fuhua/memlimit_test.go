@@ -29,7 +29,7 @@ func TestMemoryLimitSetting(t *testing.T) {
 		{"-1GiB", "", 0, false, true},
 		{"NaNGiB", "", 0, false, true},
 	} {
-		got, explicit, err := memoryLimit(c.v, c.gomem)
+		got, _, explicit, err := memoryLimit(c.v, c.gomem)
 		if (err != nil) != c.err || !c.err && (got != c.want || explicit != c.explicit) {
 			t.Errorf("memoryLimit(%q) = %d, %v, %v; want %d, %v, error %v", c.v, got, explicit, err, c.want, c.explicit, c.err)
 		}
@@ -93,16 +93,20 @@ func TestRaiseWarnsAtDoublings(t *testing.T) {
 // runtime's limit; GOMEMLIMIT is the runtime's own, and no limit keeps none.
 func TestPagesShareOfBudget(t *testing.T) {
 	const gib = 1 << 30
-	if got := pagesOf(gib, false); got != gib/6 {
+	if _, got, _, _ := memoryLimit("", ""); got != gib/6 {
 		t.Errorf("pages of the default budget: %d, want %d", got, gib/6)
 	}
-	if got := pagesOf(gib, true); got != 0 {
+	if _, got, _, _ := memoryLimit("1.5GiB", ""); got != 3*gib/2/6 {
+		t.Errorf("pages of a 1.5 GiB budget: %d, want %d", got, 3*gib/2/6)
+	}
+	if _, got, _, _ := memoryLimit("", "900MiB"); got != 0 {
 		t.Errorf("pages kept under GOMEMLIMIT: %d", got)
 	}
-	if got := pagesOf(math.MaxInt64, false); got != 0 {
+	if _, got, _, _ := memoryLimit("off", ""); got != 0 {
 		t.Errorf("pages kept with no limit: %d", got)
 	}
-	w := watchMemory(context.Background(), slog.New(slog.DiscardHandler), gib, false, pagesOf(gib, false))
+	_, pages, _, _ := memoryLimit("", "")
+	w := watchMemory(context.Background(), slog.New(slog.DiscardHandler), gib, false, pages)
 	got := debug.SetMemoryLimit(-1)
 	w.stop()
 	if got != gib-gib/6 {
