@@ -1,7 +1,6 @@
 package match
 
 import (
-	"iter"
 	"slices"
 	"strings"
 )
@@ -62,31 +61,8 @@ func (es Evidences) Get(code string) (Evidence, bool) {
 
 // Has reports whether code is in the set.
 func (es Evidences) Has(code string) bool {
-	if len(es.list) == 0 {
-		return false
-	}
-	strs := symbols.strs.all()
-	for _, e := range es.list {
-		if strs[e.code] == code {
-			return true
-		}
-	}
-	return false
-}
-
-// All yields the codes with their evidence, sorted by code.
-func (es Evidences) All() iter.Seq[Entry] {
-	return func(yield func(Entry) bool) {
-		if len(es.list) == 0 {
-			return
-		}
-		strs, nums := symbols.strs.all(), symbols.weights.all()
-		for _, e := range es.list {
-			if !yield(e.unpack(strs, nums)) {
-				return
-			}
-		}
-	}
+	_, ok := es.Get(code)
+	return ok
 }
 
 // At is the i'th code with its evidence, in the order of the codes.
@@ -95,7 +71,13 @@ func (es Evidences) At(i int) Entry {
 }
 
 // Entries are the codes with their evidence, sorted by code: a copy.
-func (es Evidences) Entries() []Entry { return slices.Collect(es.All()) }
+func (es Evidences) Entries() []Entry {
+	out := make([]Entry, es.Len())
+	for i := range out {
+		out[i] = es.At(i)
+	}
+	return out
+}
 
 // Codes are the codes, sorted.
 func (es Evidences) Codes() []string {

@@ -118,7 +118,8 @@ func (l *Lexicon) AppendReading(b []byte, p Prepared) []byte {
 	r := p.q.r
 	for _, es := range [...]Evidences{r.Chains, r.Mentions, r.Segments, r.Services, r.Funding, r.Topics} {
 		b = binary.AppendUvarint(b, uint64(es.Len()))
-		for e := range es.All() {
+		for i := range es.Len() {
+			e := es.At(i)
 			b = appendString(b, e.Code)
 			b = appendEvidence(b, e.Evidence)
 		}
