@@ -1079,11 +1079,7 @@ func bleveBatches(t *testing.T, ix *Index) uint64 {
 // one out, the edit's last version searchable.
 func TestFollowerCatchesUpInBatches(t *testing.T) {
 	src := newMemSource()
-	ix, err := Open(filepath.Join(t.TempDir(), "index"), Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
+	ix := openTemp(t)
 	ps := genProfiles(600, 7)
 	for i, p := range ps {
 		src.write(p)
