@@ -520,8 +520,28 @@ func openExisting(dir string) (bi bleve.Index, err error) {
 // missing. A clean Close waits for the disk (waitPersisted). A rebuild writes
 // its new index with safe batches and opens it with this configuration.
 func servingConfig() map[string]interface{} {
-	return map[string]interface{}{"unsafe_batch": true}
+	return map[string]interface{}{
+		"unsafe_batch": true,
+		"scorchPersisterOptions": map[string]interface{}{
+			"PersisterNapTimeMSec": persisterNap.Milliseconds(),
+		},
+	}
 }
+
+// persisterNap is how long Bleve's persister waits before it writes what came
+// in since it last wrote (scorch's PersisterNapTimeMSec; Bleve's default is
+// none): the writes of that time are merged in memory and reach the disk as
+// one segment, not one each.
+//
+// Why: with no nap every single write became a file of its own, which Bleve's
+// merger then merged and merged again — on fuhuabench's 100k, under 8 clients
+// creating mentors, the merger was 21 % of the server's CPU and the persister
+// 12 %, beside 18 % for the writes themselves (BENCHMARKS.md, round 12). What
+// a write costs in the nap is memory for a moment (a segment of a few
+// profiles) and nothing in latency: a write is searchable once it is in
+// memory (unsafe_batch), and a clean Close waits for the disk (waitPersisted,
+// up to one nap more).
+var persisterNap = 200 * time.Millisecond
 
 // mergeSegments is whether a rebuild ends with mergeToOne: a variable so that
 // a test can compare with the unmerged index.

@@ -3,6 +3,9 @@ package index
 import (
 	"context"
 	"testing"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
 )
 
 // A serving index returns from a write before Bleve has put it on disk; a
@@ -50,4 +53,43 @@ func TestCloseKeepsEveryWriteOfTheServingIndex(t *testing.T) {
 			t.Fatalf("%s, written before Close, is not in the reopened index", p.ID)
 		}
 	}
+}
+
+// Writes that come one at a time within the persister's nap reach the disk
+// together: Bleve merges them in memory and writes them in one go, not one
+// write each (each of which its merger would then have to merge again).
+func TestServingIndexPersistsWritesTogether(t *testing.T) {
+	ps := genProfiles(60, 13)
+	ix, src, _ := build(t, ps[:20])
+	if !waitPersisted(ix.bi, persistWait) {
+		t.Fatal("the rebuilt index never reached the disk")
+	}
+	before := persists(t, ix)
+	for _, p := range ps[20:] {
+		if err := ix.Apply(src.write(p)); err != nil { // one write, one Bleve batch
+			t.Fatal(err)
+		}
+		time.Sleep(5 * time.Millisecond) // writes arriving apart, as from users
+	}
+	if !waitPersisted(ix.bi, 5*persisterNap+persistWait) {
+		t.Fatal("the writes never reached the disk")
+	}
+	if got := persists(t, ix) - before; got > 10 {
+		t.Errorf("40 single writes, 5 ms apart, reached the disk in %d writes of Bleve's, want at most 10 (the nap is %v)", got, persisterNap)
+	}
+}
+
+// persists is how many times Bleve's persister has written a snapshot to disk
+// since the index opened.
+func persists(t *testing.T, ix *Index) uint64 {
+	t.Helper()
+	var n uint64
+	if err := ix.reader(func(bi bleve.Index) error {
+		idx, _ := bi.StatsMap()["index"].(map[string]any)
+		n, _ = idx["TotPersistLoopProgress"].(uint64)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return n
 }

@@ -192,8 +192,10 @@ func (b *bench) load(ctx context.Context, ps []profile.Profile) error {
 	for i := range ps {
 		ps[i].OwnerID = owner.ID
 	}
+	stop := b.profileSelf("load") // the bulk path and, when embedded, the database under it
 	start := time.Now()
 	added, err := loadProfiles(ctx, b.st, ps, len(seed.Named()))
+	stop()
 	if err != nil {
 		return fmt.Errorf("bulk load: %w", err)
 	}
@@ -261,8 +263,11 @@ func (b *bench) reindexAndFloors(ctx context.Context) error {
 		return err
 	}
 	defer ix.Close()
+	stop := b.profileSelf("reindex")
 	start := time.Now()
-	if err := ix.Rebuild(ctx, b.st); err != nil {
+	err = ix.Rebuild(ctx, b.st)
+	stop()
+	if err != nil {
 		return fmt.Errorf("reindex: %w", err)
 	}
 	n, _ := ix.Count()

@@ -583,17 +583,32 @@ func (b *bench) profileBoth(name string, d time.Duration) (stop func()) {
 		defer wg.Done()
 		b.fetchProfile("cpu-"+name+".pprof", fmt.Sprintf("/debug/pprof/profile?seconds=%d", max(1, int(d.Seconds()))))
 	}()
-	var self *os.File
+	stopSelf := func() {}
 	if b.db != nil {
-		if f, err := os.Create(filepath.Join(b.o.Pprof, "cpu-bench-"+name+".pprof")); err == nil && pprof.StartCPUProfile(f) == nil {
-			self = f
-		}
+		stopSelf = b.profileSelf(name)
 	}
 	return func() {
-		if self != nil {
-			pprof.StopCPUProfile()
-			self.Close()
-		}
+		stopSelf()
 		wg.Wait()
+	}
+}
+
+// profileSelf takes a CPU profile of this process (cpu-bench-NAME.pprof)
+// until the returned stop is called; with no -pprof it does nothing.
+func (b *bench) profileSelf(name string) (stop func()) {
+	if b.o.Pprof == "" {
+		return func() {}
+	}
+	f, err := os.Create(filepath.Join(b.o.Pprof, "cpu-bench-"+name+".pprof"))
+	if err != nil {
+		return func() {}
+	}
+	if pprof.StartCPUProfile(f) != nil {
+		f.Close()
+		return func() {}
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
 	}
 }

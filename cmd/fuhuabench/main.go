@@ -69,7 +69,7 @@ func parseFlags(args []string, stdout io.Writer) (options, error) {
 	fs.DurationVar(&o.Closed, "closed", 5*time.Second, "length of each closed-loop run (per request kind and client count)")
 	fs.StringVar(&o.Out, "out", "BENCHMARKS.md", "file whose fuhuabench section is replaced (empty: none)")
 	fs.StringVar(&o.Report, "report", "", "also write the section alone to this file")
-	fs.StringVar(&o.Pprof, "pprof", "", "directory for CPU profiles of the server under the 8-client runs and a heap profile")
+	fs.StringVar(&o.Pprof, "pprof", "", "directory for CPU profiles: of the server under the 8-client runs and the import, of this process under the bulk load and the reindex (and the database when embedded); and a heap profile")
 	fs.BoolVar(&o.Quick, "quick", false, "end-to-end check: N=2000 unless -n is given, 0.3 s steps, 0.2 s runs (figures meaningless)")
 	fs.IntVar(&o.Direct, "direct", 400, "calls per request kind on the index directly (the floor)")
 	fs.IntVar(&o.Naive, "naive", 5, "naive-baseline calls per match direction (1 from -n 50000 unless given)")
