@@ -536,7 +536,8 @@ func servingConfig() map[string]interface{} {
 // Why: with no nap every single write became a file of its own, which Bleve's
 // merger then merged and merged again — on fuhuabench's 100k, under 8 clients
 // creating mentors, the merger was 21 % of the server's CPU and the persister
-// 12 %, beside 18 % for the writes themselves (BENCHMARKS.md, round 12). What
+// 12 %, beside 18 % for the writes themselves (BENCHMARKS.md, round 12, with
+// the side-by-side figures over HTTP). What
 // a write costs in the nap is memory for a moment (a segment of a few
 // profiles) and nothing in latency: a write is searchable once it is in
 // memory (unsafe_batch), and a clean Close waits for the disk (waitPersisted,

@@ -1059,12 +1059,16 @@ func TestRunRebuildsMissingIndexThenFollows(t *testing.T) {
 }
 
 // bleveBatches is how many batches Bleve has taken since the index opened.
-func bleveBatches(t *testing.T, ix *Index) uint64 {
+func bleveBatches(t *testing.T, ix *Index) uint64 { return bleveStat(t, ix, "TotBatches") }
+
+// bleveStat is one of the counters of Bleve's index statistics (scorch's
+// Stats, by field name) since the index opened.
+func bleveStat(t *testing.T, ix *Index, name string) uint64 {
 	t.Helper()
 	var n uint64
 	if err := ix.reader(func(bi bleve.Index) error {
 		idx, _ := bi.StatsMap()["index"].(map[string]any)
-		n, _ = idx["TotBatches"].(uint64)
+		n, _ = idx[name].(uint64)
 		return nil
 	}); err != nil {
 		t.Fatal(err)

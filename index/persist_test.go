@@ -4,8 +4,6 @@ import (
 	"context"
 	"testing"
 	"time"
-
-	"github.com/blevesearch/bleve/v2"
 )
 
 // A serving index returns from a write before Bleve has put it on disk; a
@@ -81,15 +79,4 @@ func TestServingIndexPersistsWritesTogether(t *testing.T) {
 
 // persists is how many times Bleve's persister has written a snapshot to disk
 // since the index opened.
-func persists(t *testing.T, ix *Index) uint64 {
-	t.Helper()
-	var n uint64
-	if err := ix.reader(func(bi bleve.Index) error {
-		idx, _ := bi.StatsMap()["index"].(map[string]any)
-		n, _ = idx["TotPersistLoopProgress"].(uint64)
-		return nil
-	}); err != nil {
-		t.Fatal(err)
-	}
-	return n
-}
+func persists(t *testing.T, ix *Index) uint64 { return bleveStat(t, ix, "TotPersistLoopProgress") }
