@@ -252,3 +252,41 @@ func TestLiveOfKindGivesEachLiveProfileOnce(t *testing.T) {
 		t.Errorf("live startups %v, want s1 (as last edited) and s2", got)
 	}
 }
+
+// TestRunReportsReconciliation: Run tells OnReconcile what its start's
+// reconciliation repaired — here the three profiles written to the database
+// while the index was not following.
+func TestRunReportsReconciliation(t *testing.T) {
+	opts := testOptions(t)
+	type call struct {
+		st  ReconcileStats
+		err error
+	}
+	calls := make(chan call, 4)
+	opts.OnReconcile = func(st ReconcileStats, took time.Duration, err error) {
+		if took <= 0 {
+			t.Errorf("took %v", took)
+		}
+		calls <- call{st, err}
+	}
+	data := loadDataset(t)
+	ix, mem, _ := buildWith(t, data[:20], opts)
+	for _, p := range data[20:23] {
+		mem.write(p)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- ix.Run(ctx, mem) }()
+	select {
+	case c := <-calls:
+		if c.err != nil || c.st.Indexed != 3 || c.st.Deleted != 0 {
+			t.Errorf("first reconciliation: %+v, %v; want 3 indexed, none deleted", c.st, c.err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Error("OnReconcile was not called within 5 s")
+	}
+	cancel()
+	if err := <-done; !errors.Is(err, context.Canceled) {
+		t.Errorf("Run returned %v", err)
+	}
+}

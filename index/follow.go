@@ -60,8 +60,10 @@ func (ix *Index) Run(ctx context.Context, src Source) error {
 			last, err = ix.rebuild(ctx, src)
 		} else {
 			start := time.Now()
-			last, _, err = ix.reconcile(ctx, src)
+			var st ReconcileStats
+			last, st, err = ix.reconcile(ctx, src)
 			took = time.Since(start)
+			ix.reconciled(st, took, err)
 		}
 		if err == nil {
 			break
@@ -86,12 +88,20 @@ func (ix *Index) Run(ctx context.Context, src Source) error {
 				return
 			case <-t.C:
 				start := time.Now()
-				_, _, _ = ix.reconcile(ctx, src) // failures are retried next period
+				_, st, err := ix.reconcile(ctx, src) // failures are retried next period
 				took = time.Since(start)
+				ix.reconciled(st, took, err)
 			}
 		}
 	}()
 	return ix.Follow(ctx, src)
+}
+
+// reconciled tells Options.OnReconcile what a reconciliation of Run's did.
+func (ix *Index) reconciled(st ReconcileStats, took time.Duration, err error) {
+	if ix.opts.OnReconcile != nil {
+		ix.opts.OnReconcile(st, took, err)
+	}
 }
 
 // reconcileShare is the most of the time reconciliation may take: it reads

@@ -56,6 +56,9 @@ type Options struct {
 	ExposureTTL time.Duration
 	// Now is the clock (time.Now).
 	Now func() time.Time
+	// OnReconcile, when set, is told what each of Run's reconciliations
+	// repaired, how long it took and its error (the server logs it).
+	OnReconcile func(st ReconcileStats, took time.Duration, err error)
 
 	// beforeLoadSwap, when set, runs after the background load has read every
 	// stored document and before it takes the write lock to swap the copy in:

@@ -340,7 +340,19 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, drain, dead
 	if err != nil {
 		return err
 	}
-	ix, err := index.Open(filepath.Join(cfg.DataDir, "index"), index.Options{})
+	ix, err := index.Open(filepath.Join(cfg.DataDir, "index"), index.Options{
+		OnReconcile: func(st index.ReconcileStats, took time.Duration, err error) {
+			if err != nil {
+				metrics.Reconciliations.WithLabelValues("error").Inc()
+				log.Warn("index reconciliation failed; it is retried", "ms", took.Milliseconds(), "err", err.Error())
+				return
+			}
+			metrics.Reconciliations.WithLabelValues("ok").Inc()
+			metrics.Reconciled.WithLabelValues("indexed").Add(float64(st.Indexed))
+			metrics.Reconciled.WithLabelValues("deleted").Add(float64(st.Deleted))
+			log.Info("index reconciled with the database", "ms", took.Milliseconds(), "indexed", st.Indexed, "deleted", st.Deleted)
+		},
+	})
 	if err != nil {
 		return err
 	}

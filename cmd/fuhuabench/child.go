@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -150,4 +151,37 @@ func (c *child) tail() string {
 		s = s[len(s)-2000:]
 	}
 	return strings.TrimSpace(s)
+}
+
+// waitReconciled polls the replica's /metrics until its index has finished a
+// reconciliation with the database (the one each start makes), for at most
+// timeout.
+func (c *child) waitReconciled(ctx context.Context, timeout time.Duration) error {
+	deadline := time.Now().Add(timeout)
+	client := &http.Client{Timeout: 2 * time.Second}
+	for {
+		if err := c.check(ctx, deadline); err != nil {
+			return fmt.Errorf("%s: waiting for its index's reconciliation: %w", c.name, err)
+		}
+		if resp, err := client.Get(c.base + "/metrics"); err == nil {
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if n, ok := metricValue(string(body), `fuhua_index_reconciliations_total{outcome="ok"}`); ok && n >= 1 {
+				return nil
+			}
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// metricValue is the value of the series named exactly name (with its
+// labels) in a Prometheus text exposition.
+func metricValue(body, name string) (float64, bool) {
+	for _, line := range strings.Split(body, "\n") {
+		if v, ok := strings.CutPrefix(line, name+" "); ok {
+			f, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+			return f, err == nil
+		}
+	}
+	return 0, false
 }

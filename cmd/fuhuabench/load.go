@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/pprof"
+	"runtime/trace"
 	"slices"
 	"strings"
 	"sync"
@@ -324,12 +325,25 @@ func (b *bench) drive(ctx context.Context) error {
 	if !b.o.Quick {
 		// A replica that has just started reconciles its index with the
 		// database (it reads every profile) in the background: a start-up
-		// cost, measured apart (cold start), not part of the load.
+		// cost, measured apart (cold start), not part of the load. Its
+		// end is waited for, then the CPU it and the loads leave behind.
+		start := time.Now()
+		for _, c := range []*child{b.a, b.b} {
+			if err := c.waitReconciled(ctx, 10*time.Minute); err != nil {
+				return err
+			}
+		}
+		b.logf("replicas reconciled with the database %s after ready", time.Since(start).Round(time.Millisecond))
 		waited := settle(3*time.Minute, b.a.cmd.Process.Pid, b.b.cmd.Process.Pid, os.Getpid())
 		b.logf("settled before the open loop in %s", waited.Round(time.Millisecond))
 	}
 	for _, rate := range b.o.Rates {
+		stop := func() {}
+		if b.o.Pprof != "" && rate == 200 { // the target's step: where its tail comes from
+			stop = b.traceBoth(fmt.Sprintf("open-%d", rate), b.o.Step)
+		}
 		all, per := attack(fmt.Sprintf("open %d", rate), mixTargeter(ops), rate, 0, b.o.Step)
+		stop()
 		b.rep.Open = append(b.rep.Open, openStep{Rate: rate, All: all, Per: per})
 		b.logf("open loop %d req/s: p50 %s p99 %s, %d errors of %d", rate, all.P50.Round(time.Microsecond), all.P99.Round(time.Microsecond), all.Errors, all.Requests)
 		if ctx.Err() != nil {
@@ -586,6 +600,38 @@ func (b *bench) profileBoth(name string, d time.Duration) (stop func()) {
 	stopSelf := func() {}
 	if b.db != nil {
 		stopSelf = b.profileSelf(name)
+	}
+	return func() {
+		stopSelf()
+		wg.Wait()
+	}
+}
+
+// traceBoth takes an execution trace of replica a for d (trace-NAME.out), the
+// allocations it made meanwhile (allocs-NAME.pprof, a delta profile) and,
+// when the database is embedded here, of this process (trace-bench-NAME.out):
+// what each goroutine waited on, the collector's pauses and the schedulers'
+// idle time, which a CPU profile does not show (`go tool trace FILE`).
+func (b *bench) traceBoth(name string, d time.Duration) (stop func()) {
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() {
+		defer wg.Done()
+		b.fetchProfile("trace-"+name+".out", fmt.Sprintf("/debug/pprof/trace?seconds=%d", max(1, int(d.Seconds()))))
+	}()
+	go func() { // what the requests allocated meanwhile: what sets the collector's pace
+		defer wg.Done()
+		b.fetchProfile("allocs-"+name+".pprof", fmt.Sprintf("/debug/pprof/allocs?seconds=%d", max(1, int(d.Seconds()))))
+	}()
+	stopSelf := func() {}
+	if b.db != nil {
+		if f, err := os.Create(filepath.Join(b.o.Pprof, "trace-bench-"+name+".out")); err == nil {
+			if trace.Start(f) == nil {
+				stopSelf = func() { trace.Stop(); f.Close() }
+			} else {
+				f.Close()
+			}
+		}
 	}
 	return func() {
 		stopSelf()

@@ -40,3 +40,13 @@ func TestTargetsOfKindsNotRun(t *testing.T) {
 		}
 	}
 }
+
+func TestMetricValue(t *testing.T) {
+	body := "# HELP x\nfuhua_index_reconciliations_total{outcome=\"error\"} 0\nfuhua_index_reconciliations_total{outcome=\"ok\"} 2\n"
+	if v, ok := metricValue(body, `fuhua_index_reconciliations_total{outcome="ok"}`); !ok || v != 2 {
+		t.Errorf("ok series: %v %v, want 2", v, ok)
+	}
+	if _, ok := metricValue(body, `fuhua_index_reconciliations_total{outcome="other"}`); ok {
+		t.Error("found a series that is not there")
+	}
+}

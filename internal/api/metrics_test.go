@@ -58,6 +58,7 @@ func TestMetricsOnlyForTheOperator(t *testing.T) {
 			`fuhua_http_request_duration_seconds_count{method="POST",route="/api/v1/startups",status="201"}`,
 			`fuhua_db_operation_duration_seconds_count{command="insert",outcome="ok"}`,
 			"fuhua_index_lag_changes", "fuhua_imports_in_progress", "fuhua_index_pages_released_bytes_total", "go_goroutines",
+			`fuhua_index_reconciliations_total{outcome="ok"}`, `fuhua_index_reconciled_profiles_total{action="indexed"}`,
 		} {
 			if !strings.Contains(body, w) {
 				t.Errorf("%s: /metrics lacks %s", c.name, w)

@@ -1,6 +1,6 @@
 // Package metrics holds fuhua's Prometheus collectors and the /metrics handler:
 // request durations by route template and status, database command durations,
-// the index follower's position and lag, spreadsheet import progress, the
+// the index follower's position and lag and its reconciliations, spreadsheet import progress, the
 // index pages given back to keep within the memory budget, and Go's
 // runtime and process figures. It provides the collectors; it must not know the
 // API's routes, the database's documents or the index's internals (the callers
@@ -52,6 +52,16 @@ var (
 	PagesReleased = prometheus.NewCounter(prometheus.CounterOpts{
 		Name: "fuhua_index_pages_released_bytes_total", Help: "Mapped search-index pages given back to keep within FUHUA_MEMORY_LIMIT, in bytes of mapping.",
 	})
+	// Reconciliations counts the search index's reconciliations with the
+	// database (at start and every few minutes) by outcome (ok, error).
+	Reconciliations = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "fuhua_index_reconciliations_total", Help: "Reconciliations of the search index with the database, by outcome.",
+	}, []string{"outcome"})
+	// Reconciled counts the profiles reconciliations repaired, by what they
+	// did (indexed: missing or stale; deleted: archived or gone).
+	Reconciled = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "fuhua_index_reconciled_profiles_total", Help: "Profiles the index's reconciliations repaired, by action (indexed, deleted).",
+	}, []string{"action"})
 	// ImportsRunning is the number of spreadsheet imports in progress.
 	ImportsRunning = prometheus.NewGauge(prometheus.GaugeOpts{
 		Name: "fuhua_imports_in_progress", Help: "Spreadsheet imports in progress.",
@@ -74,7 +84,15 @@ type Follower struct {
 func Follow(f Follower) { follower.Store(&f) }
 
 func init() {
-	Registry.MustRegister(HTTPDuration, SlowRequests, DBDuration, ImportRows, ImportsRunning, PagesReleased,
+	// Shown at zero before the first reconciliation, so a scraper (and the
+	// benchmark, which waits for the start's) can tell "not yet" from "none".
+	for _, o := range []string{"ok", "error"} {
+		Reconciliations.WithLabelValues(o)
+	}
+	for _, a := range []string{"indexed", "deleted"} {
+		Reconciled.WithLabelValues(a)
+	}
+	Registry.MustRegister(HTTPDuration, SlowRequests, DBDuration, ImportRows, ImportsRunning, PagesReleased, Reconciliations, Reconciled,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 			Name: "fuhua_index_follower_position", Help: "The last database change sequence the search index has applied.",
